@@ -1,0 +1,117 @@
+import Foundation
+
+/// One open connection to PostgreSQL or SQLite. Queries are SQL files from `sql/<engine>/` run by
+/// name with named parameters; implementations prepare each once and reuse it.
+public protocol Database: AnyObject {
+    /// Which engine this is.
+    var engine: Engine { get }
+    /// The URL without its password, for messages.
+    var displayURL: String { get }
+
+    /// Runs the query file `name` (e.g. `captured_contact_claim`) with named parameters.
+    @discardableResult
+    func run(_ name: String, _ params: [String: SQLValue]) throws -> QueryResult
+
+    /// Runs SQL text of one or several statements without parameters (migrations, DDL).
+    func executeScript(_ sql: String, name: String) throws
+
+    /// Begins a transaction; `immediate` takes the write lock at once on SQLite.
+    func begin(immediate: Bool) throws
+    /// Commits the open transaction.
+    func commit() throws
+    /// Rolls the open transaction back; errors are ignored since the connection may be dead.
+    func rollback()
+
+    /// Loads rows into `table` in bulk: COPY on PostgreSQL, one prepared INSERT on SQLite.
+    /// Runs inside the caller's transaction.
+    func bulkLoad(table: String, columns: [String], rows: [[SQLValue]]) throws
+}
+
+extension Database {
+    /// Runs `body` in a transaction, committing on success and rolling back on any error.
+    public func transaction<T>(immediate: Bool = true, _ body: () throws -> T) throws -> T {
+        try begin(immediate: immediate)
+        do {
+            let value = try body()
+            try commit()
+            return value
+        } catch {
+            rollback()
+            throw error
+        }
+    }
+
+    /// Runs a query and returns its rows.
+    public func rows(_ name: String, _ params: [String: SQLValue] = [:]) throws -> [Row] {
+        try run(name, params).rows
+    }
+
+    /// Runs a query that returns at most one row.
+    public func one(_ name: String, _ params: [String: SQLValue] = [:]) throws -> Row? {
+        try run(name, params).rows.first
+    }
+}
+
+/// Where the database is: parsed from `--database`, `LEADSYNC_DATABASE_URL` or the default.
+public enum DatabaseLocation: Sendable, Equatable {
+    /// A libpq connection URI or `key=value` string, passed to libpq untouched.
+    case postgres(conninfo: String)
+    /// A SQLite file path (`:memory:` allowed).
+    case sqlite(path: String)
+
+    /// The default when nothing is configured: a SQLite file in the working directory.
+    public static let defaultURL = "sqlite:leadsync.sqlite"
+
+    /// Parses `sqlite:PATH`, `sqlite://PATH`, `postgres://…`, `postgresql://…` or a libpq
+    /// `key=value` string.
+    public init(parsing url: String) throws {
+        let trimmed = url.trimmingCharacters(in: .whitespaces)
+        if trimmed.hasPrefix("sqlite://") {
+            self = .sqlite(path: String(trimmed.dropFirst("sqlite://".count)))
+        } else if trimmed.hasPrefix("sqlite:") {
+            self = .sqlite(path: String(trimmed.dropFirst("sqlite:".count)))
+        } else if trimmed.hasPrefix("postgresql://") || trimmed.hasPrefix("postgres://") || trimmed.contains("=") {
+            self = .postgres(conninfo: trimmed)
+        } else {
+            throw UsageError("--database must be sqlite:PATH, postgresql://… or a libpq key=value string")
+        }
+        if case .sqlite(let path) = self, path.isEmpty {
+            throw UsageError("--database sqlite: needs a file path, e.g. sqlite:leadsync.sqlite")
+        }
+    }
+}
+
+/// Options for opening a connection that come from the configuration, not the URL.
+public struct ConnectionOptions: Sendable {
+    /// PostgreSQL schema of the job's own tables.
+    public var jobSchema: String = "leadsync"
+    /// PostgreSQL schema of the Heroku Connect mirror.
+    public var crmSchema: String = "salesforce"
+    /// Seconds libpq waits to connect when the URL does not say.
+    public var connectTimeoutSeconds: Int = 10
+    /// Milliseconds a PostgreSQL statement may run; 0 means no limit.
+    public var statementTimeoutMilliseconds: Int = 0
+    /// Milliseconds SQLite waits on a locked database before reporting it busy.
+    public var busyTimeoutMilliseconds: Int = 30_000
+
+    /// The defaults.
+    public init() {}
+}
+
+/// Opens a connection for `location`.
+public func openDatabase(_ location: DatabaseLocation, options: ConnectionOptions = ConnectionOptions()) throws -> any Database {
+    switch location {
+    case .postgres(let conninfo):
+        return try PostgresConnection(conninfo: conninfo, options: options)
+    case .sqlite(let path):
+        return try SQLiteConnection(path: path, options: options)
+    }
+}
+
+/// A mistake in how the command was called or configured; printed as one line.
+public struct UsageError: Error, CustomStringConvertible, Sendable {
+    /// What is wrong and how to fix it.
+    public let description: String
+    /// Creates the error with its one-line message.
+    public init(_ description: String) { self.description = description }
+}

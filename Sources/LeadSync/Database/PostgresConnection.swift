@@ -1,0 +1,237 @@
+import CLibPQ
+import Foundation
+
+/// A libpq connection. libpq reads `PG*` variables, `~/.pgpass` and service files itself; every
+/// query is prepared once per connection under its file name and executed with text parameters.
+public final class PostgresConnection: Database {
+    /// Always `.postgres`.
+    public let engine = Engine.postgres
+    /// host, port, database and user, never the password.
+    public let displayURL: String
+    private let conn: OpaquePointer
+    private var prepared: [String: NamedParameters] = [:]
+    private var secrets: [String]
+
+    /// Connects with a libpq URI or `key=value` string and sets the session up: `search_path` to
+    /// the job and CRM schemas, UTC, UTF-8, and the statement timeout.
+    public init(conninfo: String, options: ConnectionOptions) throws {
+        let parsed = PostgresConnection.parseConninfo(conninfo)
+        secrets = [parsed["password"], ProcessInfo.processInfo.environment["PGPASSWORD"]].compactMap { $0 }
+        displayURL = PostgresConnection.display(parsed)
+        // Keys given before `dbname` are overridden by the same key in the user's string, so the
+        // defaults here never win over what the user wrote.
+        let keys = ["connect_timeout", "fallback_application_name", "client_encoding", "dbname"]
+        let values = [String(options.connectTimeoutSeconds), "leadsync", "UTF8", conninfo]
+        let cKeys = keys.map { strdup($0) }
+        let cValues = values.map { strdup($0) }
+        defer { (cKeys + cValues).forEach { free($0) } }
+        var keyPtrs: [UnsafePointer<CChar>?] = cKeys.map { UnsafePointer($0) } + [nil]
+        var valuePtrs: [UnsafePointer<CChar>?] = cValues.map { UnsafePointer($0) } + [nil]
+        guard let c = PQconnectdbParams(&keyPtrs, &valuePtrs, 1) else {
+            throw DatabaseError(engine: .postgres, code: "08001", query: "connect", message: "libpq could not allocate a connection")
+        }
+        conn = c
+        PQsetNoticeProcessor(conn, { _, _ in }, nil)
+        if let used = PQpass(conn).map({ String(cString: $0) }), !used.isEmpty { secrets.append(used) }
+        guard PQstatus(conn) == CONNECTION_OK else {
+            let message = sanitizeEngineMessage(String(cString: PQerrorMessage(conn)), secrets: secrets)
+            PQfinish(conn)
+            throw DatabaseError(engine: .postgres, code: "08001", query: "connect to \(displayURL)", message: message)
+        }
+        let job = try quoteIdentifier(options.jobSchema)
+        let crm = try quoteIdentifier(options.crmSchema)
+        var setup = "SET search_path TO \(job), \(crm); SET TIME ZONE 'UTC'"
+        if options.statementTimeoutMilliseconds > 0 {
+            setup += "; SET statement_timeout = \(options.statementTimeoutMilliseconds)"
+        }
+        do {
+            try executeScript(setup, name: "session_setup")
+        } catch {
+            PQfinish(conn)
+            throw error
+        }
+    }
+
+    deinit { PQfinish(conn) }
+
+    /// Runs a named query: prepared on first use, then executed with its bound values.
+    @discardableResult
+    public func run(_ name: String, _ params: [String: SQLValue]) throws -> QueryResult {
+        let statement = try prepare(name)
+        let values = try statement.bind(params, query: name, engine: .postgres)
+        let cValues: [UnsafeMutablePointer<CChar>?] = values.map { $0.textValue.map { strdup($0) } ?? nil }
+        defer { cValues.forEach { free($0) } }
+        var pointers: [UnsafePointer<CChar>?] = cValues.map { $0.map { UnsafePointer($0) } }
+        let result = PQexecPrepared(conn, name, Int32(pointers.count), &pointers, nil, nil, 0)
+        defer { PQclear(result) }
+        try check(result, query: name)
+        return read(result)
+    }
+
+    /// Runs SQL text, possibly several statements, without parameters.
+    public func executeScript(_ sql: String, name: String) throws {
+        let result = PQexec(conn, sql)
+        defer { PQclear(result) }
+        try check(result, query: name)
+    }
+
+    /// BEGIN; `immediate` means nothing on PostgreSQL, where rows are locked as they are claimed.
+    public func begin(immediate: Bool) throws { try executeScript("BEGIN", name: "begin") }
+    /// COMMIT; a failed commit is reported like any statement.
+    public func commit() throws { try executeScript("COMMIT", name: "commit") }
+    /// ROLLBACK, ignoring errors.
+    public func rollback() { PQclear(PQexec(conn, "ROLLBACK")) }
+
+    /// COPY FROM STDIN in text format, sent in chunks of about a megabyte.
+    public func bulkLoad(table: String, columns: [String], rows: [[SQLValue]]) throws {
+        let query = "copy \(table)"
+        let columnList = try columns.map(quoteIdentifier).joined(separator: ", ")
+        let start = PQexec(conn, "COPY \(try quoteIdentifier(table)) (\(columnList)) FROM STDIN")
+        let status = PQresultStatus(start)
+        if status != PGRES_COPY_IN {
+            defer { PQclear(start) }
+            try check(start, query: query)
+            throw DatabaseError(engine: .postgres, code: "XX000", query: query, message: "server did not enter COPY mode")
+        }
+        PQclear(start)
+        var buffer = ""
+        buffer.reserveCapacity(1 << 20)
+        func flush() throws {
+            guard !buffer.isEmpty else { return }
+            let ok = buffer.withCString { PQputCopyData(conn, $0, Int32(strlen($0))) }
+            buffer.removeAll(keepingCapacity: true)
+            if ok != 1 {
+                throw DatabaseError(engine: .postgres, code: "08006", query: query,
+                                    message: sanitizeEngineMessage(String(cString: PQerrorMessage(conn)), secrets: secrets))
+            }
+        }
+        for row in rows {
+            for (i, value) in row.enumerated() {
+                if i > 0 { buffer += "\t" }
+                buffer += value.textValue.map(PostgresConnection.copyEscape) ?? "\\N"
+            }
+            buffer += "\n"
+            if buffer.utf8.count >= 1 << 20 { try flush() }
+        }
+        try flush()
+        guard PQputCopyEnd(conn, nil) == 1 else {
+            throw DatabaseError(engine: .postgres, code: "08006", query: query,
+                                message: sanitizeEngineMessage(String(cString: PQerrorMessage(conn)), secrets: secrets))
+        }
+        while let result = PQgetResult(conn) {
+            defer { PQclear(result) }
+            try check(result, query: query)
+        }
+    }
+
+    // MARK: - private
+
+    private func prepare(_ name: String) throws -> NamedParameters {
+        if let statement = prepared[name] { return statement }
+        let statement = NamedParameters(try SQLCatalog.query(name, engine: .postgres), engine: .postgres)
+        let result = PQprepare(conn, name, statement.sql, Int32(statement.names.count), nil)
+        defer { PQclear(result) }
+        try check(result, query: name)
+        prepared[name] = statement
+        return statement
+    }
+
+    private func check(_ result: OpaquePointer?, query: String) throws {
+        let status = result.map(PQresultStatus) ?? PGRES_FATAL_ERROR
+        switch status {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY, PGRES_COPY_IN:
+            return
+        default:
+            var code = result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }.map { String(cString: $0) } ?? ""
+            var message = result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "M"))) }.map { String(cString: $0) }
+                ?? String(cString: PQerrorMessage(conn))
+            if code.isEmpty {
+                code = PQstatus(conn) == CONNECTION_BAD ? "08006" : "XX000"
+            }
+            if code.hasPrefix("22"), let cut = message.range(of: ": \"") {
+                // Data exceptions quote the offending value after a colon; keep only the kind.
+                message = String(message[..<cut.lowerBound])
+            }
+            throw DatabaseError(engine: .postgres, code: code, query: query,
+                                message: sanitizeEngineMessage(message, secrets: secrets))
+        }
+    }
+
+    private func read(_ result: OpaquePointer?) -> QueryResult {
+        guard let result else { return QueryResult(rows: [], affected: 0) }
+        let affected = Int(String(cString: PQcmdTuples(result))) ?? 0
+        let nRows = PQntuples(result)
+        let nFields = PQnfields(result)
+        guard nFields > 0 else { return QueryResult(rows: [], affected: affected) }
+        let columns = (0..<nFields).map { String(cString: PQfname(result, $0)) }
+        var rows: [Row] = []
+        rows.reserveCapacity(Int(nRows))
+        for r in 0..<nRows {
+            var values: [SQLValue] = []
+            values.reserveCapacity(Int(nFields))
+            for f in 0..<nFields {
+                if PQgetisnull(result, r, f) == 1 {
+                    values.append(.null)
+                } else {
+                    values.append(.text(String(cString: PQgetvalue(result, r, f))))
+                }
+            }
+            rows.append(Row(columns: columns, values: values))
+        }
+        return QueryResult(rows: rows, affected: affected)
+    }
+
+    /// Escapes a value for COPY text format.
+    static func copyEscape(_ s: String) -> String {
+        guard s.utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return s }
+        var out = ""
+        out.reserveCapacity(s.utf8.count + 8)
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "\\": out += "\\\\"
+            case "\t": out += "\\t"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            default: out.unicodeScalars.append(ch)
+            }
+        }
+        return out
+    }
+
+    /// The options libpq reads from a URI or key=value string (environment defaults included).
+    static func parseConninfo(_ conninfo: String) -> [String: String] {
+        var errmsg: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(conninfo, &errmsg) else {
+            if let errmsg { PQfreemem(errmsg) }
+            return [:]
+        }
+        defer { PQconninfoFree(options) }
+        var out: [String: String] = [:]
+        var p = options
+        while let keyword = p.pointee.keyword {
+            if let val = p.pointee.val { out[String(cString: keyword)] = String(cString: val) }
+            p = p.advanced(by: 1)
+        }
+        return out
+    }
+
+    /// `postgresql://user@host:port/dbname` built from parsed options, without the password.
+    static func display(_ parsed: [String: String]) -> String {
+        let env = ProcessInfo.processInfo.environment
+        let user = parsed["user"] ?? env["PGUSER"] ?? ""
+        let host = parsed["host"] ?? parsed["hostaddr"] ?? env["PGHOST"] ?? "localhost"
+        let port = parsed["port"] ?? env["PGPORT"] ?? "5432"
+        let db = parsed["dbname"] ?? env["PGDATABASE"] ?? user
+        return "postgresql://\(user.isEmpty ? "" : user + "@")\(host):\(port)/\(db)"
+    }
+}
+
+/// Quotes an allow-listed identifier (schema, table, column) for PostgreSQL; anything outside
+/// `[a-z_][a-z0-9_]*` is refused rather than escaped.
+public func quoteIdentifier(_ name: String) throws -> String {
+    let ok = !name.isEmpty && name.count <= 63 && name.unicodeScalars.enumerated().allSatisfy { i, c in
+        c == "_" || ("a"..."z").contains(c) || (i > 0 && ("0"..."9").contains(c))
+    }
+    guard ok else { throw UsageError("'\(name)' is not an allowed identifier: use lower-case letters, digits and _") }
+    return "\"\(name)\""
+}

@@ -1,0 +1,89 @@
+/// A value bound to, or read from, a SQL statement on either engine.
+public enum SQLValue: Sendable, Hashable {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+
+    /// The value as text, the form both engines accept for any parameter.
+    public var textValue: String? {
+        switch self {
+        case .null: return nil
+        case .integer(let v): return String(v)
+        case .real(let v): return String(v)
+        case .text(let v): return v
+        }
+    }
+
+    /// The value as an integer when it is one, or text holding one (PostgreSQL returns text).
+    public var intValue: Int64? {
+        switch self {
+        case .null: return nil
+        case .integer(let v): return v
+        case .real(let v): return Int64(v)
+        case .text(let v): return Int64(v)
+        }
+    }
+
+    /// The value as a double when it is numeric.
+    public var doubleValue: Double? {
+        switch self {
+        case .null: return nil
+        case .integer(let v): return Double(v)
+        case .real(let v): return v
+        case .text(let v): return Double(v)
+        }
+    }
+
+    /// `nil` when the value is NULL.
+    public var isNull: Bool { if case .null = self { return true } else { return false } }
+}
+
+extension SQLValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByNilLiteral {
+    /// A text literal.
+    public init(stringLiteral value: String) { self = .text(value) }
+    /// An integer literal.
+    public init(integerLiteral value: Int64) { self = .integer(value) }
+    /// NULL.
+    public init(nilLiteral: ()) { self = .null }
+}
+
+extension SQLValue {
+    /// Text, or NULL for `nil`.
+    public static func optional(_ s: String?) -> SQLValue { s.map { .text($0) } ?? .null }
+    /// Integer, or NULL for `nil`.
+    public static func optional(_ i: Int?) -> SQLValue { i.map { .integer(Int64($0)) } ?? .null }
+}
+
+/// One result row: values by position, looked up by column name.
+public struct Row: Sendable {
+    /// Column names shared by every row of one result.
+    public let columns: [String]
+    /// Values in column order.
+    public let values: [SQLValue]
+
+    /// Creates a row; `columns` and `values` have the same length.
+    public init(columns: [String], values: [SQLValue]) {
+        self.columns = columns
+        self.values = values
+    }
+
+    /// The value of a column, `.null` when the column is absent.
+    public subscript(_ name: String) -> SQLValue {
+        guard let i = columns.firstIndex(of: name) else { return .null }
+        return values[i]
+    }
+
+    /// The column as text, `nil` when NULL.
+    public func string(_ name: String) -> String? { self[name].textValue }
+    /// The column as an integer, `nil` when NULL or not numeric.
+    public func int(_ name: String) -> Int? { self[name].intValue.map { Int($0) } }
+}
+
+/// What a statement returned: its rows (possibly none) and the rows it changed.
+public struct QueryResult: Sendable {
+    /// Rows returned by the statement.
+    public var rows: [Row]
+    /// Rows inserted, updated or deleted.
+    public var affected: Int
+}

@@ -1,0 +1,165 @@
+import CSQLite
+import Foundation
+
+/// A sqlite3 connection in WAL mode with a busy timeout; each query file is prepared once
+/// (persistent) and reset after use.
+public final class SQLiteConnection: Database {
+    /// Always `.sqlite`.
+    public let engine = Engine.sqlite
+    /// `sqlite:PATH`.
+    public let displayURL: String
+    let db: OpaquePointer
+    private var statements: [String: (OpaquePointer, NamedParameters)] = [:]
+
+    /// Opens (creating when absent) the file at `path`.
+    public init(path: String, options: ConnectionOptions) throws {
+        displayURL = "sqlite:\(path)"
+        var handle: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let rc = sqlite3_open_v2(path, &handle, flags, nil)
+        guard rc == SQLITE_OK, let handle else {
+            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(rc))
+            sqlite3_close_v2(handle)
+            throw DatabaseError(engine: .sqlite, code: SQLiteConnection.codeName(rc), query: "open \(displayURL)", message: message)
+        }
+        db = handle
+        sqlite3_extended_result_codes(db, 1)
+        sqlite3_busy_timeout(db, Int32(options.busyTimeoutMilliseconds))
+        do {
+            try executeScript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON", name: "session_setup")
+            try SQLFunctions.register(on: self)
+        } catch {
+            sqlite3_close_v2(db)
+            throw error
+        }
+    }
+
+    deinit {
+        for (statement, _) in statements.values { sqlite3_finalize(statement) }
+        sqlite3_close_v2(db)
+    }
+
+    /// Runs a named query with its bound values and returns typed rows.
+    @discardableResult
+    public func run(_ name: String, _ params: [String: SQLValue]) throws -> QueryResult {
+        let (statement, parameters) = try prepare(name)
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+        }
+        let values = try parameters.bind(params, query: name, engine: .sqlite)
+        try bind(values, to: statement, query: name)
+        return try step(statement, query: name)
+    }
+
+    /// Runs SQL text, possibly several statements.
+    public func executeScript(_ sql: String, name: String) throws {
+        var errmsg: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(db, sql, nil, nil, &errmsg)
+        let message = errmsg.map { String(cString: $0) }
+        sqlite3_free(errmsg)
+        guard rc == SQLITE_OK else { throw error(rc, query: name, message: message) }
+    }
+
+    /// `BEGIN IMMEDIATE` takes the write lock now, so two writers queue on the busy timeout
+    /// instead of failing at their first write.
+    public func begin(immediate: Bool) throws {
+        try executeScript(immediate ? "BEGIN IMMEDIATE" : "BEGIN", name: "begin")
+    }
+    /// COMMIT.
+    public func commit() throws { try executeScript("COMMIT", name: "commit") }
+    /// ROLLBACK when a transaction is open.
+    public func rollback() {
+        if sqlite3_get_autocommit(db) == 0 { sqlite3_exec(db, "ROLLBACK", nil, nil, nil) }
+    }
+
+    /// One prepared INSERT reused for every row, inside the caller's transaction.
+    public func bulkLoad(table: String, columns: [String], rows: [[SQLValue]]) throws {
+        let query = "load \(table)"
+        let placeholders = (1...max(columns.count, 1)).map { "?\($0)" }.joined(separator: ", ")
+        let sql = "INSERT INTO \(try quoteIdentifier(table)) (\(try columns.map(quoteIdentifier).joined(separator: ", "))) VALUES (\(placeholders))"
+        var statement: OpaquePointer?
+        let rc = sqlite3_prepare_v2(db, sql, -1, &statement, nil)
+        guard rc == SQLITE_OK, let statement else { throw error(rc, query: query) }
+        defer { sqlite3_finalize(statement) }
+        for row in rows {
+            try bind(row, to: statement, query: query)
+            let rc = sqlite3_step(statement)
+            guard rc == SQLITE_DONE else { throw error(rc, query: query) }
+            sqlite3_reset(statement)
+        }
+    }
+
+    // MARK: - private
+
+    private func prepare(_ name: String) throws -> (OpaquePointer, NamedParameters) {
+        if let cached = statements[name] { return cached }
+        let parameters = NamedParameters(try SQLCatalog.query(name, engine: .sqlite), engine: .sqlite)
+        var statement: OpaquePointer?
+        let rc = sqlite3_prepare_v3(db, parameters.sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        guard rc == SQLITE_OK, let statement else { throw error(rc, query: name) }
+        statements[name] = (statement, parameters)
+        return (statement, parameters)
+    }
+
+    private func bind(_ values: [SQLValue], to statement: OpaquePointer, query: String) throws {
+        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+        for (i, value) in values.enumerated() {
+            let index = Int32(i + 1)
+            let rc: Int32
+            switch value {
+            case .null: rc = sqlite3_bind_null(statement, index)
+            case .integer(let v): rc = sqlite3_bind_int64(statement, index, v)
+            case .real(let v): rc = sqlite3_bind_double(statement, index, v)
+            case .text(let v): rc = sqlite3_bind_text64(statement, index, v, UInt64(v.utf8.count), transient, UInt8(SQLITE_UTF8))
+            }
+            guard rc == SQLITE_OK else { throw error(rc, query: query) }
+        }
+    }
+
+    private func step(_ statement: OpaquePointer, query: String) throws -> QueryResult {
+        let count = sqlite3_column_count(statement)
+        let columns = (0..<count).map { String(cString: sqlite3_column_name(statement, $0)) }
+        var rows: [Row] = []
+        while true {
+            let rc = sqlite3_step(statement)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else { throw error(rc, query: query) }
+            var values: [SQLValue] = []
+            values.reserveCapacity(Int(count))
+            for i in 0..<count {
+                switch sqlite3_column_type(statement, i) {
+                case SQLITE_NULL: values.append(.null)
+                case SQLITE_INTEGER: values.append(.integer(sqlite3_column_int64(statement, i)))
+                case SQLITE_FLOAT: values.append(.real(sqlite3_column_double(statement, i)))
+                default:
+                    let length = Int(sqlite3_column_bytes(statement, i))
+                    if let text = sqlite3_column_text(statement, i) {
+                        values.append(.text(String(decoding: UnsafeBufferPointer(start: text, count: length), as: UTF8.self)))
+                    } else {
+                        values.append(.text(""))
+                    }
+                }
+            }
+            rows.append(Row(columns: columns, values: values))
+        }
+        return QueryResult(rows: rows, affected: sqlite3_stmt_readonly(statement) != 0 ? rows.count : Int(sqlite3_changes64(db)))
+    }
+
+    private func error(_ rc: Int32, query: String, message: String? = nil) -> DatabaseError {
+        DatabaseError(engine: .sqlite, code: SQLiteConnection.codeName(rc), query: query,
+                      message: sanitizeEngineMessage(message ?? String(cString: sqlite3_errmsg(db))))
+    }
+
+    /// `SQLITE_BUSY (5)`: the primary code's name and the extended code.
+    static func codeName(_ rc: Int32) -> String {
+        let names: [Int32: String] = [
+            SQLITE_ERROR: "SQLITE_ERROR", SQLITE_BUSY: "SQLITE_BUSY", SQLITE_LOCKED: "SQLITE_LOCKED",
+            SQLITE_CONSTRAINT: "SQLITE_CONSTRAINT", SQLITE_CANTOPEN: "SQLITE_CANTOPEN",
+            SQLITE_CORRUPT: "SQLITE_CORRUPT", SQLITE_FULL: "SQLITE_FULL", SQLITE_IOERR: "SQLITE_IOERR",
+            SQLITE_READONLY: "SQLITE_READONLY", SQLITE_NOTADB: "SQLITE_NOTADB", SQLITE_TOOBIG: "SQLITE_TOOBIG",
+            SQLITE_MISMATCH: "SQLITE_MISMATCH", SQLITE_RANGE: "SQLITE_RANGE", SQLITE_INTERRUPT: "SQLITE_INTERRUPT",
+        ]
+        return "\(names[rc & 0xFF] ?? "SQLITE_\(rc & 0xFF)") (\(rc))"
+    }
+}

@@ -1,0 +1,309 @@
+import Foundation
+
+/// One region's parsing metadata, generated from libphonenumber (see `PhoneMetadata.swift`).
+struct PhoneRegionMetadata: Sendable {
+    let key: String
+    let countryCode: Int
+    let internationalPrefix: String
+    let nationalPrefixForParsing: String
+    let nationalPrefixTransformRule: String
+    let nationalNumberPattern: String
+    let possibleLengths: [Int]
+    let localOnlyLengths: [Int]
+}
+
+/// A phone number's match key: E.164 when the number has a possible length for its country
+/// (else `nil`), and the extension split off it (empty when none, or when there is no key).
+public struct PhoneKey: Equatable, Sendable {
+    /// `+4930123456`, or `nil` when the input gives no key.
+    public let e164: String?
+    /// Digits after `ext.`, `x`, `#`…, or empty.
+    public let extensionDigits: String
+}
+
+/// Parses phone numbers the way libphonenumber's `parse` does with a default region, then keeps
+/// the E.164 form when `is_possible_number` would say yes. Thread-safe; regexes compile once.
+public final class PhoneNormalizer: @unchecked Sendable {
+    /// The region for numbers typed without a country code.
+    public let defaultRegion: String
+    private let region: CompiledRegion
+
+    /// A normaliser for `defaultRegion` (ISO 3166, e.g. `DE`).
+    public init(defaultRegion: String) throws {
+        let code = defaultRegion.uppercased()
+        guard let compiled = CompiledRegion.forKey(code) else {
+            throw UsageError("unknown phone region \"\(defaultRegion)\"")
+        }
+        self.defaultRegion = code
+        self.region = compiled
+    }
+
+    /// Whether `code` is a region libphonenumber has metadata for.
+    public static func isKnownRegion(_ code: String) -> Bool {
+        code.count == 2 && CompiledRegion.byKey[code.uppercased()] != nil
+    }
+
+    /// The metadata version behind the table.
+    public static var metadataVersion: String { PhoneMetadata.version }
+
+    /// The key for one typed number.
+    public func normalize(_ raw: String) -> PhoneKey {
+        guard let parsed = parse(raw) else { return PhoneKey(e164: nil, extensionDigits: "") }
+        guard let main = PhoneMetadata.mainRegion[parsed.countryCode].flatMap(CompiledRegion.forKey),
+              main.lengthResult(parsed.nationalNumber).isPossible else {
+            // No key, no extension: an extension means nothing without the number it belongs to.
+            return PhoneKey(e164: nil, extensionDigits: "")
+        }
+        return PhoneKey(e164: "+\(parsed.countryCode)\(parsed.nationalNumber)", extensionDigits: parsed.extensionDigits)
+    }
+
+    // MARK: - libphonenumber's parse, step by step
+
+    private struct Parsed {
+        var countryCode: Int
+        var nationalNumber: String
+        var extensionDigits: String
+    }
+
+    private func parse(_ input: String) -> Parsed? {
+        guard input.count <= 250 else { return nil }
+        var number = Patterns.extractPossibleNumber(input)
+        if let isub = number.range(of: ";isub=") { number = String(number[..<isub.lowerBound]) }
+        guard Patterns.isViable(number) else { return nil }
+        var extensionDigits = ""
+        if let (rest, ext) = Patterns.stripExtension(number) {
+            number = rest
+            extensionDigits = ext
+        }
+        var metadata = region
+        var countryCode: Int
+        var national: String
+        if let (cc, rest) = try? extractCountryCode(number, metadata: region) {
+            countryCode = cc
+            national = rest
+        } else if number.first == "+" || number.first == "＋" {
+            // libphonenumber retries once without the plus sign when the calling code was invalid.
+            let stripped = String(number.drop(while: { $0 == "+" || $0 == "＋" }))
+            guard let (cc, rest) = try? extractCountryCode(stripped, metadata: region), cc != 0 else { return nil }
+            countryCode = cc
+            national = rest
+        } else {
+            return nil
+        }
+        if countryCode != 0 {
+            guard let key = PhoneMetadata.mainRegion[countryCode], let other = CompiledRegion.forKey(key) else { return nil }
+            metadata = other
+        } else {
+            national += Patterns.normalize(number)
+            countryCode = region.meta.countryCode
+        }
+        guard national.count >= 2 else { return nil }
+        let (stripped, didStrip) = metadata.stripNationalPrefix(national)
+        if didStrip {
+            switch metadata.lengthResult(stripped) {
+            case .tooShort, .possibleLocalOnly, .invalidLength: break
+            default: national = stripped
+            }
+        }
+        guard national.count >= 2, national.count <= 17 else { return nil }
+        return Parsed(countryCode: countryCode, nationalNumber: national, extensionDigits: extensionDigits)
+    }
+
+    private struct ParseFailure: Error {}
+
+    /// `_maybe_extract_country_code`: (0, "") means the default region's code applies.
+    private func extractCountryCode(_ number: String, metadata: CompiledRegion) throws -> (Int, String) {
+        guard !number.isEmpty else { return (0, "") }
+        let (fromDefault, full) = metadata.stripInternationalPrefixAndNormalize(number)
+        if !fromDefault {
+            guard full.count > 2 else { throw ParseFailure() }
+            let (cc, rest) = Patterns.extractCountryCode(full)
+            guard cc != 0 else { throw ParseFailure() }
+            return (cc, rest)
+        }
+        let ccString = String(metadata.meta.countryCode)
+        if full.hasPrefix(ccString) {
+            let potential = String(full.dropFirst(ccString.count))
+            let (afterPrefix, _) = metadata.stripNationalPrefix(potential)
+            if (!metadata.matchesNationalPattern(full) && metadata.matchesNationalPattern(afterPrefix))
+                || metadata.lengthResult(full) == .tooLong {
+                return (metadata.meta.countryCode, afterPrefix)
+            }
+        }
+        return (0, "")
+    }
+}
+
+/// libphonenumber's answers to "is this length possible".
+enum LengthResult: Equatable {
+    case possible, possibleLocalOnly, tooShort, tooLong, invalidLength
+    var isPossible: Bool { self == .possible || self == .possibleLocalOnly }
+}
+
+/// One region's metadata with its patterns compiled.
+final class CompiledRegion: @unchecked Sendable {
+    let meta: PhoneRegionMetadata
+    private let internationalPrefix: NSRegularExpression?
+    private let nationalPrefix: NSRegularExpression?
+    private let nationalPattern: NSRegularExpression?
+
+    static let byKey: [String: PhoneRegionMetadata] = Dictionary(PhoneMetadata.regions.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var compiled: [String: CompiledRegion] = [:]
+
+    static func forKey(_ key: String) -> CompiledRegion? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let c = compiled[key] { return c }
+        guard let meta = byKey[key] else { return nil }
+        let c = CompiledRegion(meta)
+        compiled[key] = c
+        return c
+    }
+
+    private init(_ meta: PhoneRegionMetadata) {
+        self.meta = meta
+        internationalPrefix = meta.internationalPrefix.isEmpty ? nil : try? NSRegularExpression(pattern: meta.internationalPrefix)
+        nationalPrefix = meta.nationalPrefixForParsing.isEmpty ? nil : try? NSRegularExpression(pattern: meta.nationalPrefixForParsing)
+        nationalPattern = try? NSRegularExpression(pattern: "(?:\(meta.nationalNumberPattern))$")
+    }
+
+    /// `_match_national_number`: the whole number matches the general pattern.
+    func matchesNationalPattern(_ number: String) -> Bool {
+        guard let nationalPattern else { return false }
+        return nationalPattern.firstMatch(in: number, options: .anchored, range: NSRange(number.startIndex..., in: number)) != nil
+    }
+
+    /// `_test_number_length` for the general description.
+    func lengthResult(_ number: String) -> LengthResult {
+        let lengths = meta.possibleLengths
+        guard let minimum = lengths.first, let maximum = lengths.last else { return .invalidLength }
+        let actual = number.count
+        if meta.localOnlyLengths.contains(actual) { return .possibleLocalOnly }
+        if actual == minimum { return .possible }
+        if actual < minimum { return .tooShort }
+        if actual > maximum { return .tooLong }
+        return lengths.dropFirst().contains(actual) ? .possible : .invalidLength
+    }
+
+    /// `_maybe_strip_i18n_prefix_and_normalize`: (fromDefaultCountry, digits).
+    func stripInternationalPrefixAndNormalize(_ number: String) -> (Bool, String) {
+        if number.first == "+" || number.first == "＋" {
+            return (false, Patterns.normalize(String(number.drop(while: { $0 == "+" || $0 == "＋" }))))
+        }
+        let digits = Patterns.normalize(number)
+        guard let internationalPrefix,
+              let m = internationalPrefix.firstMatch(in: digits, options: .anchored, range: NSRange(digits.startIndex..., in: digits)),
+              let end = Range(m.range, in: digits)?.upperBound else {
+            return (true, digits)
+        }
+        let rest = digits[end...]
+        // Calling codes never start with 0: "00" followed by 0 is not an international prefix.
+        if rest.first(where: \.isNumber) == "0" { return (true, digits) }
+        return (false, String(rest))
+    }
+
+    /// `_maybe_strip_national_prefix_carrier_code`: (number, stripped).
+    func stripNationalPrefix(_ number: String) -> (String, Bool) {
+        guard !number.isEmpty, let nationalPrefix else { return (number, false) }
+        let range = NSRange(number.startIndex..., in: number)
+        guard let m = nationalPrefix.firstMatch(in: number, options: .anchored, range: range),
+              let matchEnd = Range(m.range, in: number)?.upperBound else { return (number, false) }
+        let viableOriginal = matchesNationalPattern(number)
+        let groups = m.numberOfRanges - 1
+        let lastGroupMissing = groups == 0 || m.range(at: groups).location == NSNotFound
+        if meta.nationalPrefixTransformRule.isEmpty || lastGroupMissing {
+            let rest = String(number[matchEnd...])
+            if viableOriginal && !matchesNationalPattern(rest) { return (number, false) }
+            return (rest, true)
+        }
+        let replaced = nationalPrefix.replacementString(for: m, in: number, offset: 0, template: meta.nationalPrefixTransformRule)
+        let transformed = replaced + number[matchEnd...]
+        if viableOriginal && !matchesNationalPattern(transformed) { return (number, false) }
+        return (transformed, true)
+    }
+}
+
+/// The parser's region-independent patterns and helpers.
+enum Patterns {
+    nonisolated(unsafe) static let extensionRegex = try? NSRegularExpression(pattern: PhoneMetadata.extensionPattern, options: [.caseInsensitive])
+    nonisolated(unsafe) static let viableRegex = try? NSRegularExpression(pattern: "(?:\(PhoneMetadata.validPhoneNumberPattern))$", options: [.caseInsensitive])
+    nonisolated(unsafe) static let unwantedEnd = try? NSRegularExpression(pattern: PhoneMetadata.unwantedEndPattern)
+    nonisolated(unsafe) static let secondNumber = try? NSRegularExpression(pattern: PhoneMetadata.secondNumberStartPattern)
+
+    /// `_extract_possible_number`: from the first `+` or digit, without trailing junk or a second number.
+    static func extractPossibleNumber(_ s: String) -> String {
+        guard let start = s.firstIndex(where: { $0 == "+" || $0 == "＋" || $0.isDecimalDigit }) else { return "" }
+        var number = String(s[start...])
+        if let m = unwantedEnd?.firstMatch(in: number, range: NSRange(number.startIndex..., in: number)),
+           let r = Range(m.range, in: number) {
+            number = String(number[..<r.lowerBound])
+        }
+        if let m = secondNumber?.firstMatch(in: number, range: NSRange(number.startIndex..., in: number)),
+           let r = Range(m.range, in: number) {
+            number = String(number[..<r.lowerBound])
+        }
+        return number
+    }
+
+    /// `_is_viable_phone_number`.
+    static func isViable(_ s: String) -> Bool {
+        guard s.count >= 2, let viableRegex else { return false }
+        return viableRegex.firstMatch(in: s, options: .anchored, range: NSRange(s.startIndex..., in: s)) != nil
+    }
+
+    /// `_maybe_strip_extension`: (number, extension) when an extension follows a viable number.
+    static func stripExtension(_ s: String) -> (String, String)? {
+        guard let extensionRegex,
+              let m = extensionRegex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)),
+              let whole = Range(m.range, in: s) else { return nil }
+        let before = String(s[..<whole.lowerBound])
+        guard isViable(before) else { return nil }
+        for g in 1..<m.numberOfRanges {
+            if let r = Range(m.range(at: g), in: s) { return (before, String(s[r])) }
+        }
+        return nil
+    }
+
+    /// `_normalize`: keypad letters become digits when the number has three letters or more,
+    /// every Unicode decimal digit becomes ASCII, everything else goes.
+    static func normalize(_ s: String) -> String {
+        let letters = s.unicodeScalars.filter { ("a"..."z").contains($0) || ("A"..."Z").contains($0) }.count
+        var out = ""
+        if letters >= 3 {
+            for c in s.uppercased().unicodeScalars {
+                if ("0"..."9").contains(c) { out.unicodeScalars.append(c) } else if let d = keypad[c] { out.append(d) }
+            }
+            return out
+        }
+        for c in s.unicodeScalars {
+            if let v = c.properties.numericType, v == .decimal, let d = c.properties.numericValue {
+                out.append(String(Int(d)))
+            }
+        }
+        return out
+    }
+
+    private static let keypad: [Unicode.Scalar: Character] = {
+        var m: [Unicode.Scalar: Character] = [:]
+        let groups: [(String, Character)] = [("ABC", "2"), ("DEF", "3"), ("GHI", "4"), ("JKL", "5"), ("MNO", "6"), ("PQRS", "7"), ("TUV", "8"), ("WXYZ", "9")]
+        for (letters, digit) in groups { for l in letters.unicodeScalars { m[l] = digit } }
+        return m
+    }()
+
+    /// `_extract_country_code`: the first 1–3 digits that are a calling code.
+    static func extractCountryCode(_ digits: String) -> (Int, String) {
+        guard let first = digits.first, first != "0" else { return (0, digits) }
+        for length in 1...min(3, digits.count) {
+            if let cc = Int(digits.prefix(length)), PhoneMetadata.mainRegion[cc] != nil {
+                return (cc, String(digits.dropFirst(length)))
+            }
+        }
+        return (0, digits)
+    }
+}
+
+extension Character {
+    /// A decimal digit in any script (what Python's `\d` and `unicodedata.digit` accept).
+    var isDecimalDigit: Bool { unicodeScalars.first?.properties.numericType == .decimal }
+}

@@ -1,0 +1,2 @@
+import LeadSync
+print(LeadSyncVersion.string)

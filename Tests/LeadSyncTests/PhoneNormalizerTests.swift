@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+@testable import LeadSync
+
+/// The phone keys agree with libphonenumber on the shared cases (SYNC_RULES.md §3).
+@Suite struct PhoneNormalizerTests {
+    struct Case { let raw, region, e164, ext: String; let line: Int }
+
+    static func cases() throws -> [Case] {
+        let lines = try Fixtures.text("phone_cases.tsv").split(separator: "\n", omittingEmptySubsequences: false)
+        return lines.enumerated().dropFirst().compactMap { index, line in
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard f.count == 4 else { return nil }
+            return Case(raw: f[0], region: f[1], e164: f[2], ext: f[3], line: index + 1)
+        }
+    }
+
+    @Test func agreesWithLibphonenumberOnTheSharedCases() throws {
+        let cases = try Self.cases()
+        #expect(cases.count == 3000)
+        var normalizers: [String: PhoneNormalizer] = [:]
+        var disagreements: [String] = []
+        for c in cases {
+            let n = try normalizers[c.region] ?? PhoneNormalizer(defaultRegion: c.region)
+            normalizers[c.region] = n
+            let key = n.normalize(c.raw)
+            if (key.e164 ?? "") != c.e164 || key.extensionDigits != c.ext {
+                disagreements.append("line \(c.line): \(c.raw.debugDescription) [\(c.region)] expected \(c.e164.isEmpty ? "-" : c.e164) ext \(c.ext.isEmpty ? "-" : c.ext), got \(key.e164 ?? "-") ext \(key.extensionDigits.isEmpty ? "-" : key.extensionDigits)")
+            }
+        }
+        let agreement = Double(cases.count - disagreements.count) / Double(cases.count)
+        print("phone cases: \(cases.count - disagreements.count)/\(cases.count) agree (\(String(format: "%.2f", agreement * 100))%)")
+        for d in disagreements { print("  disagreement \(d)") }
+        #expect(agreement >= 0.995, "\(disagreements.count) disagreements:\n\(disagreements.joined(separator: "\n"))")
+    }
+
+    @Test func unknownRegionIsRefused() {
+        #expect(throws: UsageError.self) { try PhoneNormalizer(defaultRegion: "XX") }
+        #expect(PhoneNormalizer.isKnownRegion("de"))
+        #expect(!PhoneNormalizer.isKnownRegion("XX"))
+    }
+
+    @Test(arguments: [
+        ("030 1234567", "+49301234567", ""),
+        ("+49 (0) 30 1234567 ext. 12", "+49301234567", "12"),
+        ("0049 30 1234567", "+49301234567", ""),
+        ("tel:+4930128836", "+4930128836", ""),
+        ("", nil, ""),
+        ("n/a", nil, ""),
+    ] as [(String, String?, String)])
+    func germanNumbers(raw: String, e164: String?, ext: String) throws {
+        let key = try PhoneNormalizer(defaultRegion: "DE").normalize(raw)
+        #expect(key.e164 == e164)
+        #expect(key.extensionDigits == ext)
+    }
+}
