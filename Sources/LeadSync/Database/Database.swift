@@ -12,6 +12,10 @@ public protocol Database: AnyObject {
     @discardableResult
     func run(_ name: String, _ params: [String: SQLValue]) throws -> QueryResult
 
+    /// Runs one statement given as text (not a file under `sql/`), unprepared. For tests and
+    /// the benchmark; the job itself runs only named files.
+    func runText(_ sql: String, name: String, _ params: [String: SQLValue]) throws -> QueryResult
+
     /// Runs SQL text of one or several statements without parameters (migrations, DDL).
     func executeScript(_ sql: String, name: String) throws
 

@@ -34,8 +34,8 @@ public final class PostgresConnection: Database {
         PQsetNoticeProcessor(conn, { _, _ in }, nil)
         if let used = PQpass(conn).map({ String(cString: $0) }), !used.isEmpty { secrets.append(used) }
         guard PQstatus(conn) == CONNECTION_OK else {
+            // Every stored property is set, so deinit runs and calls PQfinish.
             let message = sanitizeEngineMessage(String(cString: PQerrorMessage(conn)), secrets: secrets)
-            PQfinish(conn)
             throw DatabaseError(engine: .postgres, code: "08001", query: "connect to \(displayURL)", message: message)
         }
         let job = try quoteIdentifier(options.jobSchema)
@@ -44,12 +44,7 @@ public final class PostgresConnection: Database {
         if options.statementTimeoutMilliseconds > 0 {
             setup += "; SET statement_timeout = \(options.statementTimeoutMilliseconds)"
         }
-        do {
-            try executeScript(setup, name: "session_setup")
-        } catch {
-            PQfinish(conn)
-            throw error
-        }
+        try executeScript(setup, name: "session_setup")
     }
 
     deinit { PQfinish(conn) }
@@ -58,14 +53,31 @@ public final class PostgresConnection: Database {
     @discardableResult
     public func run(_ name: String, _ params: [String: SQLValue]) throws -> QueryResult {
         let statement = try prepare(name)
-        let values = try statement.bind(params, query: name, engine: .postgres)
-        let cValues: [UnsafeMutablePointer<CChar>?] = values.map { $0.textValue.map { strdup($0) } ?? nil }
+        return try execute(name) { pointers, count in
+            PQexecPrepared(conn, name, count, pointers, nil, nil, 0)
+        } values: { try statement.bind(params, query: name, engine: .postgres) }
+    }
+
+    /// Binds values as C strings (NULL as a null pointer), runs `call`, checks and reads the result.
+    private func execute(_ name: String, _ call: (UnsafePointer<UnsafePointer<CChar>?>?, Int32) -> OpaquePointer?,
+                         values: () throws -> [SQLValue]) throws -> QueryResult {
+        let cValues: [UnsafeMutablePointer<CChar>?] = try values().map { $0.textValue.map { strdup($0) } ?? nil }
         defer { cValues.forEach { free($0) } }
-        var pointers: [UnsafePointer<CChar>?] = cValues.map { $0.map { UnsafePointer($0) } }
-        let result = PQexecPrepared(conn, name, Int32(pointers.count), &pointers, nil, nil, 0)
+        let pointers: [UnsafePointer<CChar>?] = cValues.map { $0.map { UnsafePointer($0) } }
+        let result = pointers.withUnsafeBufferPointer { buffer in
+            call(buffer.baseAddress, Int32(buffer.count))
+        }
         defer { PQclear(result) }
         try check(result, query: name)
         return read(result)
+    }
+
+    /// Runs one statement's text with named parameters, unprepared.
+    public func runText(_ sql: String, name: String, _ params: [String: SQLValue]) throws -> QueryResult {
+        let statement = NamedParameters(sql, engine: .postgres)
+        return try execute(name) { pointers, count in
+            PQexecParams(conn, statement.sql, count, nil, pointers, nil, nil, 0)
+        } values: { try statement.bind(params, query: name, engine: .postgres) }
     }
 
     /// Runs SQL text, possibly several statements, without parameters.
@@ -234,4 +246,9 @@ public func quoteIdentifier(_ name: String) throws -> String {
     }
     guard ok else { throw UsageError("'\(name)' is not an allowed identifier: use lower-case letters, digits and _") }
     return "\"\(name)\""
+}
+
+extension PostgresConnection {
+    /// Whether a URI or key=value string carries a password itself.
+    public static func hasPassword(_ conninfo: String) -> Bool { parseConninfo(conninfo)["password"] != nil }
 }

@@ -25,13 +25,9 @@ public final class SQLiteConnection: Database {
         db = handle
         sqlite3_extended_result_codes(db, 1)
         sqlite3_busy_timeout(db, Int32(options.busyTimeoutMilliseconds))
-        do {
-            try executeScript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON", name: "session_setup")
-            try SQLFunctions.register(on: self)
-        } catch {
-            sqlite3_close_v2(db)
-            throw error
-        }
+        // From here deinit closes the handle if setup throws.
+        try executeScript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON", name: "session_setup")
+        try SQLFunctions.register(on: self)
     }
 
     deinit {
@@ -49,6 +45,17 @@ public final class SQLiteConnection: Database {
         }
         let values = try parameters.bind(params, query: name, engine: .sqlite)
         try bind(values, to: statement, query: name)
+        return try step(statement, query: name)
+    }
+
+    /// Runs one statement's text with named parameters, prepared for this call only.
+    public func runText(_ sql: String, name: String, _ params: [String: SQLValue]) throws -> QueryResult {
+        let parameters = NamedParameters(sql, engine: .sqlite)
+        var statement: OpaquePointer?
+        let rc = sqlite3_prepare_v2(db, parameters.sql, -1, &statement, nil)
+        guard rc == SQLITE_OK, let statement else { throw error(rc, query: name) }
+        defer { sqlite3_finalize(statement) }
+        try bind(try parameters.bind(params, query: name, engine: .sqlite), to: statement, query: name)
         return try step(statement, query: name)
     }
 

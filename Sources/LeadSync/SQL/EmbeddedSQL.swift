@@ -174,6 +174,162 @@ CREATE TABLE {{job_schema}}.sync_run (
     error                     text
 );
 """#,
+        "postgres/queries/captured_contact_import_clear.sql": #"""
+-- Empties the staging table before a load (a no-op on PostgreSQL, where it is new per transaction).
+-- params: none
+-- returns: affected
+DELETE FROM captured_contact_import
+"""#,
+        "postgres/queries/captured_contact_import_count.sql": #"""
+-- What an import will do, counted before it is applied: new external ids, pending rows whose
+-- values change, and rows left alone (exported or failed, or pending with the same values).
+-- A column absent from the file is NULL in staging and keeps the stored value.
+-- params: none
+-- returns: one
+SELECT count(*) FILTER (WHERE c.id IS NULL) AS new_rows,
+       count(*) FILTER (WHERE c.status = 'pending' AND (COALESCE(i.source, c.source) IS DISTINCT FROM c.source
+       OR COALESCE(CAST(i.captured_at AS timestamptz), c.captured_at) IS DISTINCT FROM c.captured_at
+       OR COALESCE(i.captured_by, c.captured_by) IS DISTINCT FROM c.captured_by
+       OR COALESCE(i.target_object, c.target_object) IS DISTINCT FROM c.target_object
+       OR COALESCE(i.salutation, c.salutation) IS DISTINCT FROM c.salutation
+       OR COALESCE(i.first_name, c.first_name) IS DISTINCT FROM c.first_name
+       OR COALESCE(i.last_name, c.last_name) IS DISTINCT FROM c.last_name
+       OR COALESCE(i.title, c.title) IS DISTINCT FROM c.title
+       OR COALESCE(i.department, c.department) IS DISTINCT FROM c.department
+       OR COALESCE(i.company, c.company) IS DISTINCT FROM c.company
+       OR COALESCE(i.email, c.email) IS DISTINCT FROM c.email
+       OR COALESCE(i.phone, c.phone) IS DISTINCT FROM c.phone
+       OR COALESCE(i.mobile, c.mobile) IS DISTINCT FROM c.mobile
+       OR COALESCE(i.website, c.website) IS DISTINCT FROM c.website
+       OR COALESCE(i.street, c.street) IS DISTINCT FROM c.street
+       OR COALESCE(i.postal_code, c.postal_code) IS DISTINCT FROM c.postal_code
+       OR COALESCE(i.city, c.city) IS DISTINCT FROM c.city
+       OR COALESCE(i.country, c.country) IS DISTINCT FROM c.country
+       OR COALESCE(i.notes, c.notes) IS DISTINCT FROM c.notes
+       OR COALESCE(i.custom_fields, c.custom_fields) IS DISTINCT FROM c.custom_fields)) AS updated_rows,
+       count(*) FILTER (WHERE c.id IS NOT NULL AND NOT (c.status = 'pending' AND (COALESCE(i.source, c.source) IS DISTINCT FROM c.source
+       OR COALESCE(CAST(i.captured_at AS timestamptz), c.captured_at) IS DISTINCT FROM c.captured_at
+       OR COALESCE(i.captured_by, c.captured_by) IS DISTINCT FROM c.captured_by
+       OR COALESCE(i.target_object, c.target_object) IS DISTINCT FROM c.target_object
+       OR COALESCE(i.salutation, c.salutation) IS DISTINCT FROM c.salutation
+       OR COALESCE(i.first_name, c.first_name) IS DISTINCT FROM c.first_name
+       OR COALESCE(i.last_name, c.last_name) IS DISTINCT FROM c.last_name
+       OR COALESCE(i.title, c.title) IS DISTINCT FROM c.title
+       OR COALESCE(i.department, c.department) IS DISTINCT FROM c.department
+       OR COALESCE(i.company, c.company) IS DISTINCT FROM c.company
+       OR COALESCE(i.email, c.email) IS DISTINCT FROM c.email
+       OR COALESCE(i.phone, c.phone) IS DISTINCT FROM c.phone
+       OR COALESCE(i.mobile, c.mobile) IS DISTINCT FROM c.mobile
+       OR COALESCE(i.website, c.website) IS DISTINCT FROM c.website
+       OR COALESCE(i.street, c.street) IS DISTINCT FROM c.street
+       OR COALESCE(i.postal_code, c.postal_code) IS DISTINCT FROM c.postal_code
+       OR COALESCE(i.city, c.city) IS DISTINCT FROM c.city
+       OR COALESCE(i.country, c.country) IS DISTINCT FROM c.country
+       OR COALESCE(i.notes, c.notes) IS DISTINCT FROM c.notes
+       OR COALESCE(i.custom_fields, c.custom_fields) IS DISTINCT FROM c.custom_fields))) AS unchanged_rows
+FROM captured_contact_import i
+LEFT JOIN captured_contact c ON c.external_id = i.external_id
+"""#,
+        "postgres/queries/captured_contact_import_insert.sql": #"""
+-- New external ids become pending rows. A file without a source column imports as 'csv'; a
+-- row without captured_at counts as captured at import time, so the settle window still applies.
+-- `WHERE true` lets SQLite parse ON CONFLICT after INSERT ... SELECT; DO NOTHING covers a
+-- concurrent import of the same id.
+-- params: :now
+-- returns: affected
+INSERT INTO captured_contact (external_id, source, captured_at, captured_by, target_object, salutation, first_name, last_name, title, department, company, email, phone, mobile, website, street, postal_code, city, country, notes, custom_fields, status, updated_at)
+SELECT i.external_id, COALESCE(NULLIF(i.source, ''), 'csv'), COALESCE(CAST(i.captured_at AS timestamptz), CAST(:now AS timestamptz)), i.captured_by, i.target_object, i.salutation, i.first_name, i.last_name, i.title, i.department, i.company, i.email, i.phone, i.mobile, i.website, i.street, i.postal_code, i.city, i.country, i.notes, i.custom_fields, 'pending', CAST(:now AS timestamptz)
+  FROM captured_contact_import i
+ WHERE true
+ON CONFLICT (external_id) DO NOTHING
+"""#,
+        "postgres/queries/captured_contact_import_stage.sql": #"""
+-- A staging table for one import: the file is loaded here first (COPY), checked against
+-- captured_contact, then applied in the same transaction. Dropped at commit.
+-- params: none
+-- returns: none
+CREATE TEMP TABLE IF NOT EXISTS captured_contact_import (
+    line integer,
+    external_id text,
+    source text,
+    captured_at text,
+    captured_by text,
+    target_object text,
+    salutation text,
+    first_name text,
+    last_name text,
+    title text,
+    department text,
+    company text,
+    email text,
+    phone text,
+    mobile text,
+    website text,
+    street text,
+    postal_code text,
+    city text,
+    country text,
+    notes text,
+    custom_fields text
+) ON COMMIT DROP
+"""#,
+        "postgres/queries/captured_contact_import_update.sql": #"""
+-- Re-imported external ids: a row still pending takes the file's values; an exported or failed
+-- row is left alone (it is history). Columns absent from the file keep their stored values.
+-- params: :now
+-- returns: affected
+UPDATE captured_contact AS c
+   SET source = COALESCE(i.source, c.source),
+       captured_at = COALESCE(CAST(i.captured_at AS timestamptz), c.captured_at),
+       captured_by = COALESCE(i.captured_by, c.captured_by),
+       target_object = COALESCE(i.target_object, c.target_object),
+       salutation = COALESCE(i.salutation, c.salutation),
+       first_name = COALESCE(i.first_name, c.first_name),
+       last_name = COALESCE(i.last_name, c.last_name),
+       title = COALESCE(i.title, c.title),
+       department = COALESCE(i.department, c.department),
+       company = COALESCE(i.company, c.company),
+       email = COALESCE(i.email, c.email),
+       phone = COALESCE(i.phone, c.phone),
+       mobile = COALESCE(i.mobile, c.mobile),
+       website = COALESCE(i.website, c.website),
+       street = COALESCE(i.street, c.street),
+       postal_code = COALESCE(i.postal_code, c.postal_code),
+       city = COALESCE(i.city, c.city),
+       country = COALESCE(i.country, c.country),
+       notes = COALESCE(i.notes, c.notes),
+       custom_fields = COALESCE(i.custom_fields, c.custom_fields),
+       updated_at = CAST(:now AS timestamptz)
+  FROM captured_contact_import i
+ WHERE c.external_id = i.external_id
+   AND c.status = 'pending'
+   AND (COALESCE(i.source, c.source) IS DISTINCT FROM c.source
+       OR COALESCE(CAST(i.captured_at AS timestamptz), c.captured_at) IS DISTINCT FROM c.captured_at
+       OR COALESCE(i.captured_by, c.captured_by) IS DISTINCT FROM c.captured_by
+       OR COALESCE(i.target_object, c.target_object) IS DISTINCT FROM c.target_object
+       OR COALESCE(i.salutation, c.salutation) IS DISTINCT FROM c.salutation
+       OR COALESCE(i.first_name, c.first_name) IS DISTINCT FROM c.first_name
+       OR COALESCE(i.last_name, c.last_name) IS DISTINCT FROM c.last_name
+       OR COALESCE(i.title, c.title) IS DISTINCT FROM c.title
+       OR COALESCE(i.department, c.department) IS DISTINCT FROM c.department
+       OR COALESCE(i.company, c.company) IS DISTINCT FROM c.company
+       OR COALESCE(i.email, c.email) IS DISTINCT FROM c.email
+       OR COALESCE(i.phone, c.phone) IS DISTINCT FROM c.phone
+       OR COALESCE(i.mobile, c.mobile) IS DISTINCT FROM c.mobile
+       OR COALESCE(i.website, c.website) IS DISTINCT FROM c.website
+       OR COALESCE(i.street, c.street) IS DISTINCT FROM c.street
+       OR COALESCE(i.postal_code, c.postal_code) IS DISTINCT FROM c.postal_code
+       OR COALESCE(i.city, c.city) IS DISTINCT FROM c.city
+       OR COALESCE(i.country, c.country) IS DISTINCT FROM c.country
+       OR COALESCE(i.notes, c.notes) IS DISTINCT FROM c.notes
+       OR COALESCE(i.custom_fields, c.custom_fields) IS DISTINCT FROM c.custom_fields)
+"""#,
+        "postgres/queries/captured_contact_status_counts.sql": #"""
+-- Rows per status, for `leadsync status`.
+-- params: none
+-- returns: many
+SELECT status, count(*) AS row_count FROM captured_contact GROUP BY status ORDER BY status
+"""#,
         "postgres/queries/migration_lock.sql": #"""
 -- Serialises concurrent `leadsync migrate` runs until the transaction ends.
 -- params: none
@@ -191,6 +347,16 @@ SELECT version FROM schema_migration WHERE set_name = :set_name ORDER BY version
 -- params: :set_name, :version, :name
 -- returns: none
 INSERT INTO schema_migration (set_name, version, name) VALUES (:set_name, :version, :name)
+"""#,
+        "postgres/queries/sync_run_recent.sql": #"""
+-- The most recent runs with their counts, newest first, for `leadsync status`.
+-- params: :limit
+-- returns: many
+SELECT id, mode, started_at, finished_at, status, read_count, exported_count, failed_count, skipped_count,
+       possible_duplicate_count, report_path, error
+FROM sync_run
+ORDER BY id DESC
+LIMIT :limit
 """#,
         "sqlite/bootstrap.sql": #"""
 -- Creates the table that records applied migrations.
@@ -361,6 +527,164 @@ CREATE TABLE sync_run (
     error                     text
 );
 """#,
+        "sqlite/queries/captured_contact_import_clear.sql": #"""
+-- Empties the staging table before a load (a no-op on PostgreSQL, where it is new per transaction).
+-- params: none
+-- returns: affected
+DELETE FROM captured_contact_import
+"""#,
+        "sqlite/queries/captured_contact_import_count.sql": #"""
+-- What an import will do, counted before it is applied: new external ids, pending rows whose
+-- values change, and rows left alone (exported or failed, or pending with the same values).
+-- A column absent from the file is NULL in staging and keeps the stored value.
+-- params: none
+-- returns: one
+SELECT count(*) FILTER (WHERE c.id IS NULL) AS new_rows,
+       count(*) FILTER (WHERE c.status = 'pending' AND (COALESCE(i.source, c.source) IS NOT c.source
+       OR COALESCE(i.captured_at, c.captured_at) IS NOT c.captured_at
+       OR COALESCE(i.captured_by, c.captured_by) IS NOT c.captured_by
+       OR COALESCE(i.target_object, c.target_object) IS NOT c.target_object
+       OR COALESCE(i.salutation, c.salutation) IS NOT c.salutation
+       OR COALESCE(i.first_name, c.first_name) IS NOT c.first_name
+       OR COALESCE(i.last_name, c.last_name) IS NOT c.last_name
+       OR COALESCE(i.title, c.title) IS NOT c.title
+       OR COALESCE(i.department, c.department) IS NOT c.department
+       OR COALESCE(i.company, c.company) IS NOT c.company
+       OR COALESCE(i.email, c.email) IS NOT c.email
+       OR COALESCE(i.phone, c.phone) IS NOT c.phone
+       OR COALESCE(i.mobile, c.mobile) IS NOT c.mobile
+       OR COALESCE(i.website, c.website) IS NOT c.website
+       OR COALESCE(i.street, c.street) IS NOT c.street
+       OR COALESCE(i.postal_code, c.postal_code) IS NOT c.postal_code
+       OR COALESCE(i.city, c.city) IS NOT c.city
+       OR COALESCE(i.country, c.country) IS NOT c.country
+       OR COALESCE(i.notes, c.notes) IS NOT c.notes
+       OR COALESCE(i.custom_fields, c.custom_fields) IS NOT c.custom_fields)) AS updated_rows,
+       count(*) FILTER (WHERE c.id IS NOT NULL AND NOT (c.status = 'pending' AND (COALESCE(i.source, c.source) IS NOT c.source
+       OR COALESCE(i.captured_at, c.captured_at) IS NOT c.captured_at
+       OR COALESCE(i.captured_by, c.captured_by) IS NOT c.captured_by
+       OR COALESCE(i.target_object, c.target_object) IS NOT c.target_object
+       OR COALESCE(i.salutation, c.salutation) IS NOT c.salutation
+       OR COALESCE(i.first_name, c.first_name) IS NOT c.first_name
+       OR COALESCE(i.last_name, c.last_name) IS NOT c.last_name
+       OR COALESCE(i.title, c.title) IS NOT c.title
+       OR COALESCE(i.department, c.department) IS NOT c.department
+       OR COALESCE(i.company, c.company) IS NOT c.company
+       OR COALESCE(i.email, c.email) IS NOT c.email
+       OR COALESCE(i.phone, c.phone) IS NOT c.phone
+       OR COALESCE(i.mobile, c.mobile) IS NOT c.mobile
+       OR COALESCE(i.website, c.website) IS NOT c.website
+       OR COALESCE(i.street, c.street) IS NOT c.street
+       OR COALESCE(i.postal_code, c.postal_code) IS NOT c.postal_code
+       OR COALESCE(i.city, c.city) IS NOT c.city
+       OR COALESCE(i.country, c.country) IS NOT c.country
+       OR COALESCE(i.notes, c.notes) IS NOT c.notes
+       OR COALESCE(i.custom_fields, c.custom_fields) IS NOT c.custom_fields))) AS unchanged_rows
+FROM captured_contact_import i
+LEFT JOIN captured_contact c ON c.external_id = i.external_id
+"""#,
+        "sqlite/queries/captured_contact_import_insert.sql": #"""
+-- New external ids become pending rows. A file without a source column imports as 'csv'; a
+-- row without captured_at counts as captured at import time, so the settle window still applies.
+-- `WHERE true` lets SQLite parse ON CONFLICT after INSERT ... SELECT; DO NOTHING covers a
+-- concurrent import of the same id.
+-- params: :now
+-- returns: affected
+INSERT INTO captured_contact (external_id, source, captured_at, captured_by, target_object, salutation, first_name, last_name, title, department, company, email, phone, mobile, website, street, postal_code, city, country, notes, custom_fields, status, updated_at)
+SELECT i.external_id, COALESCE(NULLIF(i.source, ''), 'csv'), COALESCE(i.captured_at, :now), i.captured_by, i.target_object, i.salutation, i.first_name, i.last_name, i.title, i.department, i.company, i.email, i.phone, i.mobile, i.website, i.street, i.postal_code, i.city, i.country, i.notes, i.custom_fields, 'pending', :now
+  FROM captured_contact_import i
+ WHERE true
+ON CONFLICT (external_id) DO NOTHING
+"""#,
+        "sqlite/queries/captured_contact_import_stage.sql": #"""
+-- A staging table for one import: the file is loaded here first, checked against
+-- captured_contact, then applied in the same transaction.
+-- Differs from PostgreSQL: SQLite has no ON COMMIT DROP, so the temp table lives for the
+-- connection and captured_contact_import_clear empties it before each load.
+-- params: none
+-- returns: none
+CREATE TEMP TABLE IF NOT EXISTS captured_contact_import (
+    line integer,
+    external_id text,
+    source text,
+    captured_at text,
+    captured_by text,
+    target_object text,
+    salutation text,
+    first_name text,
+    last_name text,
+    title text,
+    department text,
+    company text,
+    email text,
+    phone text,
+    mobile text,
+    website text,
+    street text,
+    postal_code text,
+    city text,
+    country text,
+    notes text,
+    custom_fields text
+)
+"""#,
+        "sqlite/queries/captured_contact_import_update.sql": #"""
+-- Re-imported external ids: a row still pending takes the file's values; an exported or failed
+-- row is left alone (it is history). Columns absent from the file keep their stored values.
+-- params: :now
+-- returns: affected
+UPDATE captured_contact AS c
+   SET source = COALESCE(i.source, c.source),
+       captured_at = COALESCE(i.captured_at, c.captured_at),
+       captured_by = COALESCE(i.captured_by, c.captured_by),
+       target_object = COALESCE(i.target_object, c.target_object),
+       salutation = COALESCE(i.salutation, c.salutation),
+       first_name = COALESCE(i.first_name, c.first_name),
+       last_name = COALESCE(i.last_name, c.last_name),
+       title = COALESCE(i.title, c.title),
+       department = COALESCE(i.department, c.department),
+       company = COALESCE(i.company, c.company),
+       email = COALESCE(i.email, c.email),
+       phone = COALESCE(i.phone, c.phone),
+       mobile = COALESCE(i.mobile, c.mobile),
+       website = COALESCE(i.website, c.website),
+       street = COALESCE(i.street, c.street),
+       postal_code = COALESCE(i.postal_code, c.postal_code),
+       city = COALESCE(i.city, c.city),
+       country = COALESCE(i.country, c.country),
+       notes = COALESCE(i.notes, c.notes),
+       custom_fields = COALESCE(i.custom_fields, c.custom_fields),
+       updated_at = :now
+  FROM captured_contact_import i
+ WHERE c.external_id = i.external_id
+   AND c.status = 'pending'
+   AND (COALESCE(i.source, c.source) IS NOT c.source
+       OR COALESCE(i.captured_at, c.captured_at) IS NOT c.captured_at
+       OR COALESCE(i.captured_by, c.captured_by) IS NOT c.captured_by
+       OR COALESCE(i.target_object, c.target_object) IS NOT c.target_object
+       OR COALESCE(i.salutation, c.salutation) IS NOT c.salutation
+       OR COALESCE(i.first_name, c.first_name) IS NOT c.first_name
+       OR COALESCE(i.last_name, c.last_name) IS NOT c.last_name
+       OR COALESCE(i.title, c.title) IS NOT c.title
+       OR COALESCE(i.department, c.department) IS NOT c.department
+       OR COALESCE(i.company, c.company) IS NOT c.company
+       OR COALESCE(i.email, c.email) IS NOT c.email
+       OR COALESCE(i.phone, c.phone) IS NOT c.phone
+       OR COALESCE(i.mobile, c.mobile) IS NOT c.mobile
+       OR COALESCE(i.website, c.website) IS NOT c.website
+       OR COALESCE(i.street, c.street) IS NOT c.street
+       OR COALESCE(i.postal_code, c.postal_code) IS NOT c.postal_code
+       OR COALESCE(i.city, c.city) IS NOT c.city
+       OR COALESCE(i.country, c.country) IS NOT c.country
+       OR COALESCE(i.notes, c.notes) IS NOT c.notes
+       OR COALESCE(i.custom_fields, c.custom_fields) IS NOT c.custom_fields)
+"""#,
+        "sqlite/queries/captured_contact_status_counts.sql": #"""
+-- Rows per status, for `leadsync status`.
+-- params: none
+-- returns: many
+SELECT status, count(*) AS row_count FROM captured_contact GROUP BY status ORDER BY status
+"""#,
         "sqlite/queries/schema_migration_applied.sql": #"""
 -- Versions of one migration set already applied, so migrate only runs the missing ones.
 -- params: :set_name
@@ -372,6 +696,16 @@ SELECT version FROM schema_migration WHERE set_name = :set_name ORDER BY version
 -- params: :set_name, :version, :name
 -- returns: none
 INSERT INTO schema_migration (set_name, version, name) VALUES (:set_name, :version, :name)
+"""#,
+        "sqlite/queries/sync_run_recent.sql": #"""
+-- The most recent runs with their counts, newest first, for `leadsync status`.
+-- params: :limit
+-- returns: many
+SELECT id, mode, started_at, finished_at, status, read_count, exported_count, failed_count, skipped_count,
+       possible_duplicate_count, report_path, error
+FROM sync_run
+ORDER BY id DESC
+LIMIT :limit
 """#,
     ]
 }

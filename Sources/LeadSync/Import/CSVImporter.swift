@@ -1,0 +1,171 @@
+import CSV
+import Foundation
+
+/// What an import did.
+public struct ImportSummary: Sendable, Equatable {
+    /// External ids seen for the first time.
+    public var new = 0
+    /// Pending rows that took the file's changed values.
+    public var updated = 0
+    /// Rows left as they were: exported or failed already, or pending with the same values.
+    public var unchanged = 0
+    /// Lines whose external id appears again later in the same file (the later line wins).
+    public var repeatedInFile = 0
+
+    /// `12 new, 3 updated, 40 left alone`.
+    public var description: String {
+        var s = "\(new) new, \(updated) updated, \(unchanged) left alone"
+        if repeatedInFile > 0 { s += " (\(repeatedInFile) lines repeated an external_id of a later line and were skipped)" }
+        return s
+    }
+}
+
+/// A file `import` refuses, naming the line and the problem; nothing of the file was imported.
+public struct ImportError: Error, CustomStringConvertible, Sendable {
+    /// The file's path.
+    public let file: String
+    /// 1-based physical line where the record starts.
+    public let line: Int
+    /// What is wrong with it.
+    public let problem: String
+    /// `contacts.csv line 7: missing external_id (nothing was imported)`.
+    public var description: String { "\(file) line \(line): \(problem) (nothing was imported)" }
+}
+
+/// Loads an RFC 4180 CSV file of captured contacts as pending rows, all or nothing.
+public struct CSVImporter {
+    /// Columns a file may carry (header names = `captured_contact` columns).
+    public static let columns = [
+        "external_id", "source", "captured_at", "captured_by", "target_object", "salutation", "first_name", "last_name",
+        "title", "department", "company", "email", "phone", "mobile", "website", "street", "postal_code", "city",
+        "country", "notes", "custom_fields",
+    ]
+
+    let db: any Database
+
+    /// An importer writing to `db`.
+    public init(db: any Database) { self.db = db }
+
+    /// Checks the whole file, then loads it in one transaction: COPY into a staging table on
+    /// PostgreSQL (a prepared insert on SQLite), counted and applied with set-based SQL.
+    public func importFile(path: String, now: Date = Date()) throws -> ImportSummary {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw UsageError("cannot read \(path)")
+        }
+        let (rows, repeated) = try Self.parse(data, file: path)
+        let staged = rows.map { row in [SQLValue.integer(Int64(row.line))] + row.values }
+        return try db.transaction(immediate: true) {
+            try db.run("captured_contact_import_stage", [:])
+            try db.run("captured_contact_import_clear", [:])
+            try db.bulkLoad(table: "captured_contact_import", columns: ["line"] + Self.columns, rows: staged)
+            guard let counts = try db.one("captured_contact_import_count") else {
+                throw DatabaseError(engine: db.engine, code: "XX000", query: "captured_contact_import_count", message: "returned no row")
+            }
+            let params: [String: SQLValue] = ["now": .text(Timestamp.format(now))]
+            try db.run("captured_contact_import_update", params)
+            try db.run("captured_contact_import_insert", params)
+            return ImportSummary(new: counts.int("new_rows") ?? 0, updated: counts.int("updated_rows") ?? 0,
+                                 unchanged: counts.int("unchanged_rows") ?? 0, repeatedInFile: repeated)
+        }
+    }
+
+    /// One checked record: its line and the values for `columns` (NULL where the file has no column).
+    struct Record {
+        let line: Int
+        let values: [SQLValue]
+    }
+
+    /// Checks bytes, header and every record; returns the records (last one per external id wins)
+    /// and how many earlier duplicates were dropped.
+    static func parse(_ data: Data, file: String) throws -> ([Record], Int) {
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        // Invalid UTF-8 and NUL bytes are found per physical line, so the error can name it.
+        var line = 1
+        var lineStart = 0
+        for (i, b) in bytes.enumerated() {
+            if b == 0 { throw ImportError(file: file, line: line, problem: "contains a NUL byte") }
+            if b == 0x0A || i == bytes.count - 1 {
+                let end = b == 0x0A ? i : i + 1
+                if String(validating: bytes[lineStart..<end], as: UTF8.self) == nil {
+                    throw ImportError(file: file, line: line, problem: "is not valid UTF-8 text")
+                }
+                line += 1
+                lineStart = i + 1
+            }
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw ImportError(file: file, line: 1, problem: "the file is empty; expected a header line")
+        }
+        let reader: CSVReader
+        do {
+            reader = try CSVReader(string: text, hasHeaderRow: true)
+        } catch {
+            throw ImportError(file: file, line: 1, problem: "cannot read the header line")
+        }
+        let header = (reader.headerRow ?? []).map { $0.trimmingCharacters(in: .whitespaces) }
+        for (i, name) in header.enumerated() {
+            guard columns.contains(name) else {
+                throw ImportError(file: file, line: 1, problem: "unknown column \"\(name)\" (known: \(columns.joined(separator: ", ")))")
+            }
+            if header[..<i].contains(name) { throw ImportError(file: file, line: 1, problem: "column \"\(name)\" appears twice") }
+        }
+        guard let idIndex = header.firstIndex(of: "external_id") else {
+            throw ImportError(file: file, line: 1, problem: "the header has no external_id column")
+        }
+        let positions = columns.map { header.firstIndex(of: $0) }
+        var records: [Record] = []
+        var recordLine = 2 + newlines(in: reader.headerRow ?? [])
+        var lastIndexByID: [String: Int] = [:]
+        while let fields = reader.next() {
+            let start = recordLine
+            recordLine += 1 + newlines(in: fields)
+            if fields.count == 1, fields[0].isEmpty { continue }  // a blank line
+            guard fields.count == header.count else {
+                throw ImportError(file: file, line: start, problem: "has \(fields.count) fields, the header has \(header.count)")
+            }
+            let externalID = fields[idIndex].trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !externalID.isEmpty else { throw ImportError(file: file, line: start, problem: "missing external_id") }
+            var values: [SQLValue] = []
+            values.reserveCapacity(columns.count)
+            for (column, position) in zip(columns, positions) {
+                guard let position else { values.append(.null); continue }
+                var value = fields[position]
+                switch column {
+                case "external_id": value = externalID
+                case "captured_at" where !value.trimmingCharacters(in: .whitespaces).isEmpty:
+                    guard let date = Timestamp.parse(value) else {
+                        throw ImportError(file: file, line: start, problem: "captured_at \"\(value.prefix(40))\" is not an ISO-8601 timestamp")
+                    }
+                    value = Timestamp.format(date)
+                case "captured_at":
+                    values.append(.null)
+                    continue
+                case "target_object":
+                    value = value.trimmingCharacters(in: .whitespaces).lowercased()
+                    guard value.isEmpty || TargetObject(rawValue: value) != nil else {
+                        throw ImportError(file: file, line: start, problem: "target_object must be lead, contact or empty")
+                    }
+                case "custom_fields" where !value.trimmingCharacters(in: .whitespaces).isEmpty:
+                    guard (try? JSONSerialization.jsonObject(with: Data(value.utf8))) is [String: Any] else {
+                        throw ImportError(file: file, line: start, problem: "custom_fields is not a JSON object")
+                    }
+                default: break
+                }
+                values.append(.text(value))
+            }
+            if let earlier = lastIndexByID[externalID] { records[earlier] = Record(line: -1, values: []) }
+            lastIndexByID[externalID] = records.count
+            records.append(Record(line: start, values: values))
+        }
+        let kept = records.filter { $0.line > 0 }
+        return (kept, records.count - kept.count)
+    }
+
+    private static func newlines(in fields: [String]) -> Int {
+        fields.reduce(0) { total, field in
+            total + field.unicodeScalars.reduce(0) { $0 + ($1 == "\n" ? 1 : 0) }
+        }
+    }
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+import LeadSync
+
+/// `leadsync`: moves captured contacts into the CRM mirror.
+@main
+struct LeadSyncCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "leadsync",
+        abstract: "Moves captured contacts from the staging table into the CRM (Heroku Connect mirror).",
+        discussion: "Exit status: 0 the command did its work; 1 it could not (database unreachable, broken configuration, bad file); 64 wrong usage.",
+        version: LeadSyncVersion.string,
+        subcommands: [MigrateCommand.self, ImportCommand.self, StatusCommand.self]
+    )
+
+    @OptionGroup var global: GlobalOptions
+}

@@ -1,2 +1,0 @@
-import LeadSync
-print(LeadSyncVersion.string)

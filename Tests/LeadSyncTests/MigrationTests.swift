@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+@testable import LeadSync
+
+/// `leadsync migrate` on both engines.
+@Suite struct MigrationTests {
+    @Test(arguments: TestEngine.available)
+    func migrateTwiceChangesNothingTheSecondTime(engine: TestEngine) throws {
+        try withTestDatabase(engine) { t in
+            let first = try CLI.run(["migrate", "--crm-mirror", "--database", t.url])
+            #expect(first.status == 0, "\(first.stderr)")
+            #expect(first.stdout.contains("applied migrations/001_job_tables"))
+            #expect(first.stdout.contains("crm_mirror/001_crm_mirror"))
+            let second = try CLI.run(["migrate", "--crm-mirror", "--database", t.url])
+            #expect(second.status == 0, "\(second.stderr)")
+            #expect(second.stdout.contains("up to date"))
+            #expect(try t.scalar("SELECT count(*) FROM schema_migration") == "2")
+            let status = try CLI.run(["status", "--database", t.url])
+            #expect(status.status == 0)
+            #expect(status.stdout.contains("pending"))
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
+    func twoMigratesAtOnceApplyEachFileOnce(engine: TestEngine) throws {
+        try withTestDatabase(engine) { t in
+            // The SQLite file must exist first for both processes to race on it, as they would in cron.
+            _ = try t.open()
+            let results = try [0, 1].map { _ in
+                let p = Process()
+                p.executableURL = CLI.executable
+                p.arguments = ["migrate", "--crm-mirror", "--database", t.url]
+                p.standardOutput = FileHandle.nullDevice
+                p.standardError = FileHandle.nullDevice
+                try p.run()
+                return p
+            }
+            for p in results { p.waitUntilExit() }
+            #expect(results.allSatisfy { $0.terminationStatus == 0 })
+            #expect(try t.scalar("SELECT count(*) FROM schema_migration") == "2")
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
+    func jobTablesWithoutMirror(engine: TestEngine) throws {
+        try withTestDatabase(engine) { t in
+            let r = try CLI.run(["migrate", "--database", t.url])
+            #expect(r.status == 0)
+            #expect(!r.stdout.contains("crm_mirror"))
+            #expect(try t.scalar("SELECT count(*) FROM captured_contact") == "0")
+        }
+    }
+
+    @Test func statusBeforeMigrateSaysWhatToDo() throws {
+        try withTestDatabase(.sqlite) { t in
+            let r = try CLI.run(["status", "--database", t.url])
+            #expect(r.status == 1)
+            #expect(r.errorLines.count == 1)
+            #expect(r.stderr.contains("leadsync migrate"))
+        }
+    }
+}

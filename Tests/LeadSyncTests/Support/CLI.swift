@@ -1,0 +1,45 @@
+import Foundation
+
+/// Runs the built `leadsync` executable as a user would, capturing its output and exit status.
+enum CLI {
+    struct Result: Sendable {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+        /// stderr's non-empty lines.
+        var errorLines: [String] { stderr.split(separator: "\n").map(String.init).filter { !$0.isEmpty } }
+    }
+
+    static let executable: URL = {
+        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("leadsync")
+        if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }
+        return Fixtures.packageRoot.appendingPathComponent(".build/debug/leadsync")
+    }()
+
+    /// Runs `leadsync ARGS` in `directory` with extra environment variables.
+    @discardableResult
+    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:], stdin: String? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "LEADSYNC_DATABASE_URL")
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        if let directory { process.currentDirectoryURL = directory }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        let input = Pipe()
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        // Read both pipes before waiting, so a large output cannot block the child.
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+}

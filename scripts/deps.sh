@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs what building and testing need when it is missing (Debian/Ubuntu): the PostgreSQL
+# server, libpq and sqlite3 headers. Safe to run again: it installs nothing that is present.
+set -euo pipefail
+missing=()
+pkg-config --exists libpq 2>/dev/null || missing+=(libpq-dev)
+pkg-config --exists sqlite3 2>/dev/null || missing+=(libsqlite3-dev)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
