@@ -5,7 +5,11 @@ set -euo pipefail
 missing=()
 pkg-config --exists libpq 2>/dev/null || missing+=(libpq-dev)
 pkg-config --exists sqlite3 2>/dev/null || missing+=(libsqlite3-dev)
-ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+# `deps.sh build` skips the server: building and the demo need only the libraries.
+if [ "${1:-}" != "build" ]; then
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+  command -v python3 >/dev/null 2>&1 || missing+=(python3)
+fi
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"

@@ -330,6 +330,16 @@ UPDATE captured_contact AS c
 -- returns: many
 SELECT status, count(*) AS row_count FROM captured_contact GROUP BY status ORDER BY status
 """#,
+        "postgres/queries/crm_columns.sql": #"""
+-- The mirror's tables and columns, so the job can check its mapping before touching a row.
+-- params: :crm_schema
+-- returns: many
+SELECT table_name, column_name, data_type, character_maximum_length
+FROM information_schema.columns
+WHERE table_schema = :crm_schema
+  AND table_name IN ('user', 'lead', 'contact', 'account')
+ORDER BY table_name, ordinal_position
+"""#,
         "postgres/queries/migration_lock.sql": #"""
 -- Serialises concurrent `leadsync migrate` runs until the transaction ends.
 -- params: none
@@ -684,6 +694,20 @@ UPDATE captured_contact AS c
 -- params: none
 -- returns: many
 SELECT status, count(*) AS row_count FROM captured_contact GROUP BY status ORDER BY status
+"""#,
+        "sqlite/queries/crm_columns.sql": #"""
+-- The mirror's tables and columns, so the job can check its mapping before touching a row.
+-- Differs from PostgreSQL: no information_schema; pragma_table_info lists the columns, and
+-- lengths live in CHECK constraints, so character_maximum_length is NULL.
+-- params: :crm_schema (unused: SQLite has one schema)
+-- returns: many
+SELECT m.name AS table_name, p.name AS column_name, lower(p.type) AS data_type, NULL AS character_maximum_length
+FROM sqlite_master m
+JOIN pragma_table_info(m.name) p
+WHERE m.type = 'table'
+  AND m.name IN ('user', 'lead', 'contact', 'account')
+  AND coalesce(:crm_schema, '') = coalesce(:crm_schema, '')
+ORDER BY m.name, p.cid
 """#,
         "sqlite/queries/schema_migration_applied.sql": #"""
 -- Versions of one migration set already applied, so migrate only runs the missing ones.

@@ -1,0 +1,35 @@
+# leadsync: `make demo` and `make test` do everything on a fresh machine.
+SWIFT ?= swift
+BIN := .build/debug/leadsync
+DEMO_DB := sqlite:demo.sqlite
+
+.PHONY: all build demo test sql phone-metadata bench clean
+
+all: build
+
+# Embeds sql/ into the binary (Sources/LeadSync/SQL/EmbeddedSQL.swift); a test checks it is current.
+sql:
+	@if command -v python3 >/dev/null 2>&1; then python3 scripts/embed-sql.py; fi
+
+# Regenerates the phone table from libphonenumber's metadata (needs: pip install phonenumbers==9.0.43).
+phone-metadata:
+	python3 scripts/gen-phone-metadata.py
+
+build: sql
+	@bash scripts/deps.sh build
+	$(SWIFT) build
+
+# A fresh demo.sqlite with the CRM mirror and sample contacts, then the job and its summary.
+demo: build
+	@rm -f demo.sqlite demo.sqlite-wal demo.sqlite-shm
+	$(BIN) migrate --crm-mirror --database $(DEMO_DB)
+	$(BIN) load-crm demo --database $(DEMO_DB)
+	$(BIN) import demo/captured.csv --database $(DEMO_DB)
+	$(BIN) status --database $(DEMO_DB)
+
+# Every test, on SQLite and on a real PostgreSQL server started (and stopped) for the run.
+test: sql
+	bash scripts/test.sh
+
+clean:
+	rm -rf .build demo.sqlite demo.sqlite-wal demo.sqlite-shm reports

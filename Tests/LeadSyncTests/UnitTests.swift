@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+@testable import LeadSync
+
+/// Pieces that need no database.
+@Suite struct UnitTests {
+    @Test func namedParametersBecomePositional() {
+        let sql = "SELECT :a, ':not', \"col:x\", x::text, :b, :a -- :c\n/* :d */ FROM t WHERE y = $q$:e$q$"
+        let pg = NamedParameters(sql, engine: .postgres)
+        #expect(pg.names == ["a", "b"])
+        #expect(pg.sql == "SELECT $1, ':not', \"col:x\", x::text, $2, $1 -- :c\n/* :d */ FROM t WHERE y = $q$:e$q$")
+        let lite = NamedParameters("SELECT :a, :b, :a", engine: .sqlite)
+        #expect(lite.sql == "SELECT ?1, ?2, ?1")
+    }
+
+    @Test func missingParameterIsNamed() {
+        let p = NamedParameters("SELECT :a", engine: .sqlite)
+        #expect(throws: DatabaseError.self) { try p.bind([:], query: "q", engine: .sqlite) }
+    }
+
+    @Test(arguments: [
+        ("2026-11-17T12:00:07+00:00", "2026-11-17T12:00:07.000Z"),
+        ("2026-11-17T12:00:07Z", "2026-11-17T12:00:07.000Z"),
+        ("2026-11-17 13:00:07.250+01:00", "2026-11-17T12:00:07.250Z"),
+        ("2026-11-17T12:00", "2026-11-17T12:00:00.000Z"),
+        ("2026-11-17", "2026-11-17T00:00:00.000Z"),
+    ])
+    func timestampsAreStoredInUTC(input: String, stored: String) throws {
+        let date = try #require(Timestamp.parse(input))
+        #expect(Timestamp.format(date) == stored)
+    }
+
+    @Test(arguments: ["yesterday", "2026-13-01", "2026-02-30T00:00:00Z", "2026-11-17T25:00", ""])
+    func badTimestampsAreRefused(input: String) {
+        #expect(Timestamp.parse(input) == nil)
+    }
+
+    @Test func databaseURLs() throws {
+        #expect(try DatabaseLocation(parsing: "sqlite:x.sqlite") == .sqlite(path: "x.sqlite"))
+        #expect(try DatabaseLocation(parsing: "postgresql://u@h/db") == .postgres(conninfo: "postgresql://u@h/db"))
+        #expect(try DatabaseLocation(parsing: "host=h dbname=d") == .postgres(conninfo: "host=h dbname=d"))
+        #expect(throws: UsageError.self) { try DatabaseLocation(parsing: "mysql://x") }
+    }
+
+    @Test func configDefaultsAndOverrides() throws {
+        let c = try Configuration.parse("""
+            fallback_owner = " Admin@Vertrieb.Example "
+            default_region = "at"
+            default_target = "contact"
+            [postgres]
+            job_schema = "ls"
+            [mapping.lead]
+            linkedin_url__c = "custom_fields.linkedin_url"
+            website = ""
+            [value_maps.leadsource]
+            trade_fair = "Trade Show"
+            """, file: "t.toml")
+        #expect(c.fallbackOwner == "admin@vertrieb.example")
+        #expect(c.defaultRegion == "AT")
+        #expect(c.defaultTarget == .contact)
+        #expect(c.connection.jobSchema == "ls")
+        let lead = try #require(c.mapping[.lead])
+        #expect(lead.contains(FieldMapping(column: "linkedin_url__c", source: .customField("linkedin_url"))))
+        #expect(!lead.contains { $0.column == "website" })
+        #expect(c.valueMaps["leadsource"]?["trade_fair"] == "Trade Show")
+        #expect(Configuration().mapping[.contact]?.contains { $0.column == "mailingcity" } == true)
+    }
+
+    @Test func schemaNamesAreAllowListed() {
+        #expect(throws: UsageError.self) { try quoteIdentifier("x\"; DROP SCHEMA y") }
+        #expect(throws: UsageError.self) { try quoteIdentifier("Upper") }
+        #expect((try? quoteIdentifier("salesforce")) == "\"salesforce\"")
+    }
+
+    /// The binary carries `sql/`: the embedded copy must equal the files (run `make sql`).
+    @Test func embeddedSQLMatchesTheSQLFolder() throws {
+        let sqlRoot = Fixtures.packageRoot.appendingPathComponent("sql")
+        let files = try #require(FileManager.default.enumerator(atPath: sqlRoot.path)).compactMap { $0 as? String }.filter { $0.hasSuffix(".sql") }
+        #expect(Set(files) == Set(SQLCatalog.paths), "run `make sql` to embed the changed SQL files")
+        for file in files {
+            let text = try String(contentsOf: sqlRoot.appendingPathComponent(file), encoding: .utf8)
+            let embedded = SQLCatalog.text(path: file)?.trimmingCharacters(in: .newlines)
+            #expect(embedded == text.trimmingCharacters(in: .newlines), "\(file) differs from the embedded copy: run `make sql`")
+        }
+    }
+
+    /// Every query file names its parameters and what it returns in its header (house style).
+    @Test func queryFilesHaveHeaders() throws {
+        for path in SQLCatalog.paths where path.contains("/queries/") {
+            let text = try #require(SQLCatalog.text(path: path))
+            #expect(text.contains("-- params:"), "\(path) has no params line")
+            #expect(text.contains("-- returns:"), "\(path) has no returns line")
+        }
+        let pg = Set(SQLCatalog.paths.filter { $0.hasPrefix("postgres/") }.map { $0.dropFirst("postgres/".count) })
+        let lite = Set(SQLCatalog.paths.filter { $0.hasPrefix("sqlite/") }.map { $0.dropFirst("sqlite/".count) })
+        #expect(pg.subtracting(["queries/migration_lock.sql"]) == lite, "sql/postgres and sql/sqlite mirror each other's file names")
+    }
+}
