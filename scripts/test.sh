@@ -14,4 +14,6 @@ status=${PIPESTATUS[0]}
 if [ "$status" -eq 0 ]; then
   echo "PostgreSQL tests ran against a real server (${url##*@}); the suite needs LEADSYNC_TEST_DATABASE_URL and fails without it in make test."
 fi
+# Swift Testing's verdict stays the last line of the run.
+grep -E '^(✔|✘|􁁛|􀢄) Test run with' "$dir/test.log" | tail -n 1
 exit "$status"

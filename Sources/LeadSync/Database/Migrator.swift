@@ -21,7 +21,7 @@ public struct Migrator {
     @discardableResult
     public func migrate(sets: [MigrationSet]) throws -> [String] {
         try db.transaction(immediate: true) {
-            if db.engine == .postgres { try db.run("migration_lock", [:]) }
+            try db.run("advisory_lock", ["lock_id": .integer(JobLock.migrate.rawValue)])
             guard let bootstrap = SQLCatalog.text(path: "\(db.engine.rawValue)/bootstrap.sql") else {
                 throw DatabaseError(engine: db.engine, code: "MISSING", query: "bootstrap", message: "bootstrap.sql is not embedded")
             }

@@ -174,6 +174,173 @@ CREATE TABLE {{job_schema}}.sync_run (
     error                     text
 );
 """#,
+        "postgres/migrations/002_crm_match_keys.sql": #"""
+-- Normalised match keys of the CRM side (SYNC_RULES.md §3, §5), kept in the job's schema and
+-- refreshed incrementally: the mirror can hold millions of rows, typed as people typed them.
+-- kind 'e' = email key, 'p' = phone key (E.164). priority: 1 Contact, 2 Lead, 3 Person Account.
+-- leadsync_id is the mirror row's leadsync_id__c, so a match on a row this job wrote can be
+-- traced to the captured contact behind it.
+CREATE TABLE {{job_schema}}.crm_match_key (
+    crm_object     text     NOT NULL,
+    crm_id         bigint   NOT NULL,
+    sfid           text,
+    leadsync_id    text,
+    kind           char(1)  NOT NULL,
+    key            text     NOT NULL,
+    lastname_key   text     NOT NULL DEFAULT '',
+    priority       smallint NOT NULL,
+    systemmodstamp timestamp
+);
+CREATE INDEX crm_match_key_key_idx ON {{job_schema}}.crm_match_key (key, kind);
+CREATE INDEX crm_match_key_record_idx ON {{job_schema}}.crm_match_key (crm_object, crm_id);
+
+-- How far the refresh has read each mirror table, in (systemmodstamp, id) order.
+CREATE TABLE {{job_schema}}.crm_key_watermark (
+    crm_object     text PRIMARY KEY,
+    systemmodstamp timestamp NOT NULL,
+    last_id        bigint    NOT NULL
+);
+"""#,
+        "postgres/queries/advisory_lock.sql": #"""
+-- Serialises one kind of work (migrate, CRM key refresh, batch) across processes until the
+-- transaction ends.
+-- params: :lock_id
+-- returns: one
+SELECT pg_advisory_xact_lock(CAST(:lock_id AS bigint)) IS NULL AS locked
+"""#,
+        "postgres/queries/batch_clear_keys.sql": #"""
+-- Empties the batch key staging table.
+-- params: none
+-- returns: affected
+DELETE FROM batch_key
+"""#,
+        "postgres/queries/batch_clear_outcomes.sql": #"""
+-- Empties the batch outcome staging table.
+-- params: none
+-- returns: affected
+DELETE FROM batch_outcome
+"""#,
+        "postgres/queries/batch_match.sql": #"""
+-- Matches the batch's keys against the CRM's (SYNC_RULES.md §5): for each row, kind, whether the
+-- surname agrees (always for email), and whether the record was exported during this run
+-- (exported_at >= run start: by this process or one running beside it), the best record by
+-- object priority (Contact > Lead > Person Account), then the most recent systemmodstamp.
+-- params: :run_started_at
+-- returns: many
+WITH candidates AS (
+    SELECT b.row_id, b.kind, k.crm_object, k.crm_id, k.sfid, k.leadsync_id, k.priority, k.systemmodstamp,
+           (b.kind = 'e' OR k.lastname_key = b.lastname_key) AS same_person,
+           (cc.id IS NOT NULL) AS in_run
+    FROM batch_key b
+    JOIN crm_match_key k ON k.key = b.key AND k.kind = b.kind
+    LEFT JOIN captured_contact cc
+           ON cc.external_id = k.leadsync_id AND cc.status = 'exported'
+          AND cc.exported_at >= CAST(:run_started_at AS timestamptz)
+), ranked AS (
+    SELECT c.*, row_number() OVER (PARTITION BY row_id, kind, same_person, in_run
+                                   ORDER BY priority, systemmodstamp DESC NULLS LAST, crm_id DESC) AS rank
+    FROM candidates c
+)
+SELECT row_id, kind, crm_object, crm_id, sfid, leadsync_id, same_person, in_run
+FROM ranked
+WHERE rank = 1
+"""#,
+        "postgres/queries/batch_outcome_resolve_contact.sql": #"""
+-- Fills crm_id of outcomes that point at a contact row written in this run, found by its
+-- leadsync_id__c (unique, indexed).
+-- params: none
+-- returns: affected
+UPDATE batch_outcome
+SET crm_id = (SELECT m.id FROM contact m WHERE m.leadsync_id__c = batch_outcome.ref_external_id)
+WHERE crm_object = 'contact' AND crm_id IS NULL AND ref_external_id IS NOT NULL
+"""#,
+        "postgres/queries/batch_outcome_resolve_lead.sql": #"""
+-- Fills crm_id of outcomes that point at a lead row written in this run, found by its
+-- leadsync_id__c (unique, indexed).
+-- params: none
+-- returns: affected
+UPDATE batch_outcome
+SET crm_id = (SELECT m.id FROM lead m WHERE m.leadsync_id__c = batch_outcome.ref_external_id)
+WHERE crm_object = 'lead' AND crm_id IS NULL AND ref_external_id IS NOT NULL
+"""#,
+        "postgres/queries/batch_outcome_stage.sql": #"""
+-- Per-batch staging of outcomes; ref_* name a mirror row written in this run whose id is
+-- resolved after the write (the row's own record, or the earlier row it duplicates).
+-- params: none
+-- returns: none
+CREATE TEMP TABLE IF NOT EXISTS batch_outcome (
+    id              bigint PRIMARY KEY,
+    status          text,
+    error_code      text,
+    error_message   text,
+    crm_object      text,
+    crm_id          bigint,
+    ref_external_id text,
+    owner_sfid      text,
+    owner_source    text
+)
+"""#,
+        "postgres/queries/batch_stage.sql": #"""
+-- Per-batch staging: the batch's match keys (kind 'e' email, 'p' phone) and each row's outcome,
+-- loaded in bulk, then matched and written back with set-based statements.
+-- params: none
+-- returns: none
+CREATE TEMP TABLE IF NOT EXISTS batch_key (
+    row_id       bigint,
+    kind         text,
+    key          text,
+    lastname_key text
+)
+"""#,
+        "postgres/queries/captured_contact_claim.sql": #"""
+-- Claims the next batch of eligible rows (SYNC_RULES.md §1) in processing order. Rows another
+-- process holds are skipped, not waited for; the lock lasts until the batch commits, so a
+-- crashed process's rows simply become pending again. Also returns the mirror row already
+-- carrying the row's external id, if any, so a row is never written twice.
+-- params: :cutoff, :since, :until, :limit
+-- returns: many
+SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
+       c.department, c.company, c.email, c.phone, c.mobile, c.website, c.street, c.postal_code, c.city, c.country, c.notes,
+       c.custom_fields, c.attempts,
+       (SELECT l.id FROM lead l WHERE l.leadsync_id__c = c.external_id) AS existing_lead_id,
+       (SELECT m.id FROM contact m WHERE m.leadsync_id__c = c.external_id) AS existing_contact_id
+FROM captured_contact c
+WHERE c.status = 'pending'
+  AND c.captured_at <= CAST(:cutoff AS timestamptz)
+  AND c.captured_at >= COALESCE(CAST(:since AS timestamptz), '-infinity')
+  AND c.captured_at <  COALESCE(CAST(:until AS timestamptz), 'infinity')
+ORDER BY c.captured_at, c.id
+LIMIT :limit
+FOR UPDATE OF c SKIP LOCKED
+"""#,
+        "postgres/queries/captured_contact_claim_push.sql": #"""
+-- Claims the rows named by `push` (staged in push_request), pending or failed before: a
+-- manual re-push. Exported rows are not taken.
+-- params: :limit
+-- returns: many
+SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
+       c.department, c.company, c.email, c.phone, c.mobile, c.website, c.street, c.postal_code, c.city, c.country, c.notes,
+       c.custom_fields, c.attempts,
+       (SELECT l.id FROM lead l WHERE l.leadsync_id__c = c.external_id) AS existing_lead_id,
+       (SELECT m.id FROM contact m WHERE m.leadsync_id__c = c.external_id) AS existing_contact_id
+FROM captured_contact c
+WHERE c.external_id IN (SELECT external_id FROM push_request)
+  AND c.status IN ('pending', 'failed')
+ORDER BY c.captured_at, c.id
+LIMIT :limit
+FOR UPDATE OF c SKIP LOCKED
+"""#,
+        "postgres/queries/captured_contact_count_eligible.sql": #"""
+-- How many rows a run or backfill will take, for its progress line.
+-- params: :cutoff, :since, :until
+-- returns: one
+SELECT count(*) AS eligible
+FROM captured_contact c
+WHERE c.status = 'pending'
+  AND c.captured_at <= CAST(:cutoff AS timestamptz)
+  AND c.captured_at >= COALESCE(CAST(:since AS timestamptz), '-infinity')
+  AND c.captured_at <  COALESCE(CAST(:until AS timestamptz), 'infinity')
+"""#,
         "postgres/queries/captured_contact_import_clear.sql": #"""
 -- Empties the staging table before a load (a no-op on PostgreSQL, where it is new per transaction).
 -- params: none
@@ -324,11 +491,76 @@ UPDATE captured_contact AS c
        OR COALESCE(i.notes, c.notes) IS DISTINCT FROM c.notes
        OR COALESCE(i.custom_fields, c.custom_fields) IS DISTINCT FROM c.custom_fields)
 """#,
+        "postgres/queries/captured_contact_retry.sql": #"""
+-- `retry`: failed rows become pending again (all, or one error code), their failure cleared.
+-- params: :error_code, :now
+-- returns: affected
+UPDATE captured_contact
+SET status = 'pending', error_code = NULL, error_message = NULL, crm_object = NULL, crm_id = NULL,
+    updated_at = CAST(:now AS timestamptz)
+WHERE status = 'failed'
+  AND (CAST(:error_code AS text) IS NULL OR error_code = :error_code)
+"""#,
         "postgres/queries/captured_contact_status_counts.sql": #"""
 -- Rows per status, for `leadsync status`.
 -- params: none
 -- returns: many
 SELECT status, count(*) AS row_count FROM captured_contact GROUP BY status ORDER BY status
+"""#,
+        "postgres/queries/captured_contact_write_outcome.sql": #"""
+-- Writes every row's outcome back (SYNC_RULES.md §8) in the batch's transaction, with the
+-- mirror write it describes: one terminal state per processed row.
+-- params: :now, :run_id
+-- returns: affected
+UPDATE captured_contact
+SET status        = o.status,
+    error_code    = o.error_code,
+    error_message = o.error_message,
+    crm_object    = o.crm_object,
+    crm_id        = o.crm_id,
+    owner_sfid    = o.owner_sfid,
+    owner_source  = o.owner_source,
+    exported_at   = CASE WHEN o.status = 'exported' THEN CAST(:now AS timestamptz) ELSE NULL END,
+    run_id        = :run_id,
+    attempts      = captured_contact.attempts + 1,
+    updated_at    = CAST(:now AS timestamptz)
+FROM batch_outcome o
+WHERE captured_contact.id = o.id
+"""#,
+        "postgres/queries/crm_changed_account.sql": #"""
+-- Account rows changed since the refresh's watermark: only person accounts carry a person's
+-- email and phones; a business account's keys are dropped (live = false).
+-- Heroku Connect always sets systemmodstamp; a row without one is never read.
+-- params: :after_ts, :after_id, :limit
+-- returns: many
+SELECT id, sfid, personemail AS email, phone, personmobilephone AS mobile, lastname,
+       (isdeleted = false AND ispersonaccount <> false) AS live, NULL AS leadsync_id, systemmodstamp
+FROM account
+WHERE (systemmodstamp > CAST(:after_ts AS timestamp) OR (systemmodstamp = CAST(:after_ts AS timestamp) AND id > :after_id))
+ORDER BY systemmodstamp, id
+LIMIT :limit
+"""#,
+        "postgres/queries/crm_changed_contact.sql": #"""
+-- Contact rows changed since the refresh's watermark, in (systemmodstamp, id) order: one page.
+-- Heroku Connect always sets systemmodstamp; a row without one is never read.
+-- params: :after_ts, :after_id, :limit
+-- returns: many
+SELECT id, sfid, email, phone, mobilephone AS mobile, lastname, isdeleted = false AS live, leadsync_id__c AS leadsync_id, systemmodstamp
+FROM contact
+WHERE (systemmodstamp > CAST(:after_ts AS timestamp) OR (systemmodstamp = CAST(:after_ts AS timestamp) AND id > :after_id))
+ORDER BY systemmodstamp, id
+LIMIT :limit
+"""#,
+        "postgres/queries/crm_changed_lead.sql": #"""
+-- Lead rows changed since the refresh's watermark, in (systemmodstamp, id) order: one page.
+-- Heroku Connect always sets systemmodstamp; a row without one is never read.
+-- params: :after_ts, :after_id, :limit
+-- returns: many
+SELECT id, sfid, email, phone, mobilephone AS mobile, lastname, isdeleted = false AS live, leadsync_id__c AS leadsync_id, systemmodstamp
+FROM lead
+WHERE (systemmodstamp > CAST(:after_ts AS timestamp) OR (systemmodstamp = CAST(:after_ts AS timestamp) AND id > :after_id))
+ORDER BY systemmodstamp, id
+LIMIT :limit
 """#,
         "postgres/queries/crm_columns.sql": #"""
 -- The mirror's tables and columns, so the job can check its mapping before touching a row.
@@ -340,11 +572,104 @@ WHERE table_schema = :crm_schema
   AND table_name IN ('user', 'lead', 'contact', 'account')
 ORDER BY table_name, ordinal_position
 """#,
-        "postgres/queries/migration_lock.sql": #"""
--- Serialises concurrent `leadsync migrate` runs until the transaction ends.
+        "postgres/queries/crm_key_prune_account.sql": #"""
+-- Drops keys of account rows that no longer exist in the mirror (deleted outright rather than
+-- flagged isdeleted): one anti-join per run.
 -- params: none
+-- returns: affected
+DELETE FROM crm_match_key
+WHERE crm_object = 'account'
+  AND NOT EXISTS (SELECT 1 FROM account m WHERE m.id = crm_match_key.crm_id)
+"""#,
+        "postgres/queries/crm_key_prune_contact.sql": #"""
+-- Drops keys of contact rows that no longer exist in the mirror (deleted outright rather than
+-- flagged isdeleted): one anti-join per run.
+-- params: none
+-- returns: affected
+DELETE FROM crm_match_key
+WHERE crm_object = 'contact'
+  AND NOT EXISTS (SELECT 1 FROM contact m WHERE m.id = crm_match_key.crm_id)
+"""#,
+        "postgres/queries/crm_key_prune_lead.sql": #"""
+-- Drops keys of lead rows that no longer exist in the mirror (deleted outright rather than
+-- flagged isdeleted): one anti-join per run.
+-- params: none
+-- returns: affected
+DELETE FROM crm_match_key
+WHERE crm_object = 'lead'
+  AND NOT EXISTS (SELECT 1 FROM lead m WHERE m.id = crm_match_key.crm_id)
+"""#,
+        "postgres/queries/crm_key_replace_delete.sql": #"""
+-- Removes the old keys of every mirror record in the staged chunk (changed, deleted or new),
+-- before their current keys are inserted. kind '-' rows in the stage name those records.
+-- params: none
+-- returns: affected
+DELETE FROM crm_match_key k
+USING crm_key_stage s
+WHERE s.kind = '-' AND k.crm_object = s.crm_object AND k.crm_id = s.crm_id
+"""#,
+        "postgres/queries/crm_key_replace_insert.sql": #"""
+-- Inserts the staged keys (kind '-' rows only mark a record whose old keys go).
+-- params: none
+-- returns: affected
+INSERT INTO crm_match_key (crm_object, crm_id, sfid, leadsync_id, kind, key, lastname_key, priority, systemmodstamp)
+SELECT crm_object, crm_id, sfid, leadsync_id, kind, key, lastname_key, priority, systemmodstamp
+FROM crm_key_stage
+WHERE kind <> '-'
+"""#,
+        "postgres/queries/crm_key_stage_clear.sql": #"""
+-- Empties the key staging tables before a chunk of the refresh or a batch's new keys.
+-- params: none
+-- returns: affected
+DELETE FROM crm_key_stage
+"""#,
+        "postgres/queries/crm_key_stage_create.sql": #"""
+-- Staging for match keys on their way into crm_match_key (COPY target). Dropped at commit.
+-- params: none
+-- returns: none
+CREATE TEMP TABLE IF NOT EXISTS crm_key_stage (
+    crm_object     text,
+    crm_id         bigint,
+    sfid           text,
+    leadsync_id    text,
+    kind           text,
+    key            text,
+    lastname_key   text,
+    priority       smallint,
+    systemmodstamp timestamp
+) ON COMMIT DELETE ROWS
+"""#,
+        "postgres/queries/crm_key_watermark_get.sql": #"""
+-- How far the key refresh has read one mirror table.
+-- params: :crm_object
 -- returns: one
-SELECT pg_advisory_xact_lock(7423011001)
+SELECT systemmodstamp, last_id FROM crm_key_watermark WHERE crm_object = :crm_object
+"""#,
+        "postgres/queries/crm_key_watermark_set.sql": #"""
+-- Moves the refresh's watermark for one mirror table, in the transaction that wrote its keys.
+-- params: :crm_object, :systemmodstamp, :last_id
+-- returns: none
+INSERT INTO crm_key_watermark (crm_object, systemmodstamp, last_id)
+VALUES (:crm_object, :systemmodstamp, :last_id)
+ON CONFLICT (crm_object) DO UPDATE SET systemmodstamp = excluded.systemmodstamp, last_id = excluded.last_id
+"""#,
+        "postgres/queries/crm_match_key_add_exported.sql": #"""
+-- Adds the keys of the mirror rows this batch wrote, so later batches and runs match them
+-- without waiting for the next refresh.
+-- params: :now
+-- returns: affected
+INSERT INTO crm_match_key (crm_object, crm_id, sfid, leadsync_id, kind, key, lastname_key, priority, systemmodstamp)
+SELECT o.crm_object, o.crm_id, NULL, o.ref_external_id, b.kind, b.key, b.lastname_key,
+       CASE o.crm_object WHEN 'contact' THEN 1 WHEN 'lead' THEN 2 ELSE 3 END, CAST(:now AS timestamp)
+FROM batch_outcome o
+JOIN batch_key b ON b.row_id = o.id
+WHERE o.status = 'exported' AND o.crm_id IS NOT NULL AND o.ref_external_id IS NOT NULL
+"""#,
+        "postgres/queries/push_request_stage.sql": #"""
+-- The external ids given to `push`.
+-- params: none
+-- returns: none
+CREATE TEMP TABLE IF NOT EXISTS push_request (external_id text PRIMARY KEY)
 """#,
         "postgres/queries/schema_migration_applied.sql": #"""
 -- Versions of one migration set already applied, so migrate only runs the missing ones.
@@ -358,6 +683,16 @@ SELECT version FROM schema_migration WHERE set_name = :set_name ORDER BY version
 -- returns: none
 INSERT INTO schema_migration (set_name, version, name) VALUES (:set_name, :version, :name)
 """#,
+        "postgres/queries/sync_run_finish.sql": #"""
+-- Records a run's end and its counts (the same as its report).
+-- params: :id, :now, :status, :read_count, :exported_count, :failed_count, :skipped_count, :possible_duplicate_count, :report_path, :error
+-- returns: affected
+UPDATE sync_run
+SET finished_at = CAST(:now AS timestamptz), status = :status, read_count = :read_count, exported_count = :exported_count,
+    failed_count = :failed_count, skipped_count = :skipped_count,
+    possible_duplicate_count = :possible_duplicate_count, report_path = :report_path, error = :error
+WHERE id = :id
+"""#,
         "postgres/queries/sync_run_recent.sql": #"""
 -- The most recent runs with their counts, newest first, for `leadsync status`.
 -- params: :limit
@@ -367,6 +702,20 @@ SELECT id, mode, started_at, finished_at, status, read_count, exported_count, fa
 FROM sync_run
 ORDER BY id DESC
 LIMIT :limit
+"""#,
+        "postgres/queries/sync_run_start.sql": #"""
+-- Records a run as it starts, so `status` shows it while it works.
+-- params: :mode, :now, :config_checksum
+-- returns: one
+INSERT INTO sync_run (mode, started_at, status, config_checksum)
+VALUES (:mode, CAST(:now AS timestamptz), 'running', :config_checksum)
+RETURNING id
+"""#,
+        "postgres/queries/user_all.sql": #"""
+-- CRM users by email, for owner resolution (SYNC_RULES.md §6); read once per run.
+-- params: none
+-- returns: many
+SELECT sfid, lower(trim(email)) AS email_key, isactive FROM "user" WHERE email IS NOT NULL
 """#,
         "sqlite/bootstrap.sql": #"""
 -- Creates the table that records applied migrations.
@@ -537,6 +886,171 @@ CREATE TABLE sync_run (
     error                     text
 );
 """#,
+        "sqlite/migrations/002_crm_match_keys.sql": #"""
+-- Normalised match keys of the CRM side (SYNC_RULES.md §3, §5), refreshed incrementally.
+-- kind 'e' = email key, 'p' = phone key (E.164). priority: 1 Contact, 2 Lead, 3 Person Account.
+-- Differs from PostgreSQL: timestamps are ISO-8601 text.
+CREATE TABLE crm_match_key (
+    crm_object     text    NOT NULL,
+    crm_id         integer NOT NULL,
+    sfid           text,
+    leadsync_id    text,
+    kind           text    NOT NULL,
+    key            text    NOT NULL,
+    lastname_key   text    NOT NULL DEFAULT '',
+    priority       integer NOT NULL,
+    systemmodstamp text
+);
+CREATE INDEX crm_match_key_key_idx ON crm_match_key (key, kind);
+CREATE INDEX crm_match_key_record_idx ON crm_match_key (crm_object, crm_id);
+
+CREATE TABLE crm_key_watermark (
+    crm_object     text PRIMARY KEY,
+    systemmodstamp text    NOT NULL,
+    last_id        integer NOT NULL
+);
+"""#,
+        "sqlite/queries/advisory_lock.sql": #"""
+-- Serialises one kind of work across processes until the transaction ends.
+-- Differs from PostgreSQL: a no-op. Every writing transaction on SQLite starts with BEGIN
+-- IMMEDIATE, which already holds the database's one write lock.
+-- params: :lock_id
+-- returns: one
+SELECT :lock_id AS locked
+"""#,
+        "sqlite/queries/batch_clear_keys.sql": #"""
+-- Empties the batch key staging table.
+-- params: none
+-- returns: affected
+DELETE FROM batch_key
+"""#,
+        "sqlite/queries/batch_clear_outcomes.sql": #"""
+-- Empties the batch outcome staging table.
+-- params: none
+-- returns: affected
+DELETE FROM batch_outcome
+"""#,
+        "sqlite/queries/batch_match.sql": #"""
+-- Matches the batch's keys against the CRM's (SYNC_RULES.md §5): for each row, kind, whether the
+-- surname agrees (always for email), and whether the record was exported during this run, the
+-- best record by object priority (Contact > Lead > Person Account), then the most recent
+-- systemmodstamp.
+-- Differs from PostgreSQL: ISO-8601 text compares as time; NULL sorts first, so it is ordered
+-- explicitly last.
+-- params: :run_started_at
+-- returns: many
+WITH candidates AS (
+    SELECT b.row_id, b.kind, k.crm_object, k.crm_id, k.sfid, k.leadsync_id, k.priority, k.systemmodstamp,
+           (b.kind = 'e' OR k.lastname_key = b.lastname_key) AS same_person,
+           (cc.id IS NOT NULL) AS in_run
+    FROM batch_key b
+    JOIN crm_match_key k ON k.key = b.key AND k.kind = b.kind
+    LEFT JOIN captured_contact cc
+           ON cc.external_id = k.leadsync_id AND cc.status = 'exported'
+          AND cc.exported_at >= :run_started_at
+), ranked AS (
+    SELECT c.*, row_number() OVER (PARTITION BY row_id, kind, same_person, in_run
+                                   ORDER BY priority, systemmodstamp IS NULL, systemmodstamp DESC, crm_id DESC) AS rank
+    FROM candidates c
+)
+SELECT row_id, kind, crm_object, crm_id, sfid, leadsync_id, same_person, in_run
+FROM ranked
+WHERE rank = 1
+"""#,
+        "sqlite/queries/batch_outcome_resolve_contact.sql": #"""
+-- Fills crm_id of outcomes that point at a contact row written in this run, found by its
+-- leadsync_id__c (unique, indexed).
+-- params: none
+-- returns: affected
+UPDATE batch_outcome
+SET crm_id = (SELECT m.id FROM contact m WHERE m.leadsync_id__c = batch_outcome.ref_external_id)
+WHERE crm_object = 'contact' AND crm_id IS NULL AND ref_external_id IS NOT NULL
+"""#,
+        "sqlite/queries/batch_outcome_resolve_lead.sql": #"""
+-- Fills crm_id of outcomes that point at a lead row written in this run, found by its
+-- leadsync_id__c (unique, indexed).
+-- params: none
+-- returns: affected
+UPDATE batch_outcome
+SET crm_id = (SELECT m.id FROM lead m WHERE m.leadsync_id__c = batch_outcome.ref_external_id)
+WHERE crm_object = 'lead' AND crm_id IS NULL AND ref_external_id IS NOT NULL
+"""#,
+        "sqlite/queries/batch_outcome_stage.sql": #"""
+-- Per-batch staging of outcomes; ref_* name a mirror row written in this run whose id is
+-- resolved after the write (the row's own record, or the earlier row it duplicates).
+-- params: none
+-- returns: none
+CREATE TEMP TABLE IF NOT EXISTS batch_outcome (
+    id              integer PRIMARY KEY,
+    status          text,
+    error_code      text,
+    error_message   text,
+    crm_object      text,
+    crm_id          integer,
+    ref_external_id text,
+    owner_sfid      text,
+    owner_source    text
+)
+"""#,
+        "sqlite/queries/batch_stage.sql": #"""
+-- Per-batch staging: the batch's match keys (kind 'e' email, 'p' phone) and each row's outcome,
+-- loaded in bulk, then matched and written back with set-based statements.
+-- params: none
+-- returns: none
+CREATE TEMP TABLE IF NOT EXISTS batch_key (
+    row_id       integer,
+    kind         text,
+    key          text,
+    lastname_key text
+)
+"""#,
+        "sqlite/queries/captured_contact_claim.sql": #"""
+-- Claims the next batch of eligible rows (SYNC_RULES.md §1) in processing order, with the
+-- mirror row already carrying the row's external id, if any.
+-- Differs from PostgreSQL: no FOR UPDATE SKIP LOCKED; the batch runs under BEGIN IMMEDIATE,
+-- which holds SQLite's single write lock, so no other process can claim the same rows.
+-- params: :cutoff, :since, :until, :limit
+-- returns: many
+SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
+       c.department, c.company, c.email, c.phone, c.mobile, c.website, c.street, c.postal_code, c.city, c.country, c.notes,
+       c.custom_fields, c.attempts,
+       (SELECT l.id FROM lead l WHERE l.leadsync_id__c = c.external_id) AS existing_lead_id,
+       (SELECT m.id FROM contact m WHERE m.leadsync_id__c = c.external_id) AS existing_contact_id
+FROM captured_contact c
+WHERE c.status = 'pending'
+  AND c.captured_at <= :cutoff
+  AND c.captured_at >= COALESCE(:since, '')
+  AND c.captured_at <  COALESCE(:until, '9999')
+ORDER BY c.captured_at, c.id
+LIMIT :limit
+"""#,
+        "sqlite/queries/captured_contact_claim_push.sql": #"""
+-- Claims the rows named by `push` (staged in push_request), pending or failed before.
+-- Differs from PostgreSQL: no row locks; BEGIN IMMEDIATE holds the write lock.
+-- params: :limit
+-- returns: many
+SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
+       c.department, c.company, c.email, c.phone, c.mobile, c.website, c.street, c.postal_code, c.city, c.country, c.notes,
+       c.custom_fields, c.attempts,
+       (SELECT l.id FROM lead l WHERE l.leadsync_id__c = c.external_id) AS existing_lead_id,
+       (SELECT m.id FROM contact m WHERE m.leadsync_id__c = c.external_id) AS existing_contact_id
+FROM captured_contact c
+WHERE c.external_id IN (SELECT external_id FROM push_request)
+  AND c.status IN ('pending', 'failed')
+ORDER BY c.captured_at, c.id
+LIMIT :limit
+"""#,
+        "sqlite/queries/captured_contact_count_eligible.sql": #"""
+-- How many rows a run or backfill will take, for its progress line.
+-- params: :cutoff, :since, :until
+-- returns: one
+SELECT count(*) AS eligible
+FROM captured_contact c
+WHERE c.status = 'pending'
+  AND c.captured_at <= :cutoff
+  AND c.captured_at >= COALESCE(:since, '')
+  AND c.captured_at <  COALESCE(:until, '9999')
+"""#,
         "sqlite/queries/captured_contact_import_clear.sql": #"""
 -- Empties the staging table before a load (a no-op on PostgreSQL, where it is new per transaction).
 -- params: none
@@ -689,11 +1203,76 @@ UPDATE captured_contact AS c
        OR COALESCE(i.notes, c.notes) IS NOT c.notes
        OR COALESCE(i.custom_fields, c.custom_fields) IS NOT c.custom_fields)
 """#,
+        "sqlite/queries/captured_contact_retry.sql": #"""
+-- `retry`: failed rows become pending again (all, or one error code), their failure cleared.
+-- params: :error_code, :now
+-- returns: affected
+UPDATE captured_contact
+SET status = 'pending', error_code = NULL, error_message = NULL, crm_object = NULL, crm_id = NULL,
+    updated_at = :now
+WHERE status = 'failed'
+  AND (CAST(:error_code AS text) IS NULL OR error_code = :error_code)
+"""#,
         "sqlite/queries/captured_contact_status_counts.sql": #"""
 -- Rows per status, for `leadsync status`.
 -- params: none
 -- returns: many
 SELECT status, count(*) AS row_count FROM captured_contact GROUP BY status ORDER BY status
+"""#,
+        "sqlite/queries/captured_contact_write_outcome.sql": #"""
+-- Writes every row's outcome back (SYNC_RULES.md §8) in the batch's transaction, with the
+-- mirror write it describes: one terminal state per processed row.
+-- params: :now, :run_id
+-- returns: affected
+UPDATE captured_contact
+SET status        = o.status,
+    error_code    = o.error_code,
+    error_message = o.error_message,
+    crm_object    = o.crm_object,
+    crm_id        = o.crm_id,
+    owner_sfid    = o.owner_sfid,
+    owner_source  = o.owner_source,
+    exported_at   = CASE WHEN o.status = 'exported' THEN :now ELSE NULL END,
+    run_id        = :run_id,
+    attempts      = captured_contact.attempts + 1,
+    updated_at    = :now
+FROM batch_outcome o
+WHERE captured_contact.id = o.id
+"""#,
+        "sqlite/queries/crm_changed_account.sql": #"""
+-- Account rows changed since the refresh's watermark: only person accounts carry a person's
+-- email and phones; a business account's keys are dropped (live = false).
+-- Heroku Connect always sets systemmodstamp; a row without one is never read.
+-- params: :after_ts, :after_id, :limit
+-- returns: many
+SELECT id, sfid, personemail AS email, phone, personmobilephone AS mobile, lastname,
+       (isdeleted = 0 AND ispersonaccount <> 0) AS live, NULL AS leadsync_id, systemmodstamp
+FROM account
+WHERE (systemmodstamp > :after_ts OR (systemmodstamp = :after_ts AND id > :after_id))
+ORDER BY systemmodstamp, id
+LIMIT :limit
+"""#,
+        "sqlite/queries/crm_changed_contact.sql": #"""
+-- Contact rows changed since the refresh's watermark, in (systemmodstamp, id) order: one page.
+-- Heroku Connect always sets systemmodstamp; a row without one is never read.
+-- params: :after_ts, :after_id, :limit
+-- returns: many
+SELECT id, sfid, email, phone, mobilephone AS mobile, lastname, isdeleted = 0 AS live, leadsync_id__c AS leadsync_id, systemmodstamp
+FROM contact
+WHERE (systemmodstamp > :after_ts OR (systemmodstamp = :after_ts AND id > :after_id))
+ORDER BY systemmodstamp, id
+LIMIT :limit
+"""#,
+        "sqlite/queries/crm_changed_lead.sql": #"""
+-- Lead rows changed since the refresh's watermark, in (systemmodstamp, id) order: one page.
+-- Heroku Connect always sets systemmodstamp; a row without one is never read.
+-- params: :after_ts, :after_id, :limit
+-- returns: many
+SELECT id, sfid, email, phone, mobilephone AS mobile, lastname, isdeleted = 0 AS live, leadsync_id__c AS leadsync_id, systemmodstamp
+FROM lead
+WHERE (systemmodstamp > :after_ts OR (systemmodstamp = :after_ts AND id > :after_id))
+ORDER BY systemmodstamp, id
+LIMIT :limit
 """#,
         "sqlite/queries/crm_columns.sql": #"""
 -- The mirror's tables and columns, so the job can check its mapping before touching a row.
@@ -709,6 +1288,110 @@ WHERE m.type = 'table'
   AND coalesce(:crm_schema, '') = coalesce(:crm_schema, '')
 ORDER BY m.name, p.cid
 """#,
+        "sqlite/queries/crm_key_prune_account.sql": #"""
+-- Drops keys of account rows that no longer exist in the mirror (deleted outright rather than
+-- flagged isdeleted): one anti-join per run.
+-- params: none
+-- returns: affected
+DELETE FROM crm_match_key
+WHERE crm_object = 'account'
+  AND NOT EXISTS (SELECT 1 FROM account m WHERE m.id = crm_match_key.crm_id)
+"""#,
+        "sqlite/queries/crm_key_prune_contact.sql": #"""
+-- Drops keys of contact rows that no longer exist in the mirror (deleted outright rather than
+-- flagged isdeleted): one anti-join per run.
+-- params: none
+-- returns: affected
+DELETE FROM crm_match_key
+WHERE crm_object = 'contact'
+  AND NOT EXISTS (SELECT 1 FROM contact m WHERE m.id = crm_match_key.crm_id)
+"""#,
+        "sqlite/queries/crm_key_prune_lead.sql": #"""
+-- Drops keys of lead rows that no longer exist in the mirror (deleted outright rather than
+-- flagged isdeleted): one anti-join per run.
+-- params: none
+-- returns: affected
+DELETE FROM crm_match_key
+WHERE crm_object = 'lead'
+  AND NOT EXISTS (SELECT 1 FROM lead m WHERE m.id = crm_match_key.crm_id)
+"""#,
+        "sqlite/queries/crm_key_replace_delete.sql": #"""
+-- Removes the old keys of every mirror record in the staged chunk (changed, deleted or new),
+-- before their current keys are inserted. kind '-' rows in the stage name those records.
+-- Differs from PostgreSQL: no DELETE ... USING; the join picks rowids through the
+-- (crm_object, crm_id) index instead of scanning crm_match_key per staged row.
+-- params: none
+-- returns: affected
+DELETE FROM crm_match_key
+WHERE rowid IN (SELECT k.rowid
+                FROM crm_key_stage s
+                JOIN crm_match_key k ON k.crm_object = s.crm_object AND k.crm_id = s.crm_id
+                WHERE s.kind = '-')
+"""#,
+        "sqlite/queries/crm_key_replace_insert.sql": #"""
+-- Inserts the staged keys (kind '-' rows only mark a record whose old keys go).
+-- params: none
+-- returns: affected
+INSERT INTO crm_match_key (crm_object, crm_id, sfid, leadsync_id, kind, key, lastname_key, priority, systemmodstamp)
+SELECT crm_object, crm_id, sfid, leadsync_id, kind, key, lastname_key, priority, systemmodstamp
+FROM crm_key_stage
+WHERE kind <> '-'
+"""#,
+        "sqlite/queries/crm_key_stage_clear.sql": #"""
+-- Empties the key staging tables before a chunk of the refresh or a batch's new keys.
+-- params: none
+-- returns: affected
+DELETE FROM crm_key_stage
+"""#,
+        "sqlite/queries/crm_key_stage_create.sql": #"""
+-- Staging for match keys on their way into crm_match_key.
+-- Differs from PostgreSQL: no ON COMMIT clause; crm_key_stage_clear empties it before use.
+-- params: none
+-- returns: none
+CREATE TEMP TABLE IF NOT EXISTS crm_key_stage (
+    crm_object     text,
+    crm_id         integer,
+    sfid           text,
+    leadsync_id    text,
+    kind           text,
+    key            text,
+    lastname_key   text,
+    priority       integer,
+    systemmodstamp text
+)
+"""#,
+        "sqlite/queries/crm_key_watermark_get.sql": #"""
+-- How far the key refresh has read one mirror table.
+-- params: :crm_object
+-- returns: one
+SELECT systemmodstamp, last_id FROM crm_key_watermark WHERE crm_object = :crm_object
+"""#,
+        "sqlite/queries/crm_key_watermark_set.sql": #"""
+-- Moves the refresh's watermark for one mirror table, in the transaction that wrote its keys.
+-- params: :crm_object, :systemmodstamp, :last_id
+-- returns: none
+INSERT INTO crm_key_watermark (crm_object, systemmodstamp, last_id)
+VALUES (:crm_object, :systemmodstamp, :last_id)
+ON CONFLICT (crm_object) DO UPDATE SET systemmodstamp = excluded.systemmodstamp, last_id = excluded.last_id
+"""#,
+        "sqlite/queries/crm_match_key_add_exported.sql": #"""
+-- Adds the keys of the mirror rows this batch wrote, so later batches and runs match them
+-- without waiting for the next refresh.
+-- params: :now
+-- returns: affected
+INSERT INTO crm_match_key (crm_object, crm_id, sfid, leadsync_id, kind, key, lastname_key, priority, systemmodstamp)
+SELECT o.crm_object, o.crm_id, NULL, o.ref_external_id, b.kind, b.key, b.lastname_key,
+       CASE o.crm_object WHEN 'contact' THEN 1 WHEN 'lead' THEN 2 ELSE 3 END, :now
+FROM batch_outcome o
+JOIN batch_key b ON b.row_id = o.id
+WHERE o.status = 'exported' AND o.crm_id IS NOT NULL AND o.ref_external_id IS NOT NULL
+"""#,
+        "sqlite/queries/push_request_stage.sql": #"""
+-- The external ids given to `push`.
+-- params: none
+-- returns: none
+CREATE TEMP TABLE IF NOT EXISTS push_request (external_id text PRIMARY KEY)
+"""#,
         "sqlite/queries/schema_migration_applied.sql": #"""
 -- Versions of one migration set already applied, so migrate only runs the missing ones.
 -- params: :set_name
@@ -721,6 +1404,16 @@ SELECT version FROM schema_migration WHERE set_name = :set_name ORDER BY version
 -- returns: none
 INSERT INTO schema_migration (set_name, version, name) VALUES (:set_name, :version, :name)
 """#,
+        "sqlite/queries/sync_run_finish.sql": #"""
+-- Records a run's end and its counts (the same as its report).
+-- params: :id, :now, :status, :read_count, :exported_count, :failed_count, :skipped_count, :possible_duplicate_count, :report_path, :error
+-- returns: affected
+UPDATE sync_run
+SET finished_at = :now, status = :status, read_count = :read_count, exported_count = :exported_count,
+    failed_count = :failed_count, skipped_count = :skipped_count,
+    possible_duplicate_count = :possible_duplicate_count, report_path = :report_path, error = :error
+WHERE id = :id
+"""#,
         "sqlite/queries/sync_run_recent.sql": #"""
 -- The most recent runs with their counts, newest first, for `leadsync status`.
 -- params: :limit
@@ -730,6 +1423,20 @@ SELECT id, mode, started_at, finished_at, status, read_count, exported_count, fa
 FROM sync_run
 ORDER BY id DESC
 LIMIT :limit
+"""#,
+        "sqlite/queries/sync_run_start.sql": #"""
+-- Records a run as it starts, so `status` shows it while it works.
+-- params: :mode, :now, :config_checksum
+-- returns: one
+INSERT INTO sync_run (mode, started_at, status, config_checksum)
+VALUES (:mode, :now, 'running', :config_checksum)
+RETURNING id
+"""#,
+        "sqlite/queries/user_all.sql": #"""
+-- CRM users by email, for owner resolution (SYNC_RULES.md §6); read once per run.
+-- params: none
+-- returns: many
+SELECT sfid, lower(trim(email)) AS email_key, isactive FROM "user" WHERE email IS NOT NULL
 """#,
     ]
 }

@@ -1,0 +1,40 @@
+import Foundation
+
+/// The email and last-name keys of SYNC_RULES.md §3, the same for captured rows and the CRM.
+public enum MatchKeys {
+    /// Whitespace to trim besides Unicode's: no-break and zero-width spaces.
+    static let extraSpaces: Set<Unicode.Scalar> = ["\u{00A0}", "\u{200B}", "\u{200C}", "\u{200D}", "\u{2060}", "\u{FEFF}", "\u{202F}", "\u{2007}"]
+
+    /// Trims whitespace, including no-break and zero-width spaces, at both ends.
+    public static func trim(_ s: String) -> String {
+        let scalars = s.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isSpace($0) }),
+              let last = scalars.lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(scalars[first...last])
+    }
+
+    static func isSpace(_ c: Unicode.Scalar) -> Bool { c.properties.isWhitespace || extraSpaces.contains(c) }
+
+    /// NFC, trimmed, lower-cased; `nil` when empty. No other folding (no Gmail dots or +tags).
+    public static func email(_ raw: String?) -> String? {
+        guard let raw else { return nil }
+        let key = trim(raw.precomposedStringWithCanonicalMapping).lowercased()
+        return key.isEmpty ? nil : key
+    }
+
+    /// Case-folded, accents removed, trimmed (`Müller ` → `muller`).
+    public static func lastName(_ raw: String?) -> String {
+        guard let raw else { return "" }
+        return trim(raw).folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+    }
+
+    /// §4 `invalid_email`: exactly one `@`, no whitespace inside, a non-empty local part, and a
+    /// domain with a dot and no empty label.
+    public static func isValidEmail(_ trimmed: String) -> Bool {
+        let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty else { return false }
+        guard !trimmed.unicodeScalars.contains(where: isSpace) else { return false }
+        let labels = parts[1].split(separator: ".", omittingEmptySubsequences: false)
+        return labels.count >= 2 && !labels.contains(where: \.isEmpty)
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+
+/// Stage 1, before any row: brings the CRM's match keys (`crm_match_key`) up to date with the
+/// mirror. Only rows changed since the last refresh are read (keyset pages in
+/// `(systemmodstamp, id)` order), so a warm run reads almost nothing; keys of deleted rows go.
+public struct CRMKeyIndex {
+    /// The mirror objects whose people are matched, with their priority (§5).
+    static let objects: [(name: String, priority: Int)] = [("contact", 1), ("lead", 2), ("account", 3)]
+    /// Rows read and keyed per page.
+    static let pageSize = 20_000
+
+    let db: any Database
+    let phones: PhoneNormalizer
+
+    /// What a refresh did.
+    public struct Stats: Sendable {
+        /// Mirror rows read and (re)keyed.
+        public var recordsRead = 0
+        /// Key rows dropped because their mirror row is gone.
+        public var pruned = 0
+    }
+
+    /// Refreshes inside the caller's transaction (which must be open), under the refresh lock.
+    func refresh() throws -> Stats {
+        var stats = Stats()
+        try db.run("advisory_lock", ["lock_id": .integer(JobLock.crmKeyRefresh.rawValue)])
+        try db.run("crm_key_stage_create", [:])
+        for (object, priority) in Self.objects {
+            let mark = try db.one("crm_key_watermark_get", ["crm_object": .text(object)])
+            var afterTS = mark?.string("systemmodstamp") ?? "1970-01-01T00:00:00.000Z"
+            var afterID = Int64(mark?.int("last_id") ?? 0)
+            var moved = false
+            while true {
+                let rows = try db.rows("crm_changed_\(object)", ["after_ts": .text(afterTS), "after_id": .integer(afterID),
+                                                                  "limit": .integer(Int64(Self.pageSize))])
+                guard let last = rows.last else { break }
+                try db.run("crm_key_stage_clear", [:])
+                try db.bulkLoad(table: "crm_key_stage", columns: ["crm_object", "crm_id", "sfid", "leadsync_id", "kind", "key", "lastname_key", "priority", "systemmodstamp"],
+                                rows: rows.flatMap { keyRows(for: $0, object: object, priority: priority) })
+                try db.run("crm_key_replace_delete", [:])
+                try db.run("crm_key_replace_insert", [:])
+                stats.recordsRead += rows.count
+                afterTS = last.string("systemmodstamp") ?? afterTS
+                afterID = last["id"].intValue ?? afterID
+                moved = true
+                if rows.count < Self.pageSize { break }
+            }
+            if moved {
+                try db.run("crm_key_watermark_set", ["crm_object": .text(object), "systemmodstamp": .text(afterTS), "last_id": .integer(afterID)])
+            }
+            stats.pruned += try db.run("crm_key_prune_\(object)", [:]).affected
+        }
+        return stats
+    }
+
+    /// A `-` marker (the record's old keys go) and, for a live record, its email and phone keys.
+    func keyRows(for row: Row, object: String, priority: Int) -> [[SQLValue]] {
+        let id = row["id"]
+        let base: (String, String) -> [SQLValue] = { kind, key in
+            [.text(object), id, row["sfid"], row["leadsync_id"], .text(kind), .text(key),
+             .text(MatchKeys.lastName(row.string("lastname"))), .integer(Int64(priority)), row["systemmodstamp"]]
+        }
+        var out = [base("-", "")]
+        guard isTrue(row["live"]) else { return out }
+        if let email = MatchKeys.email(row.string("email")) { out.append(base("e", email)) }
+        var seen = Set<String>()
+        for column in ["phone", "mobile"] {
+            if let raw = row.string(column), let key = phones.normalize(raw).e164, seen.insert(key).inserted {
+                out.append(base("p", key))
+            }
+        }
+        return out
+    }
+}
+
+/// A boolean as either engine returns it (`t`/`f` text on PostgreSQL, 0/1 on SQLite).
+func isTrue(_ value: SQLValue) -> Bool {
+    switch value {
+    case .integer(let i): return i != 0
+    case .text(let s): return s == "t" || s == "true" || s == "1"
+    case .real(let d): return d != 0
+    case .null: return false
+    }
+}

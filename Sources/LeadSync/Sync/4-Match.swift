@@ -1,0 +1,105 @@
+/// A CRM record one of a row's keys matched (the best per kind, surname agreement and origin).
+struct CRMMatch: Sendable {
+    let kind: String
+    let object: String
+    let crmID: Int64
+    let sfid: String?
+    let leadsyncID: String?
+    let samePerson: Bool
+    let inRun: Bool
+
+    init(_ row: Row) {
+        kind = row.string("kind") ?? ""
+        object = row.string("crm_object") ?? ""
+        crmID = row["crm_id"].intValue ?? 0
+        sfid = row.string("sfid")
+        leadsyncID = row.string("leadsync_id")
+        samePerson = isTrue(row["same_person"])
+        inRun = isTrue(row["in_run"])
+    }
+}
+
+/// What happens to one row.
+enum Decision: Sendable {
+    /// Write it to the mirror.
+    case export
+    /// The mirror already holds a row with its external id (written before a crash, or by hand).
+    case alreadyExported(object: TargetObject, id: Int64)
+    /// Fail it; for duplicates, the record it duplicates (by id, or by the external id of a row
+    /// written in this batch whose id is known after the write).
+    case failed(RowFailure, crmObject: String?, crmID: Int64?, refExternalID: String?)
+}
+
+/// Stage 4: decides each row of a batch in processing order (SYNC_RULES.md §5): CRM email, CRM
+/// phone and surname, then rows exported earlier in the run (earlier batches, then this one).
+struct DuplicateDecider {
+    /// The last batch's rows whose phone matched a CRM record of another surname.
+    private(set) var possibleDuplicates = 0
+
+    private var emailSeen: [String: PreparedRow] = [:]
+    private var phoneSeen: [String: [PreparedRow]] = [:]
+
+    /// Decides every row; `matches` are the CRM candidates by row id.
+    mutating func decide(_ rows: [PreparedRow], matches: [Int64: [CRMMatch]]) -> [Decision] {
+        emailSeen = [:]
+        phoneSeen = [:]
+        possibleDuplicates = 0
+        return rows.map { row in
+            let decision = decide(row, matches[row.row.id] ?? [])
+            if case .export = decision {
+                if let email = row.emailKey { emailSeen[email] = emailSeen[email] ?? row }
+                for phone in row.phoneKeys { phoneSeen[phone, default: []].append(row) }
+                if (matches[row.row.id] ?? []).contains(where: { $0.kind == "p" && !$0.samePerson && !$0.inRun }) { possibleDuplicates += 1 }
+            }
+            return decision
+        }
+    }
+
+    private func decide(_ row: PreparedRow, _ matches: [CRMMatch]) -> Decision {
+        if let failure = row.failure { return .failed(failure, crmObject: nil, crmID: nil, refExternalID: nil) }
+        if let existing = row.row.existing { return .alreadyExported(object: existing.object, id: existing.id) }
+        func best(_ kind: String, inRun: Bool) -> CRMMatch? {
+            matches.first { $0.kind == kind && $0.samePerson && $0.inRun == inRun }
+        }
+        if let m = best("e", inRun: false) { return crmDuplicate(m, code: "duplicate_email", reason: "same email") }
+        if let m = best("p", inRun: false) { return crmDuplicate(m, code: "duplicate_phone", reason: "same phone and last name") }
+        if let m = best("e", inRun: true) { return runDuplicate(m, code: "duplicate_email", reason: "same email") }
+        if let email = row.emailKey, let earlier = emailSeen[email] {
+            return batchDuplicate(earlier, code: "duplicate_email", reason: "same email")
+        }
+        if let m = best("p", inRun: true) { return runDuplicate(m, code: "duplicate_phone", reason: "same phone and last name") }
+        for phone in row.phoneKeys {
+            if let earlier = phoneSeen[phone]?.first(where: { $0.lastNameKey == row.lastNameKey }) {
+                return batchDuplicate(earlier, code: "duplicate_phone", reason: "same phone and last name")
+            }
+        }
+        return .export
+    }
+
+    private func crmDuplicate(_ m: CRMMatch, code: String, reason: String) -> Decision {
+        let record = m.sfid.map { "\(Self.objectName(m.object)) \($0)" }
+            ?? "\(Self.objectName(m.object)) record \(m.crmID) (not yet synced to Salesforce)"
+        return .failed(RowFailure(code: code, message: "Duplicate of \(record): \(reason)."), crmObject: m.object, crmID: m.crmID, refExternalID: nil)
+    }
+
+    private func runDuplicate(_ m: CRMMatch, code: String, reason: String) -> Decision {
+        let source = m.leadsyncID.map { " for \($0)" } ?? ""
+        return .failed(RowFailure(code: code, message: "Duplicate of the \(Self.objectName(m.object)) created in this run\(source): \(reason)."),
+                       crmObject: m.object, crmID: m.crmID, refExternalID: m.leadsyncID)
+    }
+
+    private func batchDuplicate(_ earlier: PreparedRow, code: String, reason: String) -> Decision {
+        .failed(RowFailure(code: code, message: "Duplicate of the \(earlier.target.displayName) created in this run for \(earlier.row.externalID): \(reason)."),
+                crmObject: earlier.target.rawValue, crmID: nil, refExternalID: earlier.row.externalID)
+    }
+
+    /// Salesforce's name for a mirror object.
+    static func objectName(_ object: String) -> String {
+        switch object {
+        case "contact": return "Contact"
+        case "lead": return "Lead"
+        case "account": return "Person Account"
+        default: return object
+        }
+    }
+}

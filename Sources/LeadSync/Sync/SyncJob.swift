@@ -1,0 +1,217 @@
+import Foundation
+import Logging
+
+/// What a sync run is asked to do.
+public struct SyncOptions: Sendable {
+    /// The kind of run, recorded in `sync_run.mode`.
+    public enum Mode: String, Sendable {
+        case run, backfill, push
+    }
+
+    /// run, backfill or push.
+    public var mode: Mode
+    /// Compute and report every outcome, write nothing.
+    public var dryRun = false
+    /// Overrides the configured settle window (`run` only).
+    public var settleMinutes: Int?
+    /// Overrides the configured batch size.
+    public var batchSize: Int?
+    /// Stop after this many rows.
+    public var limit: Int?
+    /// `backfill`: only rows captured at or after / before these times.
+    public var since: Date?
+    /// See `since`.
+    public var until: Date?
+    /// `push`: the external ids.
+    public var pushIDs: [String] = []
+    /// The clock; tests fix it.
+    public var clock: @Sendable () -> Date = { Date() }
+    /// Called after each batch with rows done and rows in total (backfill's progress line).
+    public var progress: (@Sendable (Int, Int) -> Void)?
+
+    /// Options for `mode` with every default.
+    public init(mode: Mode) { self.mode = mode }
+}
+
+/// What a run did, for the summary, the report and `sync_run`.
+public struct SyncSummary: Sendable {
+    /// `sync_run.id` (0 for a dry run, which records nothing).
+    public var runID: Int64 = 0
+    /// run, backfill, push, or dry-run.
+    public var mode = ""
+    /// Whether nothing was written.
+    public var dryRun = false
+    /// When it started and ended.
+    public var startedAt = Date()
+    /// See `startedAt`.
+    public var finishedAt = Date()
+    /// Rows claimed.
+    public var read = 0
+    /// Rows exported (written to the mirror, or found there already).
+    public var exported = 0
+    /// Rows failed.
+    public var failed = 0
+    /// Rows skipped (none yet: every claimed row ends exported or failed).
+    public var skipped = 0
+    /// Exported rows whose phone matches a CRM record with another surname.
+    public var possibleDuplicates = 0
+    /// Failed rows per error code.
+    public var failedByCode: [String: Int] = [:]
+    /// Exported rows per owner source (`user`, `fallback`).
+    public var ownersBySource: [String: Int] = [:]
+    /// Failed rows: external id, code and message.
+    public var failures: [(externalID: String, code: String, message: String)] = []
+    /// `push`: ids given that were not processed (unknown, or already exported).
+    public var notProcessed: [String] = []
+    /// CRM records (re)keyed by the refresh.
+    public var crmRecordsKeyed = 0
+
+    /// Rows per second over the run's duration.
+    public var rowsPerSecond: Double {
+        let seconds = finishedAt.timeIntervalSince(startedAt)
+        return seconds > 0 ? Double(read) / seconds : Double(read)
+    }
+}
+
+/// The sync job: checks its configuration against the database, refreshes the CRM keys, then
+/// processes eligible rows batch by batch, each batch one transaction (SYNC_RULES.md).
+public final class SyncJob {
+    let db: any Database
+    let config: Configuration
+    let logger: Logger
+
+    /// A job over `db` with `config`.
+    public init(db: any Database, config: Configuration, logger: Logger = Logger(label: "leadsync")) {
+        self.db = db
+        self.config = config
+        self.logger = logger
+    }
+
+    /// Runs; any error leaves every uncommitted row pending and is rethrown after the run is
+    /// recorded as failed.
+    public func run(_ options: SyncOptions) throws -> SyncSummary {
+        let phones = try PhoneNormalizer(defaultRegion: config.defaultRegion)
+        let lengths = try MappingCheck(db: db, config: config).verify()
+        let owners = try OwnerResolver(db: db, fallbackOwner: config.fallbackOwner)
+        let preparer = RowPreparer(config: config, phones: phones, maxLengths: lengths)
+        let writer = BatchWriter(db: db, owners: owners)
+        let batchSize = options.batchSize ?? config.batchSize
+        let start = options.clock()
+        var summary = SyncSummary()
+        summary.mode = options.dryRun ? "dry-run" : options.mode.rawValue
+        summary.dryRun = options.dryRun
+        summary.startedAt = start
+        let startText = Timestamp.format(start)
+
+        let scope: ClaimScope
+        switch options.mode {
+        case .run:
+            let settle = options.settleMinutes ?? config.settleMinutes
+            scope = .window(cutoff: Timestamp.format(start.addingTimeInterval(-Double(settle) * 60)), since: nil, until: nil)
+        case .backfill:
+            scope = .window(cutoff: "9999-12-31T23:59:59.999Z", since: options.since.map(Timestamp.format), until: options.until.map(Timestamp.format))
+        case .push:
+            scope = .pushed
+            try db.run("push_request_stage", [:])
+            try db.runAdHoc("DELETE FROM push_request", name: "push_request_clear")
+            try db.bulkLoad(table: "push_request", columns: ["external_id"], rows: Set(options.pushIDs).sorted().map { [.text($0)] })
+        }
+        var total = 0
+        if case .window(let cutoff, let since, let until) = scope, options.progress != nil {
+            total = try db.one("captured_contact_count_eligible", ["cutoff": .text(cutoff), "since": .optional(since), "until": .optional(until)])?.int("eligible") ?? 0
+            if let limit = options.limit { total = min(total, limit) }
+        }
+
+        if options.dryRun {
+            try db.begin(immediate: true)
+        } else {
+            summary.runID = try db.transaction {
+                try db.one("sync_run_start", ["mode": .text(options.mode.rawValue), "now": .text(startText),
+                                              "config_checksum": .text(config.checksum)])?["id"].intValue ?? 0
+            }
+        }
+        var processedIDs = Set<String>()
+        do {
+            let stats = try inTransaction(!options.dryRun) { try CRMKeyIndex(db: db, phones: phones).refresh() }
+            summary.crmRecordsKeyed = stats.recordsRead
+            logger.info("crm keys refreshed", metadata: ["records": "\(stats.recordsRead)", "pruned": "\(stats.pruned)"])
+            var decider = DuplicateDecider()
+            while options.limit.map({ summary.read < $0 }) ?? true {
+                let want = min(batchSize, (options.limit ?? Int.max) - summary.read)
+                let claimed: Int = try inTransaction(!options.dryRun) { () throws -> Int in
+                    try db.run("advisory_lock", ["lock_id": .integer(JobLock.batch.rawValue)])
+                    let rows = try scope.claim(db, limit: want)
+                    guard !rows.isEmpty else { return 0 }
+                    let now = Timestamp.format(options.clock())
+                    let prepared = rows.map { preparer.prepare($0) }
+                    let matches = try match(prepared, runStartedAt: startText)
+                    let decisions = decider.decide(prepared, matches: matches)
+                    let result = try writer.write(prepared, decisions, now: now, runID: summary.runID)
+                    summary.read += rows.count
+                    summary.exported += result.exported
+                    summary.failed += result.failed
+                    summary.possibleDuplicates += decider.possibleDuplicates
+                    summary.failedByCode.merge(result.failedByCode, uniquingKeysWith: +)
+                    summary.ownersBySource.merge(result.ownersBySource, uniquingKeysWith: +)
+                    summary.failures += result.failures
+                    for row in rows { processedIDs.insert(row.externalID) }
+                    return rows.count
+                }
+                options.progress?(summary.read, max(total, summary.read))
+                logger.debug("batch done", metadata: ["rows": "\(claimed)", "total": "\(summary.read)"])
+                if claimed < want { break }
+            }
+            if options.dryRun { db.rollback() }
+        } catch {
+            db.rollback()
+            if !options.dryRun {
+                try? finish(&summary, status: "failed", error: String(describing: error), now: options.clock())
+            }
+            throw error
+        }
+        if options.mode == .push { summary.notProcessed = options.pushIDs.filter { !processedIDs.contains($0) } }
+        summary.finishedAt = options.clock()
+        if !options.dryRun { try finish(&summary, status: "succeeded", error: nil, now: summary.finishedAt) }
+        return summary
+    }
+
+    /// Matches a batch's keys against the CRM's in one statement.
+    private func match(_ rows: [PreparedRow], runStartedAt: String) throws -> [Int64: [CRMMatch]] {
+        try db.run("batch_stage", [:])
+        try db.run("batch_outcome_stage", [:])
+        try db.run("batch_clear_keys", [:])
+        var keys: [[SQLValue]] = []
+        for row in rows where row.failure == nil {
+            let id = SQLValue.integer(row.row.id)
+            let last = SQLValue.text(row.lastNameKey)
+            if let email = row.emailKey { keys.append([id, "e", .text(email), last]) }
+            for phone in row.phoneKeys { keys.append([id, "p", .text(phone), last]) }
+        }
+        try db.bulkLoad(table: "batch_key", columns: ["row_id", "kind", "key", "lastname_key"], rows: keys)
+        var matches: [Int64: [CRMMatch]] = [:]
+        for row in try db.rows("batch_match", ["run_started_at": .text(runStartedAt)]) {
+            let m = CRMMatch(row)
+            matches[row["row_id"].intValue ?? 0, default: []].append(m)
+        }
+        // Best first within each kind: lower priority number, then newer (the query ranked them).
+        return matches
+    }
+
+    private func finish(_ summary: inout SyncSummary, status: String, error: String?, now: Date) throws {
+        summary.finishedAt = now
+        try db.transaction {
+            try db.run("sync_run_finish", [
+                "id": .integer(summary.runID), "now": .text(Timestamp.format(now)), "status": .text(status),
+                "read_count": .integer(Int64(summary.read)), "exported_count": .integer(Int64(summary.exported)),
+                "failed_count": .integer(Int64(summary.failed)), "skipped_count": .integer(Int64(summary.skipped)),
+                "possible_duplicate_count": .integer(Int64(summary.possibleDuplicates)), "report_path": .null,
+                "error": .optional(error),
+            ])
+        }
+    }
+
+    /// Runs `body` in its own transaction, or inside the one already open (a dry run).
+    private func inTransaction<T>(_ own: Bool, _ body: () throws -> T) throws -> T {
+        own ? try db.transaction(immediate: true, body) : try body()
+    }
+}

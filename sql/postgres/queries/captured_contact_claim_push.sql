@@ -1,0 +1,15 @@
+-- Claims the rows named by `push` (staged in push_request), pending or failed before: a
+-- manual re-push. Exported rows are not taken.
+-- params: :limit
+-- returns: many
+SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
+       c.department, c.company, c.email, c.phone, c.mobile, c.website, c.street, c.postal_code, c.city, c.country, c.notes,
+       c.custom_fields, c.attempts,
+       (SELECT l.id FROM lead l WHERE l.leadsync_id__c = c.external_id) AS existing_lead_id,
+       (SELECT m.id FROM contact m WHERE m.leadsync_id__c = c.external_id) AS existing_contact_id
+FROM captured_contact c
+WHERE c.external_id IN (SELECT external_id FROM push_request)
+  AND c.status IN ('pending', 'failed')
+ORDER BY c.captured_at, c.id
+LIMIT :limit
+FOR UPDATE OF c SKIP LOCKED

@@ -1,0 +1,18 @@
+-- Claims the next batch of eligible rows (SYNC_RULES.md §1) in processing order, with the
+-- mirror row already carrying the row's external id, if any.
+-- Differs from PostgreSQL: no FOR UPDATE SKIP LOCKED; the batch runs under BEGIN IMMEDIATE,
+-- which holds SQLite's single write lock, so no other process can claim the same rows.
+-- params: :cutoff, :since, :until, :limit
+-- returns: many
+SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
+       c.department, c.company, c.email, c.phone, c.mobile, c.website, c.street, c.postal_code, c.city, c.country, c.notes,
+       c.custom_fields, c.attempts,
+       (SELECT l.id FROM lead l WHERE l.leadsync_id__c = c.external_id) AS existing_lead_id,
+       (SELECT m.id FROM contact m WHERE m.leadsync_id__c = c.external_id) AS existing_contact_id
+FROM captured_contact c
+WHERE c.status = 'pending'
+  AND c.captured_at <= :cutoff
+  AND c.captured_at >= COALESCE(:since, '')
+  AND c.captured_at <  COALESCE(:until, '9999')
+ORDER BY c.captured_at, c.id
+LIMIT :limit

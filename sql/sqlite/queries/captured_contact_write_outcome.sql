@@ -1,0 +1,18 @@
+-- Writes every row's outcome back (SYNC_RULES.md §8) in the batch's transaction, with the
+-- mirror write it describes: one terminal state per processed row.
+-- params: :now, :run_id
+-- returns: affected
+UPDATE captured_contact
+SET status        = o.status,
+    error_code    = o.error_code,
+    error_message = o.error_message,
+    crm_object    = o.crm_object,
+    crm_id        = o.crm_id,
+    owner_sfid    = o.owner_sfid,
+    owner_source  = o.owner_source,
+    exported_at   = CASE WHEN o.status = 'exported' THEN :now ELSE NULL END,
+    run_id        = :run_id,
+    attempts      = captured_contact.attempts + 1,
+    updated_at    = :now
+FROM batch_outcome o
+WHERE captured_contact.id = o.id

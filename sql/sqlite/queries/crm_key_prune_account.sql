@@ -1,0 +1,7 @@
+-- Drops keys of account rows that no longer exist in the mirror (deleted outright rather than
+-- flagged isdeleted): one anti-join per run.
+-- params: none
+-- returns: affected
+DELETE FROM crm_match_key
+WHERE crm_object = 'account'
+  AND NOT EXISTS (SELECT 1 FROM account m WHERE m.id = crm_match_key.crm_id)
