@@ -26,6 +26,7 @@ demo: build
 	$(BIN) load-crm demo --database $(DEMO_DB)
 	$(BIN) import demo/captured.csv --database $(DEMO_DB)
 	$(BIN) status --database $(DEMO_DB)
+	$(BIN) run --settle-minutes 0 --database $(DEMO_DB) --config demo/leadsync.toml
 
 # Every test, on SQLite and on a real PostgreSQL server started (and stopped) for the run.
 test: sql

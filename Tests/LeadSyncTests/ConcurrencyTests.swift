@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+@testable import LeadSync
+
+/// Several `leadsync run` processes over the same rows give exactly the outcomes of one run:
+/// no row twice, no duplicate exported twice.
+@Suite struct ConcurrencyTests {
+    @Test(arguments: TestEngine.available)
+    func concurrentRunsGiveTheSingleRunOutcomes(engine: TestEngine) throws {
+        let processes = engine == .postgres ? 4 : 2
+        try withTestDatabase(engine) { t in
+            let config = try Corpus.load(into: t)
+            var env = ProcessInfo.processInfo.environment
+            env["LEADSYNC_DATABASE_URL"] = t.url
+            let running = try (0..<processes).map { _ in
+                let p = Process()
+                p.executableURL = CLI.executable
+                p.arguments = ["run", "--settle-minutes", "0", "--batch-size", "97", "--config", config]
+                p.environment = env
+                p.standardOutput = FileHandle.nullDevice
+                let err = Pipe()
+                p.standardError = err
+                try p.run()
+                return (p, err)
+            }
+            var errors: [String] = []
+            for (p, err) in running {
+                let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                p.waitUntilExit()
+                if p.terminationStatus != 0 { errors.append(text) }
+            }
+            #expect(errors.isEmpty, "\(errors)")
+            let expected = try Corpus.records("expected.csv")
+            let actual = try Corpus.outcomes(t)
+            let mismatches = expected.filter { e in
+                let a = actual[e["external_id"] ?? ""] ?? [:]
+                return ["status", "error_code", "crm_object", "ownerid", "owner_source", "duplicate_of"].contains { a[$0] != e[$0] }
+            }
+            #expect(mismatches.isEmpty, "\(mismatches.count) rows differ from a single run, e.g. \(mismatches.prefix(5))")
+            #expect(try t.scalar("SELECT count(*) FROM sync_run WHERE status = 'succeeded'") == String(processes))
+            #expect(try t.scalar("SELECT sum(read_count) FROM sync_run") == "1998", "every row read once")
+            #expect(try t.scalar("SELECT count(leadsync_id__c) - count(DISTINCT leadsync_id__c) FROM lead") == "0")
+            let exportedLeads = expected.filter { $0["status"] == "exported" && $0["crm_object"] == "lead" }.count
+            #expect(try t.scalar("SELECT count(*) FROM lead WHERE leadsync_id__c IS NOT NULL") == String(exportedLeads))
+        }
+    }
+}
