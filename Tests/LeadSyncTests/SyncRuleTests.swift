@@ -329,3 +329,50 @@ import Testing
         }
     }
 }
+
+/// The CRM keys follow the mirror between runs: new rows, changed rows, deleted rows.
+@Suite struct CRMKeyRefreshTests {
+    @Test(arguments: TestEngine.available)
+    func keysFollowNewChangedAndDeletedMirrorRows(engine: TestEngine) throws {
+        try withTestDatabase(engine) { t in
+            var s = Scenario(t)
+            s.lead("00Q000000000000001", last: "Alpha", email: "old@x.example")
+            s.lead("00Q000000000000002", last: "Beta", email: "gone@x.example")
+            s.lead("00Q000000000000003", last: "Gamma", email: "flagged@x.example")
+            let (db, config) = try s.load()
+            var options = SyncOptions(mode: .run)
+            options.clock = { Scenario.now }
+            _ = try SyncJob(db: db, config: config).run(options)
+            #expect(try db.runAdHoc("SELECT count(*) AS n FROM crm_match_key WHERE kind = 'e'", name: "t").first?.int("n") == 3)
+
+            let f = engine == .postgres ? "false" : "0"
+            let tr = engine == .postgres ? "true" : "1"
+            try db.executeScript("""
+                UPDATE lead SET email = 'new@x.example', systemmodstamp = '2026-11-01T00:00:00' WHERE sfid = '00Q000000000000001';
+                DELETE FROM lead WHERE sfid = '00Q000000000000002';
+                UPDATE lead SET isdeleted = \(tr), systemmodstamp = '2026-11-01T00:00:00' WHERE sfid = '00Q000000000000003';
+                INSERT INTO lead (sfid, lastname, company, email, isdeleted, systemmodstamp)
+                VALUES ('00Q000000000000004', 'Delta', 'D', 'fresh@x.example', \(f), '2026-11-02T00:00:00');
+                """, name: "t")
+            let csv = t.directory.appendingPathComponent("next.csv")
+            try Data("""
+                external_id,last_name,company,email,captured_at
+                old,Alpha,ACME,old@x.example,2026-11-20T11:00:00Z
+                new,Alpha,ACME,new@x.example,2026-11-20T11:00:00Z
+                gone,Beta,ACME,gone@x.example,2026-11-20T11:00:00Z
+                flagged,Gamma,ACME,flagged@x.example,2026-11-20T11:00:00Z
+                fresh,Delta,ACME,fresh@x.example,2026-11-20T11:00:00Z
+
+                """.utf8).write(to: csv)
+            _ = try CSVImporter(db: db).importFile(path: csv.path)
+            let summary = try SyncJob(db: db, config: config).run(options)
+            #expect(summary.crmRecordsKeyed == 3, "only the changed and new rows are read again")
+            let o = try Scenario.outcomes(db)
+            #expect(o["old"]?.status == "exported", "the record's email changed")
+            #expect(o["new"]?.matched == "00Q000000000000001")
+            #expect(o["gone"]?.status == "exported", "the record was deleted from the mirror")
+            #expect(o["flagged"]?.status == "exported", "the record is flagged isdeleted")
+            #expect(o["fresh"]?.matched == "00Q000000000000004")
+        }
+    }
+}

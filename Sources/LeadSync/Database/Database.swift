@@ -33,6 +33,7 @@ public protocol Database: AnyObject {
 
 extension Database {
     /// Runs `body` in a transaction, committing on success and rolling back on any error.
+    @discardableResult
     public func transaction<T>(immediate: Bool = true, _ body: () throws -> T) throws -> T {
         try begin(immediate: immediate)
         do {

@@ -27,7 +27,6 @@ public final class SQLiteConnection: Database {
         sqlite3_busy_timeout(db, Int32(options.busyTimeoutMilliseconds))
         // From here deinit closes the handle if setup throws.
         try executeScript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON", name: "session_setup")
-        try SQLFunctions.register(on: self)
     }
 
     deinit {

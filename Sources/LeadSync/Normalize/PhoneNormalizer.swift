@@ -226,10 +226,10 @@ final class CompiledRegion: @unchecked Sendable {
 
 /// The parser's region-independent patterns and helpers.
 enum Patterns {
-    nonisolated(unsafe) static let extensionRegex = try? NSRegularExpression(pattern: PhoneMetadata.extensionPattern, options: [.caseInsensitive])
-    nonisolated(unsafe) static let viableRegex = try? NSRegularExpression(pattern: "(?:\(PhoneMetadata.validPhoneNumberPattern))$", options: [.caseInsensitive])
-    nonisolated(unsafe) static let unwantedEnd = try? NSRegularExpression(pattern: PhoneMetadata.unwantedEndPattern)
-    nonisolated(unsafe) static let secondNumber = try? NSRegularExpression(pattern: PhoneMetadata.secondNumberStartPattern)
+    static let extensionRegex = try? NSRegularExpression(pattern: PhoneMetadata.extensionPattern, options: [.caseInsensitive])
+    static let viableRegex = try? NSRegularExpression(pattern: "(?:\(PhoneMetadata.validPhoneNumberPattern))$", options: [.caseInsensitive])
+    static let unwantedEnd = try? NSRegularExpression(pattern: PhoneMetadata.unwantedEndPattern)
+    static let secondNumber = try? NSRegularExpression(pattern: PhoneMetadata.secondNumberStartPattern)
 
     /// `_extract_possible_number`: from the first `+` or digit, without trailing junk or a second number.
     static func extractPossibleNumber(_ s: String) -> String {

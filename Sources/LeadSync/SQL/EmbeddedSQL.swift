@@ -665,6 +665,12 @@ FROM batch_outcome o
 JOIN batch_key b ON b.row_id = o.id
 WHERE o.status = 'exported' AND o.crm_id IS NOT NULL AND o.ref_external_id IS NOT NULL
 """#,
+        "postgres/queries/push_request_clear.sql": #"""
+-- Empties the push request table (it lives for the connection) before staging new ids.
+-- params: none
+-- returns: affected
+DELETE FROM push_request
+"""#,
         "postgres/queries/push_request_stage.sql": #"""
 -- The external ids given to `push`.
 -- params: none
@@ -1385,6 +1391,12 @@ SELECT o.crm_object, o.crm_id, NULL, o.ref_external_id, b.kind, b.key, b.lastnam
 FROM batch_outcome o
 JOIN batch_key b ON b.row_id = o.id
 WHERE o.status = 'exported' AND o.crm_id IS NOT NULL AND o.ref_external_id IS NOT NULL
+"""#,
+        "sqlite/queries/push_request_clear.sql": #"""
+-- Empties the push request table (it lives for the connection) before staging new ids.
+-- params: none
+-- returns: affected
+DELETE FROM push_request
 """#,
         "sqlite/queries/push_request_stage.sql": #"""
 -- The external ids given to `push`.

@@ -113,7 +113,7 @@ public final class SyncJob {
         case .push:
             scope = .pushed
             try db.run("push_request_stage", [:])
-            try db.runAdHoc("DELETE FROM push_request", name: "push_request_clear")
+            try db.run("push_request_clear", [:])
             try db.bulkLoad(table: "push_request", columns: ["external_id"], rows: Set(options.pushIDs).sorted().map { [.text($0)] })
         }
         var total = 0
