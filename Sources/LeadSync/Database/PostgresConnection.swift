@@ -40,7 +40,10 @@ public final class PostgresConnection: Database {
         }
         let job = try quoteIdentifier(options.jobSchema)
         let crm = try quoteIdentifier(options.crmSchema)
-        var setup = "SET search_path TO \(job), \(crm); SET TIME ZONE 'UTC'"
+        // Plans are made per execution: the job's tables grow by millions of rows within one
+        // session (the CRM key refresh), and a plan cached while a table was empty turns a
+        // join into a nested loop over it. Parsing is still done once per statement.
+        var setup = "SET search_path TO \(job), \(crm); SET TIME ZONE 'UTC'; SET plan_cache_mode = force_custom_plan"
         if options.statementTimeoutMilliseconds > 0 {
             setup += "; SET statement_timeout = \(options.statementTimeoutMilliseconds)"
         }

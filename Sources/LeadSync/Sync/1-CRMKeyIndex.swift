@@ -37,7 +37,9 @@ public struct CRMKeyIndex {
                 try db.run("crm_key_stage_clear", [:])
                 try db.bulkLoad(table: "crm_key_stage", columns: ["crm_object", "crm_id", "sfid", "leadsync_id", "kind", "key", "lastname_key", "priority", "systemmodstamp"],
                                 rows: rows.flatMap { keyRows(for: $0, object: object, priority: priority) })
-                try db.run("crm_key_replace_delete", [:])
+                try db.run("crm_key_stage_analyze", [:])
+                // Without a watermark nothing was keyed for this object yet: nothing to replace.
+                if mark != nil { try db.run("crm_key_replace_delete", [:]) }
                 try db.run("crm_key_replace_insert", [:])
                 stats.recordsRead += rows.count
                 afterTS = last.string("systemmodstamp") ?? afterTS
