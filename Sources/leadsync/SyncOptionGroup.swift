@@ -5,7 +5,7 @@ import Logging
 
 /// Options shared by `run`, `backfill` and `push`.
 struct SyncOptionGroup: ParsableArguments {
-    @Option(help: "Rows per batch (one transaction each). Default: batch_size from the config, else 2000.")
+    @Option(help: "Rows per batch (one transaction each). Default: batch_size from the config, else 5000.")
     var batchSize: Int?
 
     @Option(help: "Stop after this many rows.")

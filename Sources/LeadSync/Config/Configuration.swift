@@ -24,7 +24,7 @@ public struct Configuration: Sendable {
     /// Minutes a captured row waits before a run takes it.
     public var settleMinutes = 5
     /// Rows per batch (one transaction each).
-    public var batchSize = 2000
+    public var batchSize = 5000
     /// Attempts after which a row that keeps breaking its batch is failed for good.
     public var maxAttempts = 5
     /// Schemas and timeouts.

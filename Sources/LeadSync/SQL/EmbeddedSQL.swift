@@ -220,6 +220,13 @@ DELETE FROM batch_key
 -- returns: affected
 DELETE FROM batch_outcome
 """#,
+        "postgres/queries/batch_key_analyze.sql": #"""
+-- Gives the planner the batch's real size before matching: temporary tables are never
+-- auto-analyzed, and a guessed size made the match hash all of crm_match_key for every batch.
+-- params: none
+-- returns: none
+ANALYZE batch_key
+"""#,
         "postgres/queries/batch_match.sql": #"""
 -- Matches the batch's keys against the CRM's (SYNC_RULES.md §5): for each row, kind, whether the
 -- surname agrees (always for email), and whether the record was exported during this run
@@ -244,6 +251,13 @@ WITH candidates AS (
 SELECT row_id, kind, crm_object, crm_id, sfid, leadsync_id, same_person, in_run
 FROM ranked
 WHERE rank = 1
+"""#,
+        "postgres/queries/batch_outcome_analyze.sql": #"""
+-- Gives the planner the batch's real size before the write-back joins captured_contact, so it
+-- probes the primary key instead of scanning the table for every batch.
+-- params: none
+-- returns: none
+ANALYZE batch_outcome
 """#,
         "postgres/queries/batch_outcome_resolve_contact.sql": #"""
 -- Fills crm_id of outcomes that point at a contact row written in this run, found by its
@@ -944,6 +958,13 @@ DELETE FROM batch_key
 -- returns: affected
 DELETE FROM batch_outcome
 """#,
+        "sqlite/queries/batch_key_analyze.sql": #"""
+-- Gives the planner the batch's real size before matching: temporary tables are never
+-- auto-analyzed, and a guessed size made the match hash all of crm_match_key for every batch.
+-- params: none
+-- returns: none
+ANALYZE temp.batch_key
+"""#,
         "sqlite/queries/batch_match.sql": #"""
 -- Matches the batch's keys against the CRM's (SYNC_RULES.md §5): for each row, kind, whether the
 -- surname agrees (always for email), and whether the record was exported during this run, the
@@ -970,6 +991,13 @@ WITH candidates AS (
 SELECT row_id, kind, crm_object, crm_id, sfid, leadsync_id, same_person, in_run
 FROM ranked
 WHERE rank = 1
+"""#,
+        "sqlite/queries/batch_outcome_analyze.sql": #"""
+-- Gives the planner the batch's real size before the write-back joins captured_contact, so it
+-- probes the primary key instead of scanning the table for every batch.
+-- params: none
+-- returns: none
+ANALYZE temp.batch_outcome
 """#,
         "sqlite/queries/batch_outcome_resolve_contact.sql": #"""
 -- Fills crm_id of outcomes that point at a contact row written in this run, found by its

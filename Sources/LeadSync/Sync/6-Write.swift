@@ -52,6 +52,7 @@ struct BatchWriter {
         try db.run("batch_clear_outcomes", [:])
         try db.bulkLoad(table: "batch_outcome", columns: ["id", "status", "error_code", "error_message", "crm_object", "crm_id",
                                                           "ref_external_id", "owner_sfid", "owner_source"], rows: outcomes)
+        try db.run("batch_outcome_analyze", [:])
         try db.run("batch_outcome_resolve_lead", [:])
         try db.run("batch_outcome_resolve_contact", [:])
         try db.run("captured_contact_write_outcome", ["now": .text(now), "run_id": .integer(runID)])

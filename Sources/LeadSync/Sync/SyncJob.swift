@@ -188,6 +188,7 @@ public final class SyncJob {
             for phone in row.phoneKeys { keys.append([id, "p", .text(phone), last]) }
         }
         try db.bulkLoad(table: "batch_key", columns: ["row_id", "kind", "key", "lastname_key"], rows: keys)
+        try db.run("batch_key_analyze", [:])
         var matches: [Int64: [CRMMatch]] = [:]
         for row in try db.rows("batch_match", ["run_started_at": .text(runStartedAt)]) {
             let m = CRMMatch(row)
