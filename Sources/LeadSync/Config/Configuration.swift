@@ -25,16 +25,12 @@ public struct Configuration: Sendable {
     public var settleMinutes = 5
     /// Rows per batch (one transaction each).
     public var batchSize = 5000
-    /// Attempts after which a row that keeps breaking its batch is failed for good.
-    public var maxAttempts = 5
     /// Schemas and timeouts.
     public var connection = ConnectionOptions()
     /// Target column → source, per object; the default mapping of SYNC_RULES.md §7 unless changed.
     public var mapping: [TargetObject: [FieldMapping]] = FieldMapping.defaults
     /// Target column → (captured value → written value).
     public var valueMaps: [String: [String: String]] = ["leadsource": ["lemontaps": "Lemontaps", "webform": "Web", "calendly": "Calendly"]]
-    /// Folder for run reports.
-    public var reportDir = "reports"
     /// A checksum of the file's text (empty without a file), recorded with every run.
     public var checksum = ""
 
@@ -80,8 +76,6 @@ public struct Configuration: Sendable {
             case "default_target": config.defaultTarget = try reader.target(value, key)
             case "settle_minutes": config.settleMinutes = try reader.int(value, key, min: 0)
             case "batch_size": config.batchSize = try reader.int(value, key, min: 1, max: 100_000)
-            case "max_attempts": config.maxAttempts = try reader.int(value, key, min: 1)
-            case "report_dir": config.reportDir = try reader.string(value, key)
             case "postgres":
                 let t = try reader.table(value, key)
                 for k in t.keys {
@@ -117,7 +111,7 @@ public struct Configuration: Sendable {
                 }
             default:
                 throw reader.unknown(key, known: ["database", "fallback_owner", "default_region", "default_target", "settle_minutes",
-                                                  "batch_size", "max_attempts", "report_dir", "postgres", "sqlite", "mapping", "value_maps"])
+                                                  "batch_size", "postgres", "sqlite", "mapping", "value_maps"])
             }
         }
         return config
