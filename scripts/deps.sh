@@ -8,7 +8,10 @@ pkg-config --exists sqlite3 2>/dev/null || missing+=(libsqlite3-dev)
 # `deps.sh build` skips the server: building and the demo need only the libraries.
 if [ "${1:-}" != "build" ]; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
-  command -v python3 >/dev/null 2>&1 || missing+=(python3)
+  command -v python3 >/dev/null 2>&1 || missing+=(python3 python3-pip)
+  # The report tests deliver mail through msmtp and render summary.html in Chromium.
+  command -v msmtp >/dev/null 2>&1 || missing+=(msmtp)
+  { command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; } || missing+=(chromium)
 fi
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 if [ ${#missing[@]} -gt 0 ]; then
@@ -17,4 +20,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# The local SMTP server the mail tests deliver to (PyPI's aiosmtpd).
+if [ "${1:-}" != "build" ] && ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+  echo "installing: aiosmtpd (pip)"
+  python3 -m pip install -q aiosmtpd 2>/dev/null || python3 -m pip install -q --break-system-packages aiosmtpd
 fi

@@ -18,6 +18,9 @@ struct BackfillCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only contacts captured before this ISO-8601 time.", valueName: "time"))
     var until: String?
 
+    @Flag(help: "Also write (and with --send-mail, send) a mail to every capturing user; a backfill mails only the admin by default.")
+    var notifyUsers = false
+
     func validate() throws {
         for (name, value) in [("--since", since), ("--until", until)] {
             if let value, Timestamp.parse(value) == nil { throw ValidationError("\(name) must be an ISO-8601 time such as 2026-11-01T00:00:00Z") }
@@ -40,6 +43,6 @@ struct BackfillCommand: ParsableCommand {
                 if done >= total { FileHandle.standardError.write(Data("\n".utf8)) }
             }
         }
-        try runSync(global, options)
+        try runSync(global, sync, options, mailUsers: notifyUsers)
     }
 }

@@ -27,6 +27,6 @@ struct PushCommand: ParsableCommand {
         sync.apply(to: &options)
         options.pushIDs = externalIDs
         print("push requested by \(requestedBy)")
-        try runSync(global, options)
+        try runSync(global, sync, options, mailUsers: false, requestedBy: requestedBy)
     }
 }

@@ -22,6 +22,6 @@ struct RunCommand: ParsableCommand {
         var options = SyncOptions(mode: .run)
         sync.apply(to: &options)
         options.settleMinutes = settleMinutes
-        try runSync(global, options)
+        try runSync(global, sync, options)
     }
 }

@@ -25,6 +25,16 @@ public struct Configuration: Sendable {
     public var settleMinutes = 5
     /// Rows per batch (one transaction each).
     public var batchSize = 5000
+    /// Folder for run reports.
+    public var reportDir = "reports"
+    /// Who receives the admin summary mail.
+    public var reportTo: [String] = []
+    /// `en` or `de`: the language of the mails.
+    public var mailLanguage = "en"
+    /// The mails' sender.
+    public var mailFrom = "leadsync@localhost"
+    /// A sendmail-compatible command that reads one message on stdin.
+    public var sendmailCommand = "/usr/sbin/sendmail -t -oi"
     /// Schemas and timeouts.
     public var connection = ConnectionOptions()
     /// Target column → source, per object; the default mapping of SYNC_RULES.md §7 unless changed.
@@ -76,6 +86,23 @@ public struct Configuration: Sendable {
             case "default_target": config.defaultTarget = try reader.target(value, key)
             case "settle_minutes": config.settleMinutes = try reader.int(value, key, min: 0)
             case "batch_size": config.batchSize = try reader.int(value, key, min: 1, max: 100_000)
+            case "report_dir": config.reportDir = try reader.string(value, key)
+            case "report_to":
+                guard let array = value?.array else { throw reader.error(key, "must be a list of emails, e.g. [\"admin@example.com\"]") }
+                config.reportTo = try array.map { item in
+                    guard let email = item.string, email.contains("@") else { throw reader.error(key, "every entry must be an email") }
+                    return email
+                }
+            case "mail_language":
+                let language = try reader.string(value, key).lowercased()
+                guard ["en", "de"].contains(language) else { throw reader.error(key, "must be \"en\" or \"de\", got \"\(language)\"") }
+                config.mailLanguage = language
+            case "mail_from":
+                config.mailFrom = try reader.string(value, key)
+                guard config.mailFrom.contains("@") else { throw reader.error(key, "must be an email") }
+            case "sendmail_command":
+                config.sendmailCommand = try reader.string(value, key)
+                guard !config.sendmailCommand.trimmingCharacters(in: .whitespaces).isEmpty else { throw reader.error(key, "must not be empty") }
             case "postgres":
                 let t = try reader.table(value, key)
                 for k in t.keys {
@@ -111,7 +138,7 @@ public struct Configuration: Sendable {
                 }
             default:
                 throw reader.unknown(key, known: ["database", "fallback_owner", "default_region", "default_target", "settle_minutes",
-                                                  "batch_size", "postgres", "sqlite", "mapping", "value_maps"])
+                                                  "batch_size", "report_dir", "report_to", "mail_language", "mail_from", "sendmail_command", "postgres", "sqlite", "mapping", "value_maps"])
             }
         }
         return config

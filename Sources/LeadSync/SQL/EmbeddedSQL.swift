@@ -355,6 +355,14 @@ WHERE c.status = 'pending'
   AND c.captured_at >= COALESCE(CAST(:since AS timestamptz), '-infinity')
   AND c.captured_at <  COALESCE(CAST(:until AS timestamptz), 'infinity')
 """#,
+        "postgres/queries/captured_contact_failed_by_code.sql": #"""
+-- A run's failed rows per error code, for `leadsync report RUN_ID`.
+-- params: :run_id
+-- returns: many
+SELECT error_code, count(*) AS row_count FROM captured_contact
+WHERE run_id = :run_id AND status = 'failed'
+GROUP BY error_code ORDER BY count(*) DESC, error_code
+"""#,
         "postgres/queries/captured_contact_import_clear.sql": #"""
 -- Empties the staging table before a load (a no-op on PostgreSQL, where it is new per transaction).
 -- params: none
@@ -504,6 +512,26 @@ UPDATE captured_contact AS c
        OR COALESCE(i.country, c.country) IS DISTINCT FROM c.country
        OR COALESCE(i.notes, c.notes) IS DISTINCT FROM c.notes
        OR COALESCE(i.custom_fields, c.custom_fields) IS DISTINCT FROM c.custom_fields)
+"""#,
+        "postgres/queries/captured_contact_report_page.sql": #"""
+-- One page of a run's rows for its report (exported.csv, failed.csv, the mails), in id order,
+-- with the sfid (or, for a record written in this run, the external id) of the CRM record a
+-- row was written to or duplicates. Paged so a million-row run never sits in memory.
+-- params: :run_id, :after_id, :limit
+-- returns: many
+SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.target_object, c.salutation, c.first_name,
+       c.last_name, c.title, c.department, c.company, c.email, c.phone, c.mobile, c.website, c.street,
+       c.postal_code, c.city, c.country, c.notes, c.custom_fields, c.status, c.error_code, c.error_message,
+       c.crm_object, c.crm_id, c.owner_sfid, c.owner_source, c.exported_at,
+       CASE c.crm_object
+         WHEN 'lead' THEN (SELECT COALESCE(l.sfid, l.leadsync_id__c) FROM lead l WHERE l.id = c.crm_id)
+         WHEN 'contact' THEN (SELECT COALESCE(m.sfid, m.leadsync_id__c) FROM contact m WHERE m.id = c.crm_id)
+         WHEN 'account' THEN (SELECT a.sfid FROM account a WHERE a.id = c.crm_id)
+       END AS crm_record
+FROM captured_contact c
+WHERE c.run_id = :run_id AND c.id > :after_id
+ORDER BY c.id
+LIMIT :limit
 """#,
         "postgres/queries/captured_contact_retry.sql": #"""
 -- `retry`: failed rows become pending again (all, or one error code), their failure cleared.
@@ -711,6 +739,15 @@ SELECT version FROM schema_migration WHERE set_name = :set_name ORDER BY version
 -- returns: none
 INSERT INTO schema_migration (set_name, version, name) VALUES (:set_name, :version, :name)
 """#,
+        "postgres/queries/sync_run_by_id.sql": #"""
+-- One run, for `leadsync report RUN_ID`.
+-- params: :id
+-- returns: one
+SELECT id, mode, started_at, finished_at, status, read_count, exported_count, failed_count, skipped_count,
+       possible_duplicate_count, report_path, config_checksum, error
+FROM sync_run
+WHERE id = :id
+"""#,
         "postgres/queries/sync_run_finish.sql": #"""
 -- Records a run's end and its counts (the same as its report).
 -- params: :id, :now, :status, :read_count, :exported_count, :failed_count, :skipped_count, :possible_duplicate_count, :report_path, :error
@@ -720,6 +757,12 @@ SET finished_at = CAST(:now AS timestamptz), status = :status, read_count = :rea
     failed_count = :failed_count, skipped_count = :skipped_count,
     possible_duplicate_count = :possible_duplicate_count, report_path = :report_path, error = :error
 WHERE id = :id
+"""#,
+        "postgres/queries/sync_run_note_error.sql": #"""
+-- Records a problem found after a run finished (mail delivery) on its sync_run row.
+-- params: :id, :error
+-- returns: affected
+UPDATE sync_run SET error = :error WHERE id = :id
 """#,
         "postgres/queries/sync_run_recent.sql": #"""
 -- The most recent runs with their counts, newest first, for `leadsync status`.
@@ -743,7 +786,7 @@ RETURNING id
 -- CRM users by email, for owner resolution (SYNC_RULES.md §6); read once per run.
 -- params: none
 -- returns: many
-SELECT sfid, lower(trim(email)) AS email_key, isactive FROM "user" WHERE email IS NOT NULL
+SELECT sfid, lower(trim(email)) AS email_key, name, isactive FROM "user" WHERE email IS NOT NULL
 """#,
         "sqlite/bootstrap.sql": #"""
 -- Creates the table that records applied migrations.
@@ -1093,6 +1136,14 @@ WHERE c.status = 'pending'
   AND c.captured_at >= COALESCE(:since, '')
   AND c.captured_at <  COALESCE(:until, '9999')
 """#,
+        "sqlite/queries/captured_contact_failed_by_code.sql": #"""
+-- A run's failed rows per error code, for `leadsync report RUN_ID`.
+-- params: :run_id
+-- returns: many
+SELECT error_code, count(*) AS row_count FROM captured_contact
+WHERE run_id = :run_id AND status = 'failed'
+GROUP BY error_code ORDER BY count(*) DESC, error_code
+"""#,
         "sqlite/queries/captured_contact_import_clear.sql": #"""
 -- Empties the staging table before a load (a no-op on PostgreSQL, where it is new per transaction).
 -- params: none
@@ -1244,6 +1295,26 @@ UPDATE captured_contact AS c
        OR COALESCE(i.country, c.country) IS NOT c.country
        OR COALESCE(i.notes, c.notes) IS NOT c.notes
        OR COALESCE(i.custom_fields, c.custom_fields) IS NOT c.custom_fields)
+"""#,
+        "sqlite/queries/captured_contact_report_page.sql": #"""
+-- One page of a run's rows for its report (exported.csv, failed.csv, the mails), in id order,
+-- with the sfid (or, for a record written in this run, the external id) of the CRM record a
+-- row was written to or duplicates. Paged so a million-row run never sits in memory.
+-- params: :run_id, :after_id, :limit
+-- returns: many
+SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.target_object, c.salutation, c.first_name,
+       c.last_name, c.title, c.department, c.company, c.email, c.phone, c.mobile, c.website, c.street,
+       c.postal_code, c.city, c.country, c.notes, c.custom_fields, c.status, c.error_code, c.error_message,
+       c.crm_object, c.crm_id, c.owner_sfid, c.owner_source, c.exported_at,
+       CASE c.crm_object
+         WHEN 'lead' THEN (SELECT COALESCE(l.sfid, l.leadsync_id__c) FROM lead l WHERE l.id = c.crm_id)
+         WHEN 'contact' THEN (SELECT COALESCE(m.sfid, m.leadsync_id__c) FROM contact m WHERE m.id = c.crm_id)
+         WHEN 'account' THEN (SELECT a.sfid FROM account a WHERE a.id = c.crm_id)
+       END AS crm_record
+FROM captured_contact c
+WHERE c.run_id = :run_id AND c.id > :after_id
+ORDER BY c.id
+LIMIT :limit
 """#,
         "sqlite/queries/captured_contact_retry.sql": #"""
 -- `retry`: failed rows become pending again (all, or one error code), their failure cleared.
@@ -1458,6 +1529,15 @@ SELECT version FROM schema_migration WHERE set_name = :set_name ORDER BY version
 -- returns: none
 INSERT INTO schema_migration (set_name, version, name) VALUES (:set_name, :version, :name)
 """#,
+        "sqlite/queries/sync_run_by_id.sql": #"""
+-- One run, for `leadsync report RUN_ID`.
+-- params: :id
+-- returns: one
+SELECT id, mode, started_at, finished_at, status, read_count, exported_count, failed_count, skipped_count,
+       possible_duplicate_count, report_path, config_checksum, error
+FROM sync_run
+WHERE id = :id
+"""#,
         "sqlite/queries/sync_run_finish.sql": #"""
 -- Records a run's end and its counts (the same as its report).
 -- params: :id, :now, :status, :read_count, :exported_count, :failed_count, :skipped_count, :possible_duplicate_count, :report_path, :error
@@ -1467,6 +1547,12 @@ SET finished_at = :now, status = :status, read_count = :read_count, exported_cou
     failed_count = :failed_count, skipped_count = :skipped_count,
     possible_duplicate_count = :possible_duplicate_count, report_path = :report_path, error = :error
 WHERE id = :id
+"""#,
+        "sqlite/queries/sync_run_note_error.sql": #"""
+-- Records a problem found after a run finished (mail delivery) on its sync_run row.
+-- params: :id, :error
+-- returns: affected
+UPDATE sync_run SET error = :error WHERE id = :id
 """#,
         "sqlite/queries/sync_run_recent.sql": #"""
 -- The most recent runs with their counts, newest first, for `leadsync status`.
@@ -1490,7 +1576,7 @@ RETURNING id
 -- CRM users by email, for owner resolution (SYNC_RULES.md §6); read once per run.
 -- params: none
 -- returns: many
-SELECT sfid, lower(trim(email)) AS email_key, isactive FROM "user" WHERE email IS NOT NULL
+SELECT sfid, lower(trim(email)) AS email_key, name, isactive FROM "user" WHERE email IS NOT NULL
 """#,
     ]
 }

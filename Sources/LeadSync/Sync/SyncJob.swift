@@ -26,6 +26,8 @@ public struct SyncOptions: Sendable {
     public var pushIDs: [String] = []
     /// The clock; tests fix it.
     public var clock: @Sendable () -> Date = { Date() }
+    /// Where and how to write the run's report; nil writes none.
+    public var report: ReportOptions?
     /// Called after each batch with rows done and rows in total (backfill's progress line).
     public var progress: (@Sendable (Int, Int) -> Void)?
 
@@ -65,6 +67,8 @@ public struct SyncSummary: Sendable {
     public var notProcessed: [String] = []
     /// CRM records (re)keyed by the refresh.
     public var crmRecordsKeyed = 0
+    /// The report written, if any.
+    public var report: WrittenReport?
 
     /// Rows per second over the run's duration.
     public var rowsPerSecond: Double {
@@ -161,6 +165,13 @@ public final class SyncJob {
                 logger.debug("batch done", metadata: ["rows": "\(claimed)", "total": "\(summary.read)"])
                 if claimed < want { break }
             }
+            if options.mode == .push { summary.notProcessed = options.pushIDs.filter { !processedIDs.contains($0) } }
+            summary.finishedAt = options.clock()
+            if let reportOptions = options.report {
+                // A dry run's rows exist only inside its transaction: the report is written before
+                // the rollback.
+                summary.report = try ReportWriter(db: db, config: config, options: reportOptions).write(summary, runIDForRows: summary.runID)
+            }
             if options.dryRun { db.rollback() }
         } catch {
             db.rollback()
@@ -169,8 +180,6 @@ public final class SyncJob {
             }
             throw error
         }
-        if options.mode == .push { summary.notProcessed = options.pushIDs.filter { !processedIDs.contains($0) } }
-        summary.finishedAt = options.clock()
         if !options.dryRun { try finish(&summary, status: "succeeded", error: nil, now: summary.finishedAt) }
         return summary
     }
@@ -205,7 +214,8 @@ public final class SyncJob {
                 "id": .integer(summary.runID), "now": .text(Timestamp.format(now)), "status": .text(status),
                 "read_count": .integer(Int64(summary.read)), "exported_count": .integer(Int64(summary.exported)),
                 "failed_count": .integer(Int64(summary.failed)), "skipped_count": .integer(Int64(summary.skipped)),
-                "possible_duplicate_count": .integer(Int64(summary.possibleDuplicates)), "report_path": .null,
+                "possible_duplicate_count": .integer(Int64(summary.possibleDuplicates)),
+                "report_path": .optional(summary.report?.folder.path),
                 "error": .optional(error),
             ])
         }

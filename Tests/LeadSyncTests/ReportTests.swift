@@ -1,0 +1,178 @@
+import Foundation
+import Testing
+@testable import LeadSync
+
+/// Run reports: the files agree with the database, one mail per capturing user, nothing half-written.
+@Suite struct ReportTests {
+    static func folder(in dir: URL) throws -> URL {
+        let entries = try FileManager.default.contentsOfDirectory(at: dir, includingPropertiesForKeys: nil).filter { !$0.lastPathComponent.hasPrefix(".") }
+        guard entries.count == 1, let only = entries.first else { throw UsageError("expected one report folder, found \(entries.map(\.lastPathComponent))") }
+        return only
+    }
+
+    /// The decoded text part of a message written by MailMessage.
+    static func textPart(_ message: String) -> String {
+        // A mailbox may store the message with LF line ends.
+        let eml = message.replacingOccurrences(of: "\r\n", with: "\n")
+        guard let start = eml.range(of: "Content-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: base64\n\n"),
+              let end = eml.range(of: "\n--", range: start.upperBound..<eml.endIndex) else { return "" }
+        let b64 = eml[start.upperBound..<end.lowerBound].replacingOccurrences(of: "\n", with: "")
+        return Data(base64Encoded: b64).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    }
+
+    @Test(arguments: TestEngine.available)
+    func corpusReportAgreesWithTheDatabase(engine: TestEngine) throws {
+        try withTestDatabase(engine) { t in
+            let config = try Corpus.load(into: t)
+            let reports = t.directory.appendingPathComponent("reports")
+            let r = try CLI.run(["run", "--settle-minutes", "0", "--report-dir", reports.path, "--database", t.url, "--config", config])
+            #expect(r.status == 0, "\(r.stderr)")
+            let folder = try Self.folder(in: reports)
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("summary.json"))) as? [String: Any])
+            let counts = try #require(json["counts"] as? [String: Int])
+            #expect(json["schema_version"] as? Int == 1)
+            let run = try #require(try t.rawRows("SELECT id, read_count, exported_count, failed_count, report_path FROM sync_run").first)
+            #expect(counts["read"] == run.int("read_count"))
+            #expect(counts["exported"] == run.int("exported_count"))
+            #expect(counts["failed"] == run.int("failed_count"))
+            #expect(counts["exported"] == Int(try t.scalar("SELECT count(*) FROM captured_contact WHERE status = 'exported'") ?? ""))
+            #expect(counts["failed"] == Int(try t.scalar("SELECT count(*) FROM captured_contact WHERE status = 'failed'") ?? ""))
+            #expect(run.string("report_path") == folder.path)
+            let byCode = try #require(json["failed_by_error_code"] as? [String: Int])
+            #expect(byCode["duplicate_email"] == 366)
+
+            // failed.csv: every failed row, once.
+            let failedCSV = try String(contentsOf: folder.appendingPathComponent("failed.csv"), encoding: .utf8)
+            let failedIDs = Set(try t.rawRows("SELECT external_id FROM captured_contact WHERE status = 'failed'").compactMap { $0.string("external_id") })
+            let csvIDs = failedCSV.split(separator: "\r\n").dropFirst().map { String($0.split(separator: ",").first ?? "") }
+            #expect(Set(csvIDs) == failedIDs)
+            #expect(csvIDs.count == failedIDs.count)
+
+            // One mail per capturing user, whose counts are that user's rows.
+            let perUser = try #require(json["per_user"] as? [String: [String: Int]])
+            let mailDir = folder.appendingPathComponent("mail")
+            let mails = try FileManager.default.contentsOfDirectory(atPath: mailDir.path).filter { $0.hasPrefix("user-") }
+            let capturers = try t.rawRows("SELECT lower(trim(captured_by)) AS who, sum(CASE WHEN status = 'exported' THEN 1 ELSE 0 END) AS exported, sum(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed FROM captured_contact GROUP BY lower(trim(captured_by))")
+            #expect(mails.count == capturers.filter { ($0.string("who") ?? "").contains("@") }.count)
+            for c in capturers {
+                let who = c.string("who") ?? ""
+                guard who.contains("@") else { continue }
+                #expect(perUser[who]?["exported"] == c.int("exported"))
+                #expect(perUser[who]?["failed"] == c.int("failed"))
+                let eml = try String(contentsOf: mailDir.appendingPathComponent("user-\(ReportWriter.fileSafe(who)).eml"), encoding: .utf8)
+                #expect(eml.contains("<\(who)>"))
+                #expect(Self.textPart(eml).contains("\(c.int("exported") ?? -1) were exported to Salesforce and \(c.int("failed") ?? -1) could not"))
+            }
+
+            let html = try String(contentsOf: folder.appendingPathComponent("summary.html"), encoding: .utf8)
+            #expect(html.contains("1391 exported"))
+            #expect(html.components(separatedBy: "<tr><td>").count - 1 == min(607, 1000))
+            #expect(!html.contains("<script"))
+        }
+    }
+
+    @Test func csvCellsThatASpreadsheetWouldRunAreNeutralised() {
+        #expect(ReportFiles.csvLine(["=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "plain", "a,b"]) == "\"'=HYPERLINK(\"\"x\"\")\",'+1,'-2,'@SUM(A1),plain,\"a,b\"\r\n")
+        #expect(ReportFiles.html("<b>\u{1B}[31mred") == "&lt;b&gt;\u{FFFD}[31mred")
+    }
+
+    @Test func germanMailsEncodeNonASCIIHeaders() throws {
+        let m = MailMessage(from: "leadsync@x.example", to: [("Jürgen Müller", "jm@x.example")],
+                            subject: MailTexts(language: "de").userSubject(exported: 3, failed: 1), text: "Grüße", html: "<p>Grüße</p>",
+                            date: Date(timeIntervalSince1970: 0), id: "1@x")
+        let text = m.rendered()
+        #expect(text.contains("To: =?UTF-8?B?"))
+        #expect(text.contains("<jm@x.example>"))
+        #expect(text.contains("Subject: 3 Kontakte nach Salesforce exportiert, 1 fehlgeschlagen"))
+        #expect(text.contains("Content-Type: multipart/alternative"))
+        #expect(!text.split(separator: "\r\n").contains { $0.utf8.count > 998 })
+        let encodedName = try #require(text.split(separator: "\r\n").first { $0.hasPrefix("To: ") })
+        let b64 = encodedName.dropFirst("To: =?UTF-8?B?".count).prefix { $0 != "?" }
+        #expect(Data(base64Encoded: String(b64)).map { String(decoding: $0, as: UTF8.self) }?.hasPrefix("Jürgen") == true)
+    }
+
+    @Test(arguments: TestEngine.available)
+    func dryRunWritesAReportButNothingElse(engine: TestEngine) throws {
+        try withTestDatabase(engine) { t in
+            let config = try Corpus.load(into: t)
+            let reports = t.directory.appendingPathComponent("reports")
+            let r = try CLI.run(["run", "--dry-run", "--settle-minutes", "0", "--report-dir", reports.path, "--database", t.url, "--config", config])
+            #expect(r.status == 0, "\(r.stderr)")
+            let folder = try Self.folder(in: reports)
+            #expect(folder.lastPathComponent.hasPrefix("dry-run-"))
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("summary.json"))) as? [String: Any])
+            #expect((json["counts"] as? [String: Int])?["exported"] == 1391)
+            #expect(json["dry_run"] as? Bool == true)
+            #expect(try t.scalar("SELECT count(*) FROM captured_contact WHERE status = 'pending'") == "1998")
+        }
+    }
+
+    @Test func killedRunsLeaveNoHalfReport() throws {
+        try withTestDatabase(.sqlite) { t in
+            let config = try Corpus.load(into: t)
+            let reports = t.directory.appendingPathComponent("reports")
+            var rng = SystemRandomNumberGenerator()
+            for _ in 0..<6 {
+                let p = Process()
+                p.executableURL = CLI.executable
+                p.arguments = ["run", "--dry-run", "--settle-minutes", "0", "--batch-size", "50", "--report-dir", reports.path, "--database", t.url, "--config", config]
+                p.standardOutput = FileHandle.nullDevice
+                p.standardError = FileHandle.nullDevice
+                try p.run()
+                usleep(UInt32.random(in: 50_000...900_000, using: &rng))
+                kill(p.processIdentifier, SIGKILL)
+                p.waitUntilExit()
+            }
+            let entries = (try? FileManager.default.contentsOfDirectory(at: reports, includingPropertiesForKeys: nil)) ?? []
+            for folder in entries where !folder.lastPathComponent.hasPrefix(".") {
+                for file in ["summary.json", "summary.txt", "summary.html", "exported.csv", "failed.csv"] {
+                    #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(file).path), "\(folder.lastPathComponent) lacks \(file)")
+                }
+                #expect((try? JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("summary.json")))) != nil)
+            }
+        }
+    }
+}
+
+/// summary.html in a real headless Chromium (Debian's package; make test installs it): the page
+/// loads, its DOM has the bar chart and one table row per failure, and a screenshot is taken.
+@Suite struct ReportRenderingTests {
+    @Test func summaryHTMLRendersInChromium() throws {
+        let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        let browser = try #require(chromium, "Chromium is not installed (make test installs Debian's chromium)")
+        try withTestDatabase(.sqlite) { t in
+            var s = Scenario(t)
+            s.capture("a", last: "Alpha", email: "a@x.example")
+            s.capture("b", last: "<script>alert(1)</script>", company: "", email: "b@x.example")
+            s.capture("c", last: "Gamma", email: "bad")
+            let (db, config) = try s.load()
+            var options = SyncOptions(mode: .run)
+            options.clock = { Scenario.now }
+            options.report = ReportOptions(directory: t.directory.appendingPathComponent("reports").path)
+            let summary = try SyncJob(db: db, config: config).run(options)
+            let folder = try #require(summary.report?.folder)
+            func chromium(_ args: [String]) throws -> String {
+                let p = Process()
+                p.executableURL = URL(fileURLWithPath: browser)
+                p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(t.directory.appendingPathComponent("chromium").path)"] + args
+                let out = Pipe()
+                p.standardOutput = out
+                p.standardError = FileHandle.nullDevice
+                try p.run()
+                let data = out.fileHandleForReading.readDataToEndOfFile()
+                p.waitUntilExit()
+                return String(decoding: data, as: UTF8.self)
+            }
+            let page = "file://" + folder.appendingPathComponent("summary.html").path
+            let dom = try chromium(["--dump-dom", page])
+            #expect(dom.contains("<h1>leadsync run #1</h1>"))
+            #expect(dom.components(separatedBy: "<tr><td>").count - 1 == 2, "one row per failure")
+            #expect(dom.components(separatedBy: "class=\"bar\"").count - 1 == 3, "exported and two failure codes")
+            #expect(!dom.contains("<script>alert"), "names are escaped, never run")
+            let png = t.directory.appendingPathComponent("summary.png")
+            _ = try chromium(["--screenshot=\(png.path)", "--window-size=1000,800", page])
+            let size = (try? FileManager.default.attributesOfItem(atPath: png.path)[.size] as? Int) ?? 0
+            #expect(size > 10_000, "the screenshot has content")
+        }
+    }
+}

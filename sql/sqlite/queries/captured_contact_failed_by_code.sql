@@ -1,0 +1,6 @@
+-- A run's failed rows per error code, for `leadsync report RUN_ID`.
+-- params: :run_id
+-- returns: many
+SELECT error_code, count(*) AS row_count FROM captured_contact
+WHERE run_id = :run_id AND status = 'failed'
+GROUP BY error_code ORDER BY count(*) DESC, error_code
