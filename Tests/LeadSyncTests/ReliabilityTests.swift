@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+@testable import LeadSync
+
+/// Whatever happens, every captured contact ends exported once or failed with a reason.
+@Suite struct ReliabilityTests {
+    /// The invariants checked after every scenario.
+    static func checkInvariants(_ t: TestDatabase) throws {
+        let pendingOrTerminal = try t.scalar("SELECT count(*) FROM captured_contact WHERE status NOT IN ('pending', 'exported', 'failed')")
+        #expect(pendingOrTerminal == "0")
+        #expect(try t.scalar("SELECT count(*) FROM captured_contact WHERE status = 'failed' AND error_code IS NULL") == "0", "every failure has a reason")
+        for object in ["lead", "contact"] {
+            #expect(try t.scalar("SELECT count(leadsync_id__c) - count(DISTINCT leadsync_id__c) FROM \(object)") == "0", "no \(object) written twice")
+        }
+        #expect(try t.scalar("SELECT count(*) FROM captured_contact WHERE status = 'exported'")
+                == t.scalar("SELECT (SELECT count(*) FROM lead WHERE leadsync_id__c IS NOT NULL) + (SELECT count(*) FROM contact WHERE leadsync_id__c IS NOT NULL)"),
+                "exported rows = mirror rows written")
+        #expect(try t.scalar("""
+            SELECT count(*) FROM (SELECT lower(trim(email)) AS k FROM captured_contact
+                                  WHERE status = 'exported' AND trim(coalesce(email, '')) <> '' GROUP BY lower(trim(email)) HAVING count(*) > 1) d
+            """) == "0", "no two exported rows share an email key")
+    }
+
+    @Test(arguments: TestEngine.available)
+    func killedRunsThenANormalRunKeepTheInvariants(engine: TestEngine) throws {
+        try withTestDatabase(engine) { t in
+            let config = try Corpus.load(into: t)
+            var rng = SystemRandomNumberGenerator()
+            var env = ProcessInfo.processInfo.environment
+            env["LEADSYNC_DATABASE_URL"] = t.url
+            for _ in 0..<10 {
+                let p = Process()
+                p.executableURL = CLI.executable
+                p.arguments = ["run", "--settle-minutes", "0", "--batch-size", "40", "--config", config,
+                               "--report-dir", t.directory.appendingPathComponent("reports").path]
+                p.environment = env
+                p.standardOutput = FileHandle.nullDevice
+                p.standardError = FileHandle.nullDevice
+                try p.run()
+                usleep(UInt32.random(in: 20_000...400_000, using: &rng))
+                kill(p.processIdentifier, SIGKILL)
+                p.waitUntilExit()
+                try Self.checkInvariants(t)
+            }
+            let last = try CLI.run(["run", "--settle-minutes", "0", "--config", config, "--database", t.url,
+                                    "--report-dir", t.directory.appendingPathComponent("reports").path])
+            #expect(last.status == 0, "\(last.stderr)")
+            try Self.checkInvariants(t)
+            #expect(try t.scalar("SELECT count(*) FROM captured_contact WHERE status = 'pending'") == "0")
+            let expected = try Corpus.records("expected.csv")
+            let actual = try Corpus.outcomes(t)
+            let differing = expected.filter { e in ["status", "error_code"].contains { actual[e["external_id"] ?? ""]?[$0] != e[$0] } }
+            #expect(differing.isEmpty, "kills changed \(differing.count) outcomes, e.g. \(differing.prefix(3))")
+            if engine == .sqlite {
+                #expect(try t.scalar("PRAGMA integrity_check") == "ok")
+            }
+        }
+    }
+
+    @Test func leastPrivilegeRoleRunsAFullSync() throws {
+        try withTestDatabase(.postgres) { t in
+            let config = try Corpus.load(into: t)
+            let role = "leadsync_job_\(UUID().uuidString.prefix(8).lowercased())"
+            let password = "pw-\(UUID().uuidString)"
+            let dbName = String(URLComponents(string: t.url)?.path.dropFirst() ?? "")
+            var sql = try String(contentsOf: Fixtures.packageRoot.appendingPathComponent("sql/postgres/least_privilege.sql"), encoding: .utf8)
+            sql = sql.replacingOccurrences(of: "leadsync_job", with: role)
+                .replacingOccurrences(of: "'change-me'", with: "'\(password)'")
+                .replacingOccurrences(of: "current_database_placeholder", with: dbName)
+            try t.exec(sql)
+            defer { try? t.exec("DROP OWNED BY \(role); DROP ROLE \(role)") }
+            var components = try #require(URLComponents(string: t.url))
+            components.user = role
+            components.password = password
+            let url = try #require(components.string)
+            let run = try CLI.run(["run", "--settle-minutes", "0", "--config", config,
+                                   "--report-dir", t.directory.appendingPathComponent("reports").path], environment: ["LEADSYNC_DATABASE_URL": url])
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stdout.contains("1391 contacts exported"))
+            let ddl = try CLI.run(["migrate", "--crm-mirror"], environment: ["LEADSYNC_DATABASE_URL": url])
+            #expect(ddl.status == 1, "the role cannot run DDL")
+        }
+    }
+}
