@@ -63,7 +63,7 @@ import Testing
             let role = "leadsync_job_\(UUID().uuidString.prefix(8).lowercased())"
             let password = "pw-\(UUID().uuidString)"
             let dbName = String(URLComponents(string: t.url)?.path.dropFirst() ?? "")
-            var sql = try String(contentsOf: Fixtures.packageRoot.appendingPathComponent("sql/postgres/least_privilege.sql"), encoding: .utf8)
+            var sql = try String(contentsOf: Fixtures.packageRoot.appendingPathComponent("docs/least_privilege_postgres.sql"), encoding: .utf8)
             sql = sql.replacingOccurrences(of: "leadsync_job", with: role)
                 .replacingOccurrences(of: "'change-me'", with: "'\(password)'")
                 .replacingOccurrences(of: "current_database_placeholder", with: dbName)
