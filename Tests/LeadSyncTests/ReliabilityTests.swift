@@ -82,3 +82,32 @@ import Testing
         }
     }
 }
+
+/// A value the mirror rejects fails its row alone, with the database's reason.
+@Suite struct RowIsolationTests {
+    @Test(arguments: TestEngine.available)
+    func aRejectedRowFailsAloneAndTheRestOfItsBatchExports(engine: TestEngine) throws {
+        try withTestDatabase(engine) { t in
+            var s = Scenario(t)
+            s.config += "[mapping.lead]\nlinkedin_url__c = \"title\"\n"
+            for i in 0..<6 {
+                s.capture("r\(i)", last: "Person\(i)", email: "p\(i)@x.example", minutesAgo: 60 - i,
+                          title: i == 3 ? "javascript:alert(1)" : "https://li.example/\(i)")
+            }
+            let (db, config) = try s.load()
+            try db.executeScript("ALTER TABLE lead ADD COLUMN linkedin_url__c text CHECK (linkedin_url__c LIKE 'https://%')", name: "t")
+            var options = SyncOptions(mode: .run)
+            options.clock = { Scenario.now }
+            options.batchSize = 4
+            let summary = try SyncJob(db: db, config: config).run(options)
+            let o = try Scenario.outcomes(db)
+            #expect(o["r3"]?.status == "failed")
+            #expect(o["r3"]?.code == "crm_rejected")
+            #expect(o["r3"]?.message?.contains(engine == .postgres ? "23514" : "SQLITE_CONSTRAINT") == true, "\(o["r3"]?.message ?? "")")
+            for i in [0, 1, 2, 4, 5] { #expect(o["r\(i)"]?.status == "exported", "r\(i)") }
+            #expect(summary.exported == 5)
+            #expect(summary.failed == 1)
+            #expect(try db.runAdHoc("SELECT attempts FROM captured_contact WHERE external_id = 'r3'", name: "t").first?.int("attempts") == 1)
+        }
+    }
+}

@@ -23,6 +23,15 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
         "\(engine.displayName) error \(code) in \(query): \(message)"
     }
 
+    /// Whether the database refused a value (too long, constraint, wrong type): the work is sound
+    /// but one row's data is not, so that row alone should fail.
+    public var isDataRejection: Bool {
+        switch engine {
+        case .postgres: return code.hasPrefix("22") || code.hasPrefix("23")
+        case .sqlite: return code.hasPrefix("SQLITE_CONSTRAINT") || code.hasPrefix("SQLITE_TOOBIG") || code.hasPrefix("SQLITE_MISMATCH")
+        }
+    }
+
     /// Whether retrying the same work can succeed (serialisation failure, deadlock, server starting,
     /// connection lost, database busy).
     public var isTransient: Bool {

@@ -42,6 +42,7 @@ struct MailTexts {
         case "missing_company": return "Ein Lead braucht eine Firma, die Firma ist leer."
         case "invalid_email": return "Die E-Mail-Adresse ist ungültig."
         case "field_too_long": return "Ein Feld ist länger als Salesforce erlaubt. (\(message))"
+        case "crm_rejected": return "Die CRM-Datenbank hat den Datensatz abgelehnt. (\(message))"
         default: return message
         }
     }

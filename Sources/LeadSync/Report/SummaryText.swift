@@ -4,7 +4,7 @@ public enum SummaryText {
     static let reasons = [
         "duplicate_email": "duplicate (same email)", "duplicate_phone": "duplicate (same phone and last name)",
         "missing_name": "no name", "missing_company": "lead without company", "invalid_email": "invalid email",
-        "field_too_long": "a field too long",
+        "field_too_long": "a field too long", "crm_rejected": "refused by the CRM database",
     ]
 
     /// The printed table.

@@ -327,6 +327,20 @@ ORDER BY c.captured_at, c.id
 LIMIT :limit
 FOR UPDATE OF c SKIP LOCKED
 """#,
+        "postgres/queries/captured_contact_claim_id.sql": #"""
+-- Claims one row by id: the row that alone broke its batch, to fail it with the database's
+-- reason. Pending or failed (push re-pushes failed rows).
+-- params: :id
+-- returns: one
+SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
+       c.department, c.company, c.email, c.phone, c.mobile, c.website, c.street, c.postal_code, c.city, c.country, c.notes,
+       c.custom_fields, c.attempts,
+       (SELECT l.id FROM lead l WHERE l.leadsync_id__c = c.external_id) AS existing_lead_id,
+       (SELECT m.id FROM contact m WHERE m.leadsync_id__c = c.external_id) AS existing_contact_id
+FROM captured_contact c
+WHERE c.id = :id AND c.status IN ('pending', 'failed')
+FOR UPDATE OF c
+"""#,
         "postgres/queries/captured_contact_claim_push.sql": #"""
 -- Claims the rows named by `push` (staged in push_request), pending or failed before: a
 -- manual re-push. Exported rows are not taken.
@@ -1108,6 +1122,20 @@ WHERE c.status = 'pending'
   AND c.captured_at <  COALESCE(:until, '9999')
 ORDER BY c.captured_at, c.id
 LIMIT :limit
+"""#,
+        "sqlite/queries/captured_contact_claim_id.sql": #"""
+-- Claims one row by id: the row that alone broke its batch, to fail it with the database's
+-- reason. Pending or failed (push re-pushes failed rows).
+-- Differs from PostgreSQL: no row lock; BEGIN IMMEDIATE holds the write lock.
+-- params: :id
+-- returns: one
+SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
+       c.department, c.company, c.email, c.phone, c.mobile, c.website, c.street, c.postal_code, c.city, c.country, c.notes,
+       c.custom_fields, c.attempts,
+       (SELECT l.id FROM lead l WHERE l.leadsync_id__c = c.external_id) AS existing_lead_id,
+       (SELECT m.id FROM contact m WHERE m.leadsync_id__c = c.external_id) AS existing_contact_id
+FROM captured_contact c
+WHERE c.id = :id AND c.status IN ('pending', 'failed')
 """#,
         "sqlite/queries/captured_contact_claim_push.sql": #"""
 -- Claims the rows named by `push` (staged in push_request), pending or failed before.

@@ -77,6 +77,13 @@ public struct SyncSummary: Sendable {
     }
 }
 
+/// What one committed batch did; merged into the run's summary only after its commit.
+struct BatchOutcome {
+    var rows: [ClaimedRow] = []
+    var result: BatchWriter.Result?
+    var possibleDuplicates = 0
+}
+
 /// The sync job: checks its configuration against the database, refreshes the CRM keys, then
 /// processes eligible rows batch by batch, each batch one transaction (SYNC_RULES.md).
 public final class SyncJob {
@@ -140,30 +147,53 @@ public final class SyncJob {
             summary.crmRecordsKeyed = stats.recordsRead
             logger.info("crm keys refreshed", metadata: ["records": "\(stats.recordsRead)", "pruned": "\(stats.pruned)"])
             var decider = DuplicateDecider()
+            // Rows still to be processed one at a time after a batch the mirror rejected.
+            var isolate = 0
+            var lastClaimed: [ClaimedRow] = []
             while options.limit.map({ summary.read < $0 }) ?? true {
-                let want = min(batchSize, (options.limit ?? Int.max) - summary.read)
-                let claimed: Int = try inTransaction(!options.dryRun) { () throws -> Int in
-                    try db.run("advisory_lock", ["lock_id": .integer(JobLock.batch.rawValue)])
-                    let rows = try scope.claim(db, limit: want)
-                    guard !rows.isEmpty else { return 0 }
-                    let now = Timestamp.format(options.clock())
-                    let prepared = rows.map { preparer.prepare($0) }
-                    let matches = try match(prepared, runStartedAt: startText)
-                    let decisions = decider.decide(prepared, matches: matches)
-                    let result = try writer.write(prepared, decisions, now: now, runID: summary.runID)
-                    summary.read += rows.count
-                    summary.exported += result.exported
-                    summary.failed += result.failed
-                    summary.possibleDuplicates += decider.possibleDuplicates
-                    summary.failedByCode.merge(result.failedByCode, uniquingKeysWith: +)
-                    summary.ownersBySource.merge(result.ownersBySource, uniquingKeysWith: +)
-                    summary.failures += result.failures
-                    for row in rows { processedIDs.insert(row.externalID) }
-                    return rows.count
+                var want = min(batchSize, (options.limit ?? Int.max) - summary.read)
+                if isolate > 0 { want = 1 }
+                let outcome: BatchOutcome
+                do {
+                    outcome = try withTransientRetry {
+                        try batchTransaction(own: !options.dryRun) { () throws -> BatchOutcome in
+                            try db.run("advisory_lock", ["lock_id": .integer(JobLock.batch.rawValue)])
+                            let rows = try scope.claim(db, limit: want)
+                            lastClaimed = rows
+                            guard !rows.isEmpty else { return BatchOutcome() }
+                            let prepared = rows.map { preparer.prepare($0) }
+                            let matches = try match(prepared, runStartedAt: startText)
+                            let decisions = decider.decide(prepared, matches: matches)
+                            let result = try writer.write(prepared, decisions, now: Timestamp.format(options.clock()), runID: summary.runID)
+                            return BatchOutcome(rows: rows, result: result, possibleDuplicates: decider.possibleDuplicates)
+                        }
+                    }
+                } catch let error as DatabaseError where error.isDataRejection {
+                    if want > 1 {
+                        // One row's value broke the batch: redo these rows one by one, so only
+                        // that row fails and the rest of the batch exports.
+                        logger.warning("batch rejected by the database; isolating its rows", metadata: ["code": "\(error.code)"])
+                        isolate = want
+                        continue
+                    }
+                    guard let rejected = lastClaimed.first else { throw error }
+                    outcome = try withTransientRetry {
+                        try batchTransaction(own: !options.dryRun) { try reject(rejected.id, error: error, writer: writer, runID: summary.runID, now: options.clock()) }
+                    }
                 }
+                if isolate > 0 { isolate -= 1 }
+                guard let result = outcome.result else { break }
+                summary.read += outcome.rows.count
+                summary.exported += result.exported
+                summary.failed += result.failed
+                summary.possibleDuplicates += outcome.possibleDuplicates
+                summary.failedByCode.merge(result.failedByCode, uniquingKeysWith: +)
+                summary.ownersBySource.merge(result.ownersBySource, uniquingKeysWith: +)
+                summary.failures += result.failures
+                for row in outcome.rows { processedIDs.insert(row.externalID) }
                 options.progress?(summary.read, max(total, summary.read))
-                logger.debug("batch done", metadata: ["rows": "\(claimed)", "total": "\(summary.read)"])
-                if claimed < want { break }
+                logger.debug("batch done", metadata: ["rows": "\(outcome.rows.count)", "total": "\(summary.read)"])
+                if outcome.rows.count < want && isolate == 0 { break }
             }
             if options.mode == .push { summary.notProcessed = options.pushIDs.filter { !processedIDs.contains($0) } }
             summary.finishedAt = options.clock()
@@ -224,5 +254,50 @@ public final class SyncJob {
     /// Runs `body` in its own transaction, or inside the one already open (a dry run).
     private func inTransaction<T>(_ own: Bool, _ body: () throws -> T) throws -> T {
         own ? try db.transaction(immediate: true, body) : try body()
+    }
+
+    /// One batch: its own transaction, or a savepoint inside a dry run's transaction, so a
+    /// rejected batch can be undone either way.
+    private func batchTransaction<T>(own: Bool, _ body: () throws -> T) throws -> T {
+        if own { return try db.transaction(immediate: true, body) }
+        try db.executeScript("SAVEPOINT leadsync_batch", name: "savepoint")
+        do {
+            let value = try body()
+            try db.executeScript("RELEASE SAVEPOINT leadsync_batch", name: "savepoint")
+            return value
+        } catch {
+            try? db.executeScript("ROLLBACK TO SAVEPOINT leadsync_batch; RELEASE SAVEPOINT leadsync_batch", name: "savepoint")
+            throw error
+        }
+    }
+
+    /// Retries work that failed for a transient reason (serialisation failure, deadlock, server
+    /// starting, database busy) with jittered exponential backoff; other errors pass through.
+    private func withTransientRetry<T>(attempts: Int = 5, _ body: () throws -> T) throws -> T {
+        var attempt = 0
+        while true {
+            do {
+                return try body()
+            } catch let error as DatabaseError where error.isTransient && !error.code.hasPrefix("08") && attempt + 1 < attempts {
+                attempt += 1
+                let delay = 0.05 * pow(2, Double(attempt)) * Double.random(in: 0.5...1.5)
+                logger.warning("transient database error, retrying", metadata: ["code": "\(error.code)", "attempt": "\(attempt)"])
+                Thread.sleep(forTimeInterval: delay)
+            }
+        }
+    }
+
+    /// Row `id` alone broke its batch: it fails with the database's reason, nothing is written
+    /// for it, and the run goes on.
+    private func reject(_ id: Int64, error: DatabaseError, writer: BatchWriter, runID: Int64, now: Date) throws -> BatchOutcome {
+        try db.run("advisory_lock", ["lock_id": .integer(JobLock.batch.rawValue)])
+        let rows = try db.rows("captured_contact_claim_id", ["id": .integer(id)]).map(ClaimedRow.init)
+        guard let row = rows.first else { return BatchOutcome(rows: [], result: BatchWriter.Result(), possibleDuplicates: 0) }
+        let failure = RowFailure(code: "crm_rejected",
+                                 message: "The CRM refused the record (\(error.engine.displayName) \(error.code): \(error.message)).")
+        let prepared = PreparedRow(row: row, target: .lead, emailKey: nil, phoneKeys: [], lastNameKey: "", failure: failure, values: [], ownerColumns: [])
+        let result = try writer.write([prepared], [.failed(failure, crmObject: nil, crmID: nil, refExternalID: nil)],
+                                      now: Timestamp.format(now), runID: runID)
+        return BatchOutcome(rows: rows, result: result, possibleDuplicates: 0)
     }
 }
