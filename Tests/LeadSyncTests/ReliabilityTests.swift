@@ -111,3 +111,47 @@ import Testing
         }
     }
 }
+
+/// Hostile input through import and run: each row is exported byte for byte or fails with a
+/// specific reason, and nothing crashes.
+@Suite struct HostileInputTests {
+    @Test(arguments: TestEngine.available)
+    func hostileRowsExportExactlyOrFailWithAReason(engine: TestEngine) throws {
+        try withTestDatabase(engine) { t in
+            var s = Scenario(t)
+            s.capture("seed", last: "Seed", email: "seed@x.example")
+            let (db, config) = try s.load()
+            func q(_ v: String) -> String { "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+            let names: [(String, String)] = [
+                ("emoji", "Zoë 😀👍🏽 👩‍👩‍👧"), ("rtl", "עברית العربية"), ("combining", "Ame\u{0301}lie Z\u{0308}"),
+                ("sql", "Robert'); DROP TABLE lead;--"), ("crlf", "Line\r\nBreak"), ("ansi", "\u{1B}[31mRed\u{1B}[0m"),
+                ("formula", "=HYPERLINK(\"http://evil\")"),
+            ]
+            var csv = "external_id,source,captured_at,last_name,company,email,notes\n"
+            for (id, name) in names { csv += "\(id),webform,2026-11-20T10:00:00Z,\(q(name)),ACME,\(id)@x.example,\n" }
+            csv += "bignote,webform,2026-11-20T10:00:00Z,Big,ACME,big@x.example,\(String(repeating: "x", count: 10_000_000))\n"
+            csv += "longmail,webform,2026-11-20T10:00:00Z,Long,ACME,\(String(repeating: "a", count: 490))@x.example,\n"
+            let file = t.directory.appendingPathComponent("hostile.csv")
+            try Data(csv.utf8).write(to: file)
+            _ = try CSVImporter(db: db).importFile(path: file.path, now: Scenario.now)
+            var options = SyncOptions(mode: .run)
+            options.clock = { Scenario.now }
+            options.report = ReportOptions(directory: t.directory.appendingPathComponent("reports").path)
+            let summary = try SyncJob(db: db, config: config).run(options)
+            let o = try Scenario.outcomes(db)
+            for (id, name) in names {
+                #expect(o[id]?.status == "exported", "\(id)")
+                let written = try db.runAdHoc("SELECT lastname FROM lead WHERE leadsync_id__c = :id", name: "t", ["id": .text(id)]).first?.string("lastname")
+                #expect(written == name.trimmingCharacters(in: .whitespaces), "\(id) written byte for byte")
+            }
+            #expect(o["bignote"]?.code == "field_too_long")
+            #expect(o["longmail"]?.code == "field_too_long")
+            #expect(o["longmail"]?.message?.contains("80") == true)
+            #expect(summary.read == names.count + 3)
+            let failedCSV = try String(contentsOf: try #require(summary.report?.folder).appendingPathComponent("exported.csv"), encoding: .utf8)
+            #expect(failedCSV.contains("'=HYPERLINK"), "formula cells are neutralised in reports")
+            let text = try String(contentsOf: try #require(summary.report?.folder).appendingPathComponent("summary.html"), encoding: .utf8)
+            #expect(!text.contains("\u{1B}"), "no raw escape sequence in a report")
+        }
+    }
+}
