@@ -34,3 +34,7 @@ test: sql
 
 clean:
 	rm -rf .build demo.sqlite demo.sqlite-wal demo.sqlite-shm reports
+
+# A benchmark, not a test: PostgreSQL floor vs the job (BENCH_SIZES="100000 1000000" to choose N).
+bench:
+	bash bench/run.sh

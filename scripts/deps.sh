@@ -11,6 +11,7 @@ if [ "${1:-}" != "build" ]; then
   command -v python3 >/dev/null 2>&1 || missing+=(python3 python3-pip)
   # The report tests deliver mail through msmtp and render summary.html in Chromium.
   command -v msmtp >/dev/null 2>&1 || missing+=(msmtp)
+  [ -x /usr/bin/time ] || missing+=(time)
   { command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; } || missing+=(chromium)
 fi
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)

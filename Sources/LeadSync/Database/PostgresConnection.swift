@@ -42,8 +42,9 @@ public final class PostgresConnection: Database {
         let crm = try quoteIdentifier(options.crmSchema)
         // Plans are made per execution: the job's tables grow by millions of rows within one
         // session (the CRM key refresh), and a plan cached while a table was empty turns a
-        // join into a nested loop over it. Parsing is still done once per statement.
-        var setup = "SET search_path TO \(job), \(crm); SET TIME ZONE 'UTC'; SET plan_cache_mode = force_custom_plan"
+        // join into a nested loop over it. Parsing is still done once per statement. JIT is off:
+        // it compiled for 0.6 s per batch to save milliseconds on statements that are index probes.
+        var setup = "SET search_path TO \(job), \(crm); SET TIME ZONE 'UTC'; SET plan_cache_mode = force_custom_plan; SET jit = off"
         if options.statementTimeoutMilliseconds > 0 {
             setup += "; SET statement_timeout = \(options.statementTimeoutMilliseconds)"
         }

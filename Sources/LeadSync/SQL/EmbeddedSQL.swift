@@ -232,6 +232,9 @@ ANALYZE batch_key
 -- surname agrees (always for email), and whether the record was exported during this run
 -- (exported_at >= run start: by this process or one running beside it), the best record by
 -- object priority (Contact > Lead > Person Account), then the most recent systemmodstamp.
+-- Each batch key probes crm_match_key's index (LATERAL with OFFSET 0 keeps the planner from
+-- turning this into a merge join that walks the whole index: 0.3 s per batch at 600k keys, and
+-- growing with the CRM, against 35 ms).
 -- params: :run_started_at
 -- returns: many
 WITH candidates AS (
@@ -239,7 +242,7 @@ WITH candidates AS (
            (b.kind = 'e' OR k.lastname_key = b.lastname_key) AS same_person,
            (cc.id IS NOT NULL) AS in_run
     FROM batch_key b
-    JOIN crm_match_key k ON k.key = b.key AND k.kind = b.kind
+    CROSS JOIN LATERAL (SELECT * FROM crm_match_key m WHERE m.key = b.key AND m.kind = b.kind OFFSET 0) k
     LEFT JOIN captured_contact cc
            ON cc.external_id = k.leadsync_id AND cc.status = 'exported'
           AND cc.exported_at >= CAST(:run_started_at AS timestamptz)
