@@ -29,8 +29,3 @@ struct ReportCommand: ParsableCommand {
         }
     }
 }
-
-extension String {
-    /// Right-aligns to `width` characters.
-    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
-}

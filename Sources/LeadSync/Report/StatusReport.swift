@@ -39,5 +39,5 @@ public struct StatusReport {
 
 extension String {
     /// Right-aligns to `width` characters.
-    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+    public func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
 }

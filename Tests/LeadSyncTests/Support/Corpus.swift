@@ -31,24 +31,9 @@ enum Corpus {
 
     /// Each captured row's outcome as the expected.csv columns, read from the database.
     static func outcomes(_ t: TestDatabase) throws -> [String: [String: String]] {
-        let rows = try t.rawRows("""
-            SELECT c.external_id, c.status, c.error_code, c.crm_object, c.owner_sfid, c.owner_source,
-                   CASE c.crm_object
-                     WHEN 'lead' THEN (SELECT COALESCE(l.sfid, l.leadsync_id__c) FROM lead l WHERE l.id = c.crm_id)
-                     WHEN 'contact' THEN (SELECT COALESCE(m.sfid, m.leadsync_id__c) FROM contact m WHERE m.id = c.crm_id)
-                     WHEN 'account' THEN (SELECT a.sfid FROM account a WHERE a.id = c.crm_id)
-                   END AS matched
-            FROM captured_contact c
-            """)
-        var out: [String: [String: String]] = [:]
-        for r in rows {
-            let failed = r.string("status") == "failed"
-            out[r.string("external_id") ?? ""] = [
-                "status": r.string("status") ?? "", "error_code": r.string("error_code") ?? "",
-                "crm_object": r.string("crm_object") ?? "", "ownerid": r.string("owner_sfid") ?? "",
-                "owner_source": r.string("owner_source") ?? "", "duplicate_of": failed ? (r.string("matched") ?? "") : "",
-            ]
+        try Scenario.outcomes(try t.open()).mapValues { o in
+            ["status": o.status, "error_code": o.code ?? "", "crm_object": o.crmObject ?? "", "ownerid": o.owner ?? "",
+             "owner_source": o.ownerSource ?? "", "duplicate_of": o.status == "failed" ? (o.matched ?? "") : ""]
         }
-        return out
     }
 }
