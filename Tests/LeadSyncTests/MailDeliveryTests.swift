@@ -26,7 +26,10 @@ import Testing
             throw UsageError("the SMTP test server did not start (is aiosmtpd installed? make test installs it)")
         }
 
-        deinit { process.terminate() }
+        deinit {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
 
         static func canConnect(_ port: Int) -> Bool {
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
