@@ -15,7 +15,8 @@ import Testing
             let running = try (0..<processes).map { _ in
                 let p = Process()
                 p.executableURL = CLI.executable
-                p.arguments = ["run", "--settle-minutes", "0", "--batch-size", "97", "--config", config]
+                p.arguments = ["run", "--settle-minutes", "0", "--batch-size", "97", "--config", config,
+                               "--report-dir", t.directory.appendingPathComponent("reports").path]
                 p.environment = env
                 p.standardOutput = FileHandle.nullDevice
                 let err = Pipe()

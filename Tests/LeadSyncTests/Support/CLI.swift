@@ -33,7 +33,11 @@ enum CLI {
         process.arguments = arguments
         for (k, v) in environment { env[k] = v }
         process.environment = env
-        if let directory { process.currentDirectoryURL = directory }
+        // A working directory of its own, so a default `reports/` never lands in the checkout.
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("leadsync-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        process.currentDirectoryURL = directory ?? scratch
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
