@@ -24,6 +24,9 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 # The local SMTP server the mail tests deliver to (PyPI's aiosmtpd).
 if [ "${1:-}" != "build" ] && ! python3 -c 'import aiosmtpd' 2>/dev/null; then
-  echo "installing: aiosmtpd (pip)"
-  python3 -m pip install -q aiosmtpd 2>/dev/null || python3 -m pip install -q --break-system-packages aiosmtpd
+  echo "installing: aiosmtpd"
+  python3 -m pip install -q aiosmtpd 2>/dev/null \
+    || python3 -m pip install -q --break-system-packages aiosmtpd 2>/dev/null \
+    || { sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"; $sudo apt-get update -qq; \
+         DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends python3-aiosmtpd >/dev/null; }
 fi
