@@ -36,7 +36,7 @@ public struct CRMKeyIndex {
                 guard let last = rows.last else { break }
                 try db.run("crm_key_stage_clear", [:])
                 try db.bulkLoad(table: "crm_key_stage", columns: ["crm_object", "crm_id", "sfid", "leadsync_id", "kind", "key", "lastname_key", "priority", "systemmodstamp"],
-                                rows: rows.flatMap { keyRows(for: $0, object: object, priority: priority) })
+                                rows: Self.keyRows(for: rows, object: object, priority: priority, phones: phones))
                 try db.run("crm_key_stage_analyze", [:])
                 // Without a watermark nothing was keyed for this object yet: nothing to replace.
                 if mark != nil { try db.run("crm_key_replace_delete", [:]) }
@@ -55,8 +55,25 @@ public struct CRMKeyIndex {
         return stats
     }
 
+    /// The key rows of one page, computed on every core: parsing phone numbers is most of a cold
+    /// refresh's time, and the rows are independent.
+    static func keyRows(for rows: [Row], object: String, priority: Int, phones: PhoneNormalizer) -> [[SQLValue]] {
+        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, rows.count / 1000))
+        guard parts > 1 else { return rows.flatMap { keyRows(for: $0, object: object, priority: priority, phones: phones) } }
+        var results = [[[SQLValue]]](repeating: [], count: parts)
+        results.withUnsafeMutableBufferPointer { buffer in
+            // Each iteration writes only its own slot.
+            nonisolated(unsafe) let slots = buffer
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let range = (rows.count * part / parts)..<(rows.count * (part + 1) / parts)
+                slots[part] = rows[range].flatMap { keyRows(for: $0, object: object, priority: priority, phones: phones) }
+            }
+        }
+        return results.flatMap { $0 }
+    }
+
     /// A `-` marker (the record's old keys go) and, for a live record, its email and phone keys.
-    func keyRows(for row: Row, object: String, priority: Int) -> [[SQLValue]] {
+    static func keyRows(for row: Row, object: String, priority: Int, phones: PhoneNormalizer) -> [[SQLValue]] {
         let id = row["id"]
         let base: (String, String) -> [SQLValue] = { kind, key in
             [.text(object), id, row["sfid"], row["leadsync_id"], .text(kind), .text(key),
