@@ -58,6 +58,7 @@ public struct CSVImporter {
             try db.run("captured_contact_import_stage", [:])
             try db.run("captured_contact_import_clear", [:])
             try db.bulkLoad(table: "captured_contact_import", columns: ["line"] + Self.columns, rows: staged)
+            try db.run("captured_contact_import_classify", [:])
             guard let counts = try db.one("captured_contact_import_count") else {
                 throw DatabaseError(engine: db.engine, code: "XX000", query: "captured_contact_import_count", message: "returned no row")
             }

@@ -380,6 +380,43 @@ SELECT error_code, count(*) AS row_count FROM captured_contact
 WHERE run_id = :run_id AND status = 'failed'
 GROUP BY error_code ORDER BY count(*) DESC, error_code
 """#,
+        "postgres/queries/captured_contact_import_classify.sql": #"""
+-- Decides once what an import does with each staged line: 'new' (unknown external id),
+-- 'update' (a pending row whose values change) or 'unchanged' (exported or failed rows are
+-- history; pending rows with the same values need nothing). A column absent from the file is
+-- NULL in staging and keeps the stored value. Count, update and insert read this column.
+-- params: none
+-- returns: affected
+UPDATE captured_contact_import AS i
+SET action = COALESCE((
+    SELECT CASE
+             WHEN c.status = 'pending'
+              AND (COALESCE(i.source, c.source) IS DISTINCT FROM c.source
+                  OR COALESCE(CAST(i.captured_at AS timestamptz), c.captured_at) IS DISTINCT FROM c.captured_at
+                  OR COALESCE(i.captured_by, c.captured_by) IS DISTINCT FROM c.captured_by
+                  OR COALESCE(i.target_object, c.target_object) IS DISTINCT FROM c.target_object
+                  OR COALESCE(i.salutation, c.salutation) IS DISTINCT FROM c.salutation
+                  OR COALESCE(i.first_name, c.first_name) IS DISTINCT FROM c.first_name
+                  OR COALESCE(i.last_name, c.last_name) IS DISTINCT FROM c.last_name
+                  OR COALESCE(i.title, c.title) IS DISTINCT FROM c.title
+                  OR COALESCE(i.department, c.department) IS DISTINCT FROM c.department
+                  OR COALESCE(i.company, c.company) IS DISTINCT FROM c.company
+                  OR COALESCE(i.email, c.email) IS DISTINCT FROM c.email
+                  OR COALESCE(i.phone, c.phone) IS DISTINCT FROM c.phone
+                  OR COALESCE(i.mobile, c.mobile) IS DISTINCT FROM c.mobile
+                  OR COALESCE(i.website, c.website) IS DISTINCT FROM c.website
+                  OR COALESCE(i.street, c.street) IS DISTINCT FROM c.street
+                  OR COALESCE(i.postal_code, c.postal_code) IS DISTINCT FROM c.postal_code
+                  OR COALESCE(i.city, c.city) IS DISTINCT FROM c.city
+                  OR COALESCE(i.country, c.country) IS DISTINCT FROM c.country
+                  OR COALESCE(i.notes, c.notes) IS DISTINCT FROM c.notes
+                  OR COALESCE(i.custom_fields, c.custom_fields) IS DISTINCT FROM c.custom_fields)
+             THEN 'update'
+             ELSE 'unchanged'
+           END
+    FROM captured_contact c
+    WHERE c.external_id = i.external_id), 'new')
+"""#,
         "postgres/queries/captured_contact_import_clear.sql": #"""
 -- Empties the staging table before a load (a no-op on PostgreSQL, where it is new per transaction).
 -- params: none
@@ -387,66 +424,25 @@ GROUP BY error_code ORDER BY count(*) DESC, error_code
 DELETE FROM captured_contact_import
 """#,
         "postgres/queries/captured_contact_import_count.sql": #"""
--- What an import will do, counted before it is applied: new external ids, pending rows whose
--- values change, and rows left alone (exported or failed, or pending with the same values).
--- A column absent from the file is NULL in staging and keeps the stored value.
+-- What the import does, as classified: new rows, updated pending rows, rows left alone.
 -- params: none
 -- returns: one
-SELECT count(*) FILTER (WHERE c.id IS NULL) AS new_rows,
-       count(*) FILTER (WHERE c.status = 'pending' AND (COALESCE(i.source, c.source) IS DISTINCT FROM c.source
-       OR COALESCE(CAST(i.captured_at AS timestamptz), c.captured_at) IS DISTINCT FROM c.captured_at
-       OR COALESCE(i.captured_by, c.captured_by) IS DISTINCT FROM c.captured_by
-       OR COALESCE(i.target_object, c.target_object) IS DISTINCT FROM c.target_object
-       OR COALESCE(i.salutation, c.salutation) IS DISTINCT FROM c.salutation
-       OR COALESCE(i.first_name, c.first_name) IS DISTINCT FROM c.first_name
-       OR COALESCE(i.last_name, c.last_name) IS DISTINCT FROM c.last_name
-       OR COALESCE(i.title, c.title) IS DISTINCT FROM c.title
-       OR COALESCE(i.department, c.department) IS DISTINCT FROM c.department
-       OR COALESCE(i.company, c.company) IS DISTINCT FROM c.company
-       OR COALESCE(i.email, c.email) IS DISTINCT FROM c.email
-       OR COALESCE(i.phone, c.phone) IS DISTINCT FROM c.phone
-       OR COALESCE(i.mobile, c.mobile) IS DISTINCT FROM c.mobile
-       OR COALESCE(i.website, c.website) IS DISTINCT FROM c.website
-       OR COALESCE(i.street, c.street) IS DISTINCT FROM c.street
-       OR COALESCE(i.postal_code, c.postal_code) IS DISTINCT FROM c.postal_code
-       OR COALESCE(i.city, c.city) IS DISTINCT FROM c.city
-       OR COALESCE(i.country, c.country) IS DISTINCT FROM c.country
-       OR COALESCE(i.notes, c.notes) IS DISTINCT FROM c.notes
-       OR COALESCE(i.custom_fields, c.custom_fields) IS DISTINCT FROM c.custom_fields)) AS updated_rows,
-       count(*) FILTER (WHERE c.id IS NOT NULL AND NOT (c.status = 'pending' AND (COALESCE(i.source, c.source) IS DISTINCT FROM c.source
-       OR COALESCE(CAST(i.captured_at AS timestamptz), c.captured_at) IS DISTINCT FROM c.captured_at
-       OR COALESCE(i.captured_by, c.captured_by) IS DISTINCT FROM c.captured_by
-       OR COALESCE(i.target_object, c.target_object) IS DISTINCT FROM c.target_object
-       OR COALESCE(i.salutation, c.salutation) IS DISTINCT FROM c.salutation
-       OR COALESCE(i.first_name, c.first_name) IS DISTINCT FROM c.first_name
-       OR COALESCE(i.last_name, c.last_name) IS DISTINCT FROM c.last_name
-       OR COALESCE(i.title, c.title) IS DISTINCT FROM c.title
-       OR COALESCE(i.department, c.department) IS DISTINCT FROM c.department
-       OR COALESCE(i.company, c.company) IS DISTINCT FROM c.company
-       OR COALESCE(i.email, c.email) IS DISTINCT FROM c.email
-       OR COALESCE(i.phone, c.phone) IS DISTINCT FROM c.phone
-       OR COALESCE(i.mobile, c.mobile) IS DISTINCT FROM c.mobile
-       OR COALESCE(i.website, c.website) IS DISTINCT FROM c.website
-       OR COALESCE(i.street, c.street) IS DISTINCT FROM c.street
-       OR COALESCE(i.postal_code, c.postal_code) IS DISTINCT FROM c.postal_code
-       OR COALESCE(i.city, c.city) IS DISTINCT FROM c.city
-       OR COALESCE(i.country, c.country) IS DISTINCT FROM c.country
-       OR COALESCE(i.notes, c.notes) IS DISTINCT FROM c.notes
-       OR COALESCE(i.custom_fields, c.custom_fields) IS DISTINCT FROM c.custom_fields))) AS unchanged_rows
-FROM captured_contact_import i
-LEFT JOIN captured_contact c ON c.external_id = i.external_id
+SELECT count(*) FILTER (WHERE action = 'new') AS new_rows,
+       count(*) FILTER (WHERE action = 'update') AS updated_rows,
+       count(*) FILTER (WHERE action = 'unchanged') AS unchanged_rows
+FROM captured_contact_import
 """#,
         "postgres/queries/captured_contact_import_insert.sql": #"""
 -- New external ids become pending rows. A file without a source column imports as 'csv'; a
 -- row without captured_at counts as captured at import time, so the settle window still applies.
--- `WHERE true` lets SQLite parse ON CONFLICT after INSERT ... SELECT; DO NOTHING covers a
--- concurrent import of the same id.
+-- The WHERE clause also lets SQLite parse ON CONFLICT after INSERT ... SELECT; DO NOTHING
+-- covers a concurrent import of the same id.
 -- params: :now
 -- returns: affected
 INSERT INTO captured_contact (external_id, source, captured_at, captured_by, target_object, salutation, first_name, last_name, title, department, company, email, phone, mobile, website, street, postal_code, city, country, notes, custom_fields, status, updated_at)
 SELECT i.external_id, COALESCE(NULLIF(i.source, ''), 'csv'), COALESCE(CAST(i.captured_at AS timestamptz), CAST(:now AS timestamptz)), i.captured_by, i.target_object, i.salutation, i.first_name, i.last_name, i.title, i.department, i.company, i.email, i.phone, i.mobile, i.website, i.street, i.postal_code, i.city, i.country, i.notes, i.custom_fields, 'pending', CAST(:now AS timestamptz)
   FROM captured_contact_import i
- WHERE true
+ WHERE i.action = 'new'
 ON CONFLICT (external_id) DO NOTHING
 """#,
         "postgres/queries/captured_contact_import_stage.sql": #"""
@@ -456,6 +452,7 @@ ON CONFLICT (external_id) DO NOTHING
 -- returns: none
 CREATE TEMP TABLE IF NOT EXISTS captured_contact_import (
     line integer,
+    action text,
     external_id text,
     source text,
     captured_at text,
@@ -480,8 +477,8 @@ CREATE TEMP TABLE IF NOT EXISTS captured_contact_import (
 ) ON COMMIT DROP
 """#,
         "postgres/queries/captured_contact_import_update.sql": #"""
--- Re-imported external ids: a row still pending takes the file's values; an exported or failed
--- row is left alone (it is history). Columns absent from the file keep their stored values.
+-- Re-imported external ids classified 'update' take the file's values; columns absent from
+-- the file keep their stored values.
 -- params: :now
 -- returns: affected
 UPDATE captured_contact AS c
@@ -508,27 +505,7 @@ UPDATE captured_contact AS c
        updated_at = CAST(:now AS timestamptz)
   FROM captured_contact_import i
  WHERE c.external_id = i.external_id
-   AND c.status = 'pending'
-   AND (COALESCE(i.source, c.source) IS DISTINCT FROM c.source
-       OR COALESCE(CAST(i.captured_at AS timestamptz), c.captured_at) IS DISTINCT FROM c.captured_at
-       OR COALESCE(i.captured_by, c.captured_by) IS DISTINCT FROM c.captured_by
-       OR COALESCE(i.target_object, c.target_object) IS DISTINCT FROM c.target_object
-       OR COALESCE(i.salutation, c.salutation) IS DISTINCT FROM c.salutation
-       OR COALESCE(i.first_name, c.first_name) IS DISTINCT FROM c.first_name
-       OR COALESCE(i.last_name, c.last_name) IS DISTINCT FROM c.last_name
-       OR COALESCE(i.title, c.title) IS DISTINCT FROM c.title
-       OR COALESCE(i.department, c.department) IS DISTINCT FROM c.department
-       OR COALESCE(i.company, c.company) IS DISTINCT FROM c.company
-       OR COALESCE(i.email, c.email) IS DISTINCT FROM c.email
-       OR COALESCE(i.phone, c.phone) IS DISTINCT FROM c.phone
-       OR COALESCE(i.mobile, c.mobile) IS DISTINCT FROM c.mobile
-       OR COALESCE(i.website, c.website) IS DISTINCT FROM c.website
-       OR COALESCE(i.street, c.street) IS DISTINCT FROM c.street
-       OR COALESCE(i.postal_code, c.postal_code) IS DISTINCT FROM c.postal_code
-       OR COALESCE(i.city, c.city) IS DISTINCT FROM c.city
-       OR COALESCE(i.country, c.country) IS DISTINCT FROM c.country
-       OR COALESCE(i.notes, c.notes) IS DISTINCT FROM c.notes
-       OR COALESCE(i.custom_fields, c.custom_fields) IS DISTINCT FROM c.custom_fields)
+   AND i.action = 'update'
 """#,
         "postgres/queries/captured_contact_report_page.sql": #"""
 -- One page of a run's rows for its report (exported.csv, failed.csv, the mails), in id order,
@@ -1175,6 +1152,43 @@ SELECT error_code, count(*) AS row_count FROM captured_contact
 WHERE run_id = :run_id AND status = 'failed'
 GROUP BY error_code ORDER BY count(*) DESC, error_code
 """#,
+        "sqlite/queries/captured_contact_import_classify.sql": #"""
+-- Decides once what an import does with each staged line: 'new' (unknown external id),
+-- 'update' (a pending row whose values change) or 'unchanged' (exported or failed rows are
+-- history; pending rows with the same values need nothing). A column absent from the file is
+-- NULL in staging and keeps the stored value. Count, update and insert read this column.
+-- params: none
+-- returns: affected
+UPDATE captured_contact_import AS i
+SET action = COALESCE((
+    SELECT CASE
+             WHEN c.status = 'pending'
+              AND (COALESCE(i.source, c.source) IS NOT c.source
+                  OR COALESCE(i.captured_at, c.captured_at) IS NOT c.captured_at
+                  OR COALESCE(i.captured_by, c.captured_by) IS NOT c.captured_by
+                  OR COALESCE(i.target_object, c.target_object) IS NOT c.target_object
+                  OR COALESCE(i.salutation, c.salutation) IS NOT c.salutation
+                  OR COALESCE(i.first_name, c.first_name) IS NOT c.first_name
+                  OR COALESCE(i.last_name, c.last_name) IS NOT c.last_name
+                  OR COALESCE(i.title, c.title) IS NOT c.title
+                  OR COALESCE(i.department, c.department) IS NOT c.department
+                  OR COALESCE(i.company, c.company) IS NOT c.company
+                  OR COALESCE(i.email, c.email) IS NOT c.email
+                  OR COALESCE(i.phone, c.phone) IS NOT c.phone
+                  OR COALESCE(i.mobile, c.mobile) IS NOT c.mobile
+                  OR COALESCE(i.website, c.website) IS NOT c.website
+                  OR COALESCE(i.street, c.street) IS NOT c.street
+                  OR COALESCE(i.postal_code, c.postal_code) IS NOT c.postal_code
+                  OR COALESCE(i.city, c.city) IS NOT c.city
+                  OR COALESCE(i.country, c.country) IS NOT c.country
+                  OR COALESCE(i.notes, c.notes) IS NOT c.notes
+                  OR COALESCE(i.custom_fields, c.custom_fields) IS NOT c.custom_fields)
+             THEN 'update'
+             ELSE 'unchanged'
+           END
+    FROM captured_contact c
+    WHERE c.external_id = i.external_id), 'new')
+"""#,
         "sqlite/queries/captured_contact_import_clear.sql": #"""
 -- Empties the staging table before a load (a no-op on PostgreSQL, where it is new per transaction).
 -- params: none
@@ -1182,66 +1196,25 @@ GROUP BY error_code ORDER BY count(*) DESC, error_code
 DELETE FROM captured_contact_import
 """#,
         "sqlite/queries/captured_contact_import_count.sql": #"""
--- What an import will do, counted before it is applied: new external ids, pending rows whose
--- values change, and rows left alone (exported or failed, or pending with the same values).
--- A column absent from the file is NULL in staging and keeps the stored value.
+-- What the import does, as classified: new rows, updated pending rows, rows left alone.
 -- params: none
 -- returns: one
-SELECT count(*) FILTER (WHERE c.id IS NULL) AS new_rows,
-       count(*) FILTER (WHERE c.status = 'pending' AND (COALESCE(i.source, c.source) IS NOT c.source
-       OR COALESCE(i.captured_at, c.captured_at) IS NOT c.captured_at
-       OR COALESCE(i.captured_by, c.captured_by) IS NOT c.captured_by
-       OR COALESCE(i.target_object, c.target_object) IS NOT c.target_object
-       OR COALESCE(i.salutation, c.salutation) IS NOT c.salutation
-       OR COALESCE(i.first_name, c.first_name) IS NOT c.first_name
-       OR COALESCE(i.last_name, c.last_name) IS NOT c.last_name
-       OR COALESCE(i.title, c.title) IS NOT c.title
-       OR COALESCE(i.department, c.department) IS NOT c.department
-       OR COALESCE(i.company, c.company) IS NOT c.company
-       OR COALESCE(i.email, c.email) IS NOT c.email
-       OR COALESCE(i.phone, c.phone) IS NOT c.phone
-       OR COALESCE(i.mobile, c.mobile) IS NOT c.mobile
-       OR COALESCE(i.website, c.website) IS NOT c.website
-       OR COALESCE(i.street, c.street) IS NOT c.street
-       OR COALESCE(i.postal_code, c.postal_code) IS NOT c.postal_code
-       OR COALESCE(i.city, c.city) IS NOT c.city
-       OR COALESCE(i.country, c.country) IS NOT c.country
-       OR COALESCE(i.notes, c.notes) IS NOT c.notes
-       OR COALESCE(i.custom_fields, c.custom_fields) IS NOT c.custom_fields)) AS updated_rows,
-       count(*) FILTER (WHERE c.id IS NOT NULL AND NOT (c.status = 'pending' AND (COALESCE(i.source, c.source) IS NOT c.source
-       OR COALESCE(i.captured_at, c.captured_at) IS NOT c.captured_at
-       OR COALESCE(i.captured_by, c.captured_by) IS NOT c.captured_by
-       OR COALESCE(i.target_object, c.target_object) IS NOT c.target_object
-       OR COALESCE(i.salutation, c.salutation) IS NOT c.salutation
-       OR COALESCE(i.first_name, c.first_name) IS NOT c.first_name
-       OR COALESCE(i.last_name, c.last_name) IS NOT c.last_name
-       OR COALESCE(i.title, c.title) IS NOT c.title
-       OR COALESCE(i.department, c.department) IS NOT c.department
-       OR COALESCE(i.company, c.company) IS NOT c.company
-       OR COALESCE(i.email, c.email) IS NOT c.email
-       OR COALESCE(i.phone, c.phone) IS NOT c.phone
-       OR COALESCE(i.mobile, c.mobile) IS NOT c.mobile
-       OR COALESCE(i.website, c.website) IS NOT c.website
-       OR COALESCE(i.street, c.street) IS NOT c.street
-       OR COALESCE(i.postal_code, c.postal_code) IS NOT c.postal_code
-       OR COALESCE(i.city, c.city) IS NOT c.city
-       OR COALESCE(i.country, c.country) IS NOT c.country
-       OR COALESCE(i.notes, c.notes) IS NOT c.notes
-       OR COALESCE(i.custom_fields, c.custom_fields) IS NOT c.custom_fields))) AS unchanged_rows
-FROM captured_contact_import i
-LEFT JOIN captured_contact c ON c.external_id = i.external_id
+SELECT count(*) FILTER (WHERE action = 'new') AS new_rows,
+       count(*) FILTER (WHERE action = 'update') AS updated_rows,
+       count(*) FILTER (WHERE action = 'unchanged') AS unchanged_rows
+FROM captured_contact_import
 """#,
         "sqlite/queries/captured_contact_import_insert.sql": #"""
 -- New external ids become pending rows. A file without a source column imports as 'csv'; a
 -- row without captured_at counts as captured at import time, so the settle window still applies.
--- `WHERE true` lets SQLite parse ON CONFLICT after INSERT ... SELECT; DO NOTHING covers a
--- concurrent import of the same id.
+-- The WHERE clause also lets SQLite parse ON CONFLICT after INSERT ... SELECT; DO NOTHING
+-- covers a concurrent import of the same id.
 -- params: :now
 -- returns: affected
 INSERT INTO captured_contact (external_id, source, captured_at, captured_by, target_object, salutation, first_name, last_name, title, department, company, email, phone, mobile, website, street, postal_code, city, country, notes, custom_fields, status, updated_at)
 SELECT i.external_id, COALESCE(NULLIF(i.source, ''), 'csv'), COALESCE(i.captured_at, :now), i.captured_by, i.target_object, i.salutation, i.first_name, i.last_name, i.title, i.department, i.company, i.email, i.phone, i.mobile, i.website, i.street, i.postal_code, i.city, i.country, i.notes, i.custom_fields, 'pending', :now
   FROM captured_contact_import i
- WHERE true
+ WHERE i.action = 'new'
 ON CONFLICT (external_id) DO NOTHING
 """#,
         "sqlite/queries/captured_contact_import_stage.sql": #"""
@@ -1253,6 +1226,7 @@ ON CONFLICT (external_id) DO NOTHING
 -- returns: none
 CREATE TEMP TABLE IF NOT EXISTS captured_contact_import (
     line integer,
+    action text,
     external_id text,
     source text,
     captured_at text,
@@ -1277,8 +1251,8 @@ CREATE TEMP TABLE IF NOT EXISTS captured_contact_import (
 )
 """#,
         "sqlite/queries/captured_contact_import_update.sql": #"""
--- Re-imported external ids: a row still pending takes the file's values; an exported or failed
--- row is left alone (it is history). Columns absent from the file keep their stored values.
+-- Re-imported external ids classified 'update' take the file's values; columns absent from
+-- the file keep their stored values.
 -- params: :now
 -- returns: affected
 UPDATE captured_contact AS c
@@ -1305,27 +1279,7 @@ UPDATE captured_contact AS c
        updated_at = :now
   FROM captured_contact_import i
  WHERE c.external_id = i.external_id
-   AND c.status = 'pending'
-   AND (COALESCE(i.source, c.source) IS NOT c.source
-       OR COALESCE(i.captured_at, c.captured_at) IS NOT c.captured_at
-       OR COALESCE(i.captured_by, c.captured_by) IS NOT c.captured_by
-       OR COALESCE(i.target_object, c.target_object) IS NOT c.target_object
-       OR COALESCE(i.salutation, c.salutation) IS NOT c.salutation
-       OR COALESCE(i.first_name, c.first_name) IS NOT c.first_name
-       OR COALESCE(i.last_name, c.last_name) IS NOT c.last_name
-       OR COALESCE(i.title, c.title) IS NOT c.title
-       OR COALESCE(i.department, c.department) IS NOT c.department
-       OR COALESCE(i.company, c.company) IS NOT c.company
-       OR COALESCE(i.email, c.email) IS NOT c.email
-       OR COALESCE(i.phone, c.phone) IS NOT c.phone
-       OR COALESCE(i.mobile, c.mobile) IS NOT c.mobile
-       OR COALESCE(i.website, c.website) IS NOT c.website
-       OR COALESCE(i.street, c.street) IS NOT c.street
-       OR COALESCE(i.postal_code, c.postal_code) IS NOT c.postal_code
-       OR COALESCE(i.city, c.city) IS NOT c.city
-       OR COALESCE(i.country, c.country) IS NOT c.country
-       OR COALESCE(i.notes, c.notes) IS NOT c.notes
-       OR COALESCE(i.custom_fields, c.custom_fields) IS NOT c.custom_fields)
+   AND i.action = 'update'
 """#,
         "sqlite/queries/captured_contact_report_page.sql": #"""
 -- One page of a run's rows for its report (exported.csv, failed.csv, the mails), in id order,

@@ -4,6 +4,7 @@
 -- returns: none
 CREATE TEMP TABLE IF NOT EXISTS captured_contact_import (
     line integer,
+    action text,
     external_id text,
     source text,
     captured_at text,

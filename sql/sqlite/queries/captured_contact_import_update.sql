@@ -1,5 +1,5 @@
--- Re-imported external ids: a row still pending takes the file's values; an exported or failed
--- row is left alone (it is history). Columns absent from the file keep their stored values.
+-- Re-imported external ids classified 'update' take the file's values; columns absent from
+-- the file keep their stored values.
 -- params: :now
 -- returns: affected
 UPDATE captured_contact AS c
@@ -26,24 +26,4 @@ UPDATE captured_contact AS c
        updated_at = :now
   FROM captured_contact_import i
  WHERE c.external_id = i.external_id
-   AND c.status = 'pending'
-   AND (COALESCE(i.source, c.source) IS NOT c.source
-       OR COALESCE(i.captured_at, c.captured_at) IS NOT c.captured_at
-       OR COALESCE(i.captured_by, c.captured_by) IS NOT c.captured_by
-       OR COALESCE(i.target_object, c.target_object) IS NOT c.target_object
-       OR COALESCE(i.salutation, c.salutation) IS NOT c.salutation
-       OR COALESCE(i.first_name, c.first_name) IS NOT c.first_name
-       OR COALESCE(i.last_name, c.last_name) IS NOT c.last_name
-       OR COALESCE(i.title, c.title) IS NOT c.title
-       OR COALESCE(i.department, c.department) IS NOT c.department
-       OR COALESCE(i.company, c.company) IS NOT c.company
-       OR COALESCE(i.email, c.email) IS NOT c.email
-       OR COALESCE(i.phone, c.phone) IS NOT c.phone
-       OR COALESCE(i.mobile, c.mobile) IS NOT c.mobile
-       OR COALESCE(i.website, c.website) IS NOT c.website
-       OR COALESCE(i.street, c.street) IS NOT c.street
-       OR COALESCE(i.postal_code, c.postal_code) IS NOT c.postal_code
-       OR COALESCE(i.city, c.city) IS NOT c.city
-       OR COALESCE(i.country, c.country) IS NOT c.country
-       OR COALESCE(i.notes, c.notes) IS NOT c.notes
-       OR COALESCE(i.custom_fields, c.custom_fields) IS NOT c.custom_fields)
+   AND i.action = 'update'
