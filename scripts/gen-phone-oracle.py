@@ -38,6 +38,25 @@ for region in regions:
         for v in variants:
             for default in (region, other):
                 rows.add((v, default))
+# Numbers typed with only digits and ` +-().`/`: the parser's fast path for these skips the
+# regexes, so they get thousands of random shapes (leading, trailing and inner punctuation, plus
+# signs anywhere, too short, too long, national and international prefixes).
+punct = " -()./+"
+simple_regions = ["DE", "AT", "CH", "US", "GB", "FR", "IT", "NL", "AU", "BR", "IN", "JP", "AR", "MX", "RU"]
+for _ in range(6000):
+    region = rng.choice(simple_regions)
+    if rng.random() < 0.7:
+        ex = p.example_number_for_type(rng.choice(simple_regions), rng.choice((T.FIXED_LINE, T.MOBILE)))
+        digits = rng.choice([p.format_number(ex, F.NATIONAL), p.format_number(ex, F.E164), "00" + p.format_number(ex, F.E164)[1:]])
+        digits = "".join(c for c in digits if c.isdigit() or c == "+")
+        digits = digits[:rng.randint(max(1, len(digits) - 4), len(digits) + 1)] + "".join(rng.choice("0123456789") for _ in range(rng.choice((0, 0, 0, 1, 3))))
+    else:
+        digits = "".join(rng.choice("0123456789") for _ in range(rng.randint(0, 18)))
+    chars = list(digits)
+    for _ in range(rng.randint(0, 6)):
+        chars.insert(rng.randint(0, len(chars)), rng.choice(punct))
+    rows.add(("".join(chars), region))
+
 lines = ["raw\tdefault_region\te164\textension"]
 for raw, region in sorted(rows):
     e, x = expected(raw, region)

@@ -4,6 +4,20 @@ import Testing
 
 /// Pieces that need no database.
 @Suite struct UnitTests {
+    /// ASCII keys take a fast path (no NFC, no folding); it must give what the general path gives.
+    @Test func asciiKeysEqualTheGeneralPath() {
+        var rng = SystemRandomNumberGenerator()
+        let alphabet = Array(" \t\r\n\u{0B}\u{0C}aAzZmM09@._-+'`~ßÄ".unicodeScalars.filter { $0.isASCII })
+        for _ in 0..<5000 {
+            let s = String(String.UnicodeScalarView((0..<Int.random(in: 0...12, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }))
+            let general = MatchKeys.trim(s.precomposedStringWithCanonicalMapping).lowercased()
+            #expect(MatchKeys.email(s) == (general.isEmpty ? nil : general), "\(s.debugDescription)")
+            #expect(MatchKeys.lastName(s) == MatchKeys.trim(s).folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil), "\(s.debugDescription)")
+        }
+        #expect(MatchKeys.lastName(" Müller ") == "muller")
+        #expect(MatchKeys.email(" Anna@Example.COM\u{00A0}") == "anna@example.com")
+    }
+
     @Test func namedParametersBecomePositional() {
         let sql = "SELECT :a, ':not', \"col:x\", x::text, :b, :a -- :c\n/* :d */ FROM t WHERE y = $q$:e$q$"
         let pg = NamedParameters(sql, engine: .postgres)

@@ -18,6 +18,7 @@ public enum MatchKeys {
     /// NFC, trimmed, lower-cased; `nil` when empty. No other folding (no Gmail dots or +tags).
     public static func email(_ raw: String?) -> String? {
         guard let raw else { return nil }
+        if let ascii = asciiTrimmedLowercased(raw) { return ascii.isEmpty ? nil : ascii }
         let key = trim(raw.precomposedStringWithCanonicalMapping).lowercased()
         return key.isEmpty ? nil : key
     }
@@ -25,7 +26,22 @@ public enum MatchKeys {
     /// Case-folded, accents removed, trimmed (`Müller ` → `muller`).
     public static func lastName(_ raw: String?) -> String {
         guard let raw else { return "" }
+        if let ascii = asciiTrimmedLowercased(raw) { return ascii }
         return trim(raw).folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+    }
+
+    /// The fast path for ASCII text (most keys): NFC and accent folding change nothing there, so
+    /// the key is the text trimmed of ASCII whitespace and lower-cased. `nil` for other text.
+    static func asciiTrimmedLowercased(_ raw: String) -> String? {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(raw.utf8.count)
+        for b in raw.utf8 {
+            guard b < 0x80 else { return nil }
+            bytes.append(b >= 0x41 && b <= 0x5A ? b + 0x20 : b)
+        }
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(decoding: bytes[first...last], as: UTF8.self)
     }
 
     /// §4 `invalid_email`: exactly one `@`, no whitespace inside, a non-empty local part, and a

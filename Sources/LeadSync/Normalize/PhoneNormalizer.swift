@@ -67,13 +67,20 @@ public final class PhoneNormalizer: @unchecked Sendable {
 
     private func parse(_ input: String) -> Parsed? {
         guard input.count <= 250 else { return nil }
-        var number = Patterns.extractPossibleNumber(input)
-        if let isub = number.range(of: ";isub=") { number = String(number[..<isub.lowerBound]) }
-        guard Patterns.isViable(number) else { return nil }
+        var number: String
         var extensionDigits = ""
-        if let (rest, ext) = Patterns.stripExtension(number) {
-            number = rest
-            extensionDigits = ext
+        if let simple = Patterns.simpleNumber(input) {
+            // Digits and `+ -().`/space only: no extension, no second number, no letters.
+            guard Patterns.isViableSimple(simple) else { return nil }
+            number = simple
+        } else {
+            number = Patterns.extractPossibleNumber(input)
+            if let isub = number.range(of: ";isub=") { number = String(number[..<isub.lowerBound]) }
+            guard Patterns.isViable(number) else { return nil }
+            if let (rest, ext) = Patterns.stripExtension(number) {
+                number = rest
+                extensionDigits = ext
+            }
         }
         var metadata = region
         var countryCode: Int
@@ -145,6 +152,9 @@ final class CompiledRegion: @unchecked Sendable {
     let meta: PhoneRegionMetadata
     private let internationalPrefix: NSRegularExpression?
     private let nationalPrefix: NSRegularExpression?
+    /// The prefixes when they are plain digits (`00`, `0`): matched without a regex.
+    private let internationalPrefixLiteral: String?
+    private let nationalPrefixLiteral: String?
     private let nationalPattern: NSRegularExpression?
 
     static let byKey: [String: PhoneRegionMetadata] = Dictionary(PhoneMetadata.regions.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
@@ -166,6 +176,9 @@ final class CompiledRegion: @unchecked Sendable {
         internationalPrefix = meta.internationalPrefix.isEmpty ? nil : try? NSRegularExpression(pattern: meta.internationalPrefix)
         nationalPrefix = meta.nationalPrefixForParsing.isEmpty ? nil : try? NSRegularExpression(pattern: meta.nationalPrefixForParsing)
         nationalPattern = try? NSRegularExpression(pattern: "(?:\(meta.nationalNumberPattern))$")
+        let isDigits: (String) -> Bool = { !$0.isEmpty && $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
+        internationalPrefixLiteral = isDigits(meta.internationalPrefix) ? meta.internationalPrefix : nil
+        nationalPrefixLiteral = isDigits(meta.nationalPrefixForParsing) ? meta.nationalPrefixForParsing : nil
     }
 
     /// `_match_national_number`: the whole number matches the general pattern.
@@ -192,6 +205,12 @@ final class CompiledRegion: @unchecked Sendable {
             return (false, Patterns.normalize(String(number.drop(while: { $0 == "+" || $0 == "＋" }))))
         }
         let digits = Patterns.normalize(number)
+        if let literal = internationalPrefixLiteral {
+            guard digits.hasPrefix(literal) else { return (true, digits) }
+            let rest = digits.dropFirst(literal.count)
+            if rest.first == "0" { return (true, digits) }
+            return (false, String(rest))
+        }
         guard let internationalPrefix,
               let m = internationalPrefix.firstMatch(in: digits, options: .anchored, range: NSRange(digits.startIndex..., in: digits)),
               let end = Range(m.range, in: digits)?.upperBound else {
@@ -205,7 +224,15 @@ final class CompiledRegion: @unchecked Sendable {
 
     /// `_maybe_strip_national_prefix_carrier_code`: (number, stripped).
     func stripNationalPrefix(_ number: String) -> (String, Bool) {
-        guard !number.isEmpty, let nationalPrefix else { return (number, false) }
+        guard !number.isEmpty else { return (number, false) }
+        if let literal = nationalPrefixLiteral {
+            // A literal prefix has no groups, so the transform rule never applies.
+            guard number.hasPrefix(literal) else { return (number, false) }
+            let rest = String(number.dropFirst(literal.count))
+            if matchesNationalPattern(number) && !matchesNationalPattern(rest) { return (number, false) }
+            return (rest, true)
+        }
+        guard let nationalPrefix else { return (number, false) }
         let range = NSRange(number.startIndex..., in: number)
         guard let m = nationalPrefix.firstMatch(in: number, options: .anchored, range: range),
               let matchEnd = Range(m.range, in: number)?.upperBound else { return (number, false) }
@@ -246,6 +273,38 @@ enum Patterns {
         return number
     }
 
+    /// The common typed formats: ASCII digits, spaces and `+-().`/`. For them
+    /// `_extract_possible_number` is: from the first `+` or digit to the last digit (no letters,
+    /// so no second number), and there is no extension. `nil` for any other text.
+    static func simpleNumber(_ s: String) -> String? {
+        var start: Int?
+        var end = 0
+        for (i, b) in s.utf8.enumerated() {
+            switch b {
+            case 0x30...0x39:
+                if start == nil { start = i }
+                end = i + 1
+            case 0x2B:
+                if start == nil { start = i }
+            case 0x20, 0x2D, 0x28, 0x29, 0x2E, 0x2F: break
+            default: return nil
+            }
+        }
+        guard let start, end > start else { return "" }
+        return String(decoding: Array(s.utf8)[start..<end], as: UTF8.self)
+    }
+
+    /// `_is_viable_phone_number` for `simpleNumber`'s output: two digits, or leading plus signs
+    /// then at least three digits among punctuation.
+    static func isViableSimple(_ s: String) -> Bool {
+        let bytes = Array(s.utf8)
+        guard bytes.count >= 2 else { return false }
+        let isDigit: (UInt8) -> Bool = { $0 >= 0x30 && $0 <= 0x39 }
+        if bytes.count == 2 && bytes.allSatisfy(isDigit) { return true }
+        let body = bytes.drop(while: { $0 == 0x2B })
+        return !body.contains(0x2B) && body.filter(isDigit).count >= 3
+    }
+
     /// `_is_viable_phone_number`.
     static func isViable(_ s: String) -> Bool {
         guard s.count >= 2, let viableRegex else { return false }
@@ -268,6 +327,10 @@ enum Patterns {
     /// `_normalize`: keypad letters become digits when the number has three letters or more,
     /// every Unicode decimal digit becomes ASCII, everything else goes.
     static func normalize(_ s: String) -> String {
+        if s.utf8.allSatisfy({ $0 < 0x80 }) {
+            let letters = s.utf8.filter { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }.count
+            if letters < 3 { return String(decoding: s.utf8.filter { $0 >= 0x30 && $0 <= 0x39 }, as: UTF8.self) }
+        }
         let letters = s.unicodeScalars.filter { ("a"..."z").contains($0) || ("A"..."Z").contains($0) }.count
         var out = ""
         if letters >= 3 {

@@ -69,19 +69,20 @@ public struct MailMessage: Sendable {
     }
 
     static func base64Lines(_ body: String) -> [String] {
-        let encoded = Data(body.utf8).base64EncodedString()
+        let encoded = Array(Data(body.utf8).base64EncodedString().utf8)
         return stride(from: 0, to: encoded.count, by: 76).map { start in
-            let s = encoded.index(encoded.startIndex, offsetBy: start)
-            let e = encoded.index(s, offsetBy: min(76, encoded.count - start))
-            return String(encoded[s..<e])
+            String(decoding: encoded[start..<min(start + 76, encoded.count)], as: UTF8.self)
         }
     }
 
     static func rfc5322Date(_ date: Date) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
-        return f.string(from: date)
+        // Built by hand: a DateFormatter per message cost more than the rest of the message.
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var t = tm()
+        gmtime_r(&seconds, &t)
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        return String(format: "%@, %02d %@ %04d %02d:%02d:%02d +0000", days[Int(t.tm_wday)], t.tm_mday, months[Int(t.tm_mon)],
+                      t.tm_year + 1900, t.tm_hour, t.tm_min, t.tm_sec)
     }
 }

@@ -11,13 +11,46 @@ enum ReportFiles {
 
     /// One RFC 4180 line: every field quoted when it needs it, CRLF at the end.
     static func csvLine(_ fields: [String]) -> String {
-        fields.map { field in
+        var line = ""
+        line.reserveCapacity(fields.reduce(2) { $0 + $1.utf8.count + 1 })
+        for (i, field) in fields.enumerated() {
+            if i > 0 { line += "," }
             let cell = neutralize(field)
-            if cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-                return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            if cell.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
+                line += "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            } else {
+                line += cell
             }
-            return cell
-        }.joined(separator: ",") + "\r\n"
+        }
+        return line + "\r\n"
+    }
+
+    /// Writes a whole file without syncing it: a report folder is synced once, before the
+    /// rename that publishes it (`syncFileSystem`), not once per file.
+    static func write(_ text: String, to url: URL) throws {
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw UsageError("cannot create \(url.path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var text = text
+        try text.withUTF8 { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw UsageError("cannot write \(url.path): \(String(cString: strerror(errno)))")
+                }
+                offset += n
+            }
+        }
+    }
+
+    /// Flushes the file system holding `url` to disk (one call for a folder of files).
+    static func syncFileSystem(_ url: URL) {
+        let fd = open(url.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        _ = leadsync_syncfs(fd)
+        close(fd)
     }
 
     /// Escapes text for HTML element content and attribute values.
@@ -69,7 +102,10 @@ final class TextFile {
 
     func close() throws {
         try flush()
-        try handle.synchronize()
         try handle.close()
     }
 }
+
+/// glibc's `syncfs(2)`, which Glibc's module map hides behind `_GNU_SOURCE`.
+@_silgen_name("syncfs")
+private func leadsync_syncfs(_ fd: Int32) -> Int32

@@ -105,13 +105,15 @@ public struct ReportWriter {
             let rate = Double(summary.failed) / Double(summary.read)
             if rate > limit { alert = String(format: "failure rate %.1f%% above the limit of %.1f%%", rate * 100, limit * 100) }
         }
-        try summaryJSON(summary, users: users, folder: name, alert: alert).write(to: temp.appendingPathComponent("summary.json"))
+        try ReportFiles.write(String(decoding: summaryJSON(summary, users: users, folder: name, alert: alert), as: UTF8.self),
+                              to: temp.appendingPathComponent("summary.json"))
         var text = SummaryText.render(summary)
         if let alert { text += "  ALERT: \(alert)\n" }
-        try Data(text.utf8).write(to: temp.appendingPathComponent("summary.txt"))
-        try Data(SummaryHTML.render(summary, failures: failures, alert: alert).utf8).write(to: temp.appendingPathComponent("summary.html"))
+        try ReportFiles.write(text, to: temp.appendingPathComponent("summary.txt"))
+        try ReportFiles.write(SummaryHTML.render(summary, failures: failures, alert: alert), to: temp.appendingPathComponent("summary.html"))
         let mails = try writeMails(summary, users: users, names: names, failures: failures, alert: alert, into: temp.appendingPathComponent("mail"))
 
+        ReportFiles.syncFileSystem(temp)
         if fm.fileExists(atPath: final.path) { try fm.removeItem(at: final) }
         try fm.moveItem(at: temp, to: final)
         return WrittenReport(folder: final, mails: mails.map { final.appendingPathComponent("mail").appendingPathComponent($0) }, alert: alert)
@@ -146,7 +148,7 @@ public struct ReportWriter {
         let texts = MailTexts(language: config.mailLanguage)
         var files: [String] = []
         func save(_ message: MailMessage, _ file: String) throws {
-            try Data(message.rendered().utf8).write(to: dir.appendingPathComponent(file))
+            try ReportFiles.write(message.rendered(), to: dir.appendingPathComponent(file))
             files.append(file)
         }
         let host = ProcessInfo.processInfo.hostName

@@ -608,6 +608,15 @@ WHERE table_schema = :crm_schema
   AND table_name IN ('user', 'lead', 'contact', 'account')
 ORDER BY table_name, ordinal_position
 """#,
+        "postgres/queries/crm_key_delete_records.sql": #"""
+-- Removes the keys of one page of mirror records (changed, deleted or new) before their current
+-- keys are loaded with COPY. One statement per page, through the (crm_object, crm_id) index.
+-- params: :crm_object, :ids (the page's mirror ids, comma-separated)
+-- returns: affected
+DELETE FROM crm_match_key
+WHERE crm_object = :crm_object
+  AND crm_id = ANY (CAST(string_to_array(:ids, ',') AS bigint[]))
+"""#,
         "postgres/queries/crm_key_prune_account.sql": #"""
 -- Drops keys of account rows that no longer exist in the mirror (deleted outright rather than
 -- flagged isdeleted): one anti-join per run.
@@ -634,54 +643,6 @@ WHERE crm_object = 'contact'
 DELETE FROM crm_match_key
 WHERE crm_object = 'lead'
   AND NOT EXISTS (SELECT 1 FROM lead m WHERE m.id = crm_match_key.crm_id)
-"""#,
-        "postgres/queries/crm_key_replace_delete.sql": #"""
--- Removes the old keys of every mirror record in the staged chunk (changed, deleted or new),
--- before their current keys are inserted. kind '-' rows in the stage name those records.
--- params: none
--- returns: affected
-DELETE FROM crm_match_key k
-USING crm_key_stage s
-WHERE s.kind = '-' AND k.crm_object = s.crm_object AND k.crm_id = s.crm_id
-"""#,
-        "postgres/queries/crm_key_replace_insert.sql": #"""
--- Inserts the staged keys (kind '-' rows only mark a record whose old keys go).
--- params: none
--- returns: affected
-INSERT INTO crm_match_key (crm_object, crm_id, sfid, leadsync_id, kind, key, lastname_key, priority, systemmodstamp)
-SELECT crm_object, crm_id, sfid, leadsync_id, kind, key, lastname_key, priority, systemmodstamp
-FROM crm_key_stage
-WHERE kind <> '-'
-"""#,
-        "postgres/queries/crm_key_stage_analyze.sql": #"""
--- Gives the planner the staged chunk's real size: temporary tables are never auto-analyzed,
--- and a join planned on a guess turned the key replacement into a nested loop over
--- crm_match_key (minutes instead of milliseconds at 250k CRM rows).
--- params: none
--- returns: none
-ANALYZE crm_key_stage
-"""#,
-        "postgres/queries/crm_key_stage_clear.sql": #"""
--- Empties the key staging tables before a chunk of the refresh or a batch's new keys.
--- params: none
--- returns: affected
-DELETE FROM crm_key_stage
-"""#,
-        "postgres/queries/crm_key_stage_create.sql": #"""
--- Staging for match keys on their way into crm_match_key (COPY target). Dropped at commit.
--- params: none
--- returns: none
-CREATE TEMP TABLE IF NOT EXISTS crm_key_stage (
-    crm_object     text,
-    crm_id         bigint,
-    sfid           text,
-    leadsync_id    text,
-    kind           text,
-    key            text,
-    lastname_key   text,
-    priority       smallint,
-    systemmodstamp timestamp
-) ON COMMIT DELETE ROWS
 """#,
         "postgres/queries/crm_key_watermark_get.sql": #"""
 -- How far the key refresh has read one mirror table.
@@ -1386,6 +1347,16 @@ WHERE m.type = 'table'
   AND coalesce(:crm_schema, '') = coalesce(:crm_schema, '')
 ORDER BY m.name, p.cid
 """#,
+        "sqlite/queries/crm_key_delete_records.sql": #"""
+-- Removes the keys of one page of mirror records (changed, deleted or new) before their current
+-- keys are inserted. One statement per page, through the (crm_object, crm_id) index.
+-- Differs from PostgreSQL: no arrays; the ids are read with json_each.
+-- params: :crm_object, :ids (the page's mirror ids, comma-separated)
+-- returns: affected
+DELETE FROM crm_match_key
+WHERE crm_object = :crm_object
+  AND crm_id IN (SELECT value FROM json_each('[' || :ids || ']'))
+"""#,
         "sqlite/queries/crm_key_prune_account.sql": #"""
 -- Drops keys of account rows that no longer exist in the mirror (deleted outright rather than
 -- flagged isdeleted): one anti-join per run.
@@ -1412,57 +1383,6 @@ WHERE crm_object = 'contact'
 DELETE FROM crm_match_key
 WHERE crm_object = 'lead'
   AND NOT EXISTS (SELECT 1 FROM lead m WHERE m.id = crm_match_key.crm_id)
-"""#,
-        "sqlite/queries/crm_key_replace_delete.sql": #"""
--- Removes the old keys of every mirror record in the staged chunk (changed, deleted or new),
--- before their current keys are inserted. kind '-' rows in the stage name those records.
--- Differs from PostgreSQL: no DELETE ... USING; the join picks rowids through the
--- (crm_object, crm_id) index instead of scanning crm_match_key per staged row.
--- params: none
--- returns: affected
-DELETE FROM crm_match_key
-WHERE rowid IN (SELECT k.rowid
-                FROM crm_key_stage s
-                JOIN crm_match_key k ON k.crm_object = s.crm_object AND k.crm_id = s.crm_id
-                WHERE s.kind = '-')
-"""#,
-        "sqlite/queries/crm_key_replace_insert.sql": #"""
--- Inserts the staged keys (kind '-' rows only mark a record whose old keys go).
--- params: none
--- returns: affected
-INSERT INTO crm_match_key (crm_object, crm_id, sfid, leadsync_id, kind, key, lastname_key, priority, systemmodstamp)
-SELECT crm_object, crm_id, sfid, leadsync_id, kind, key, lastname_key, priority, systemmodstamp
-FROM crm_key_stage
-WHERE kind <> '-'
-"""#,
-        "sqlite/queries/crm_key_stage_analyze.sql": #"""
--- Gives the planner the staged chunk's real size (temporary tables have no statistics).
--- params: none
--- returns: none
-ANALYZE temp.crm_key_stage
-"""#,
-        "sqlite/queries/crm_key_stage_clear.sql": #"""
--- Empties the key staging tables before a chunk of the refresh or a batch's new keys.
--- params: none
--- returns: affected
-DELETE FROM crm_key_stage
-"""#,
-        "sqlite/queries/crm_key_stage_create.sql": #"""
--- Staging for match keys on their way into crm_match_key.
--- Differs from PostgreSQL: no ON COMMIT clause; crm_key_stage_clear empties it before use.
--- params: none
--- returns: none
-CREATE TEMP TABLE IF NOT EXISTS crm_key_stage (
-    crm_object     text,
-    crm_id         integer,
-    sfid           text,
-    leadsync_id    text,
-    kind           text,
-    key            text,
-    lastname_key   text,
-    priority       integer,
-    systemmodstamp text
-)
 """#,
         "sqlite/queries/crm_key_watermark_get.sql": #"""
 -- How far the key refresh has read one mirror table.

@@ -11,6 +11,7 @@ public struct CRMKeyIndex {
 
     let db: any Database
     let phones: PhoneNormalizer
+    var times = PhaseTimes()
 
     /// What a refresh did.
     public struct Stats: Sendable {
@@ -24,23 +25,25 @@ public struct CRMKeyIndex {
     func refresh() throws -> Stats {
         var stats = Stats()
         try db.run("advisory_lock", ["lock_id": .integer(JobLock.crmKeyRefresh.rawValue)])
-        try db.run("crm_key_stage_create", [:])
         for (object, priority) in Self.objects {
             let mark = try db.one("crm_key_watermark_get", ["crm_object": .text(object)])
             var afterTS = mark?.string("systemmodstamp") ?? "1970-01-01T00:00:00.000Z"
             var afterID = Int64(mark?.int("last_id") ?? 0)
             var moved = false
             while true {
-                let rows = try db.rows("crm_changed_\(object)", ["after_ts": .text(afterTS), "after_id": .integer(afterID),
-                                                                  "limit": .integer(Int64(Self.pageSize))])
+                let rows = try times.measure("refresh.read") { try db.rows("crm_changed_\(object)", ["after_ts": .text(afterTS), "after_id": .integer(afterID),
+                                                                  "limit": .integer(Int64(Self.pageSize))]) }
                 guard let last = rows.last else { break }
-                try db.run("crm_key_stage_clear", [:])
-                try db.bulkLoad(table: "crm_key_stage", columns: ["crm_object", "crm_id", "sfid", "leadsync_id", "kind", "key", "lastname_key", "priority", "systemmodstamp"],
-                                rows: Self.keyRows(for: rows, object: object, priority: priority, phones: phones))
-                try db.run("crm_key_stage_analyze", [:])
-                // Without a watermark nothing was keyed for this object yet: nothing to replace.
-                if mark != nil { try db.run("crm_key_replace_delete", [:]) }
-                try db.run("crm_key_replace_insert", [:])
+                let keys = times.measure("refresh.key") { Self.keyRows(for: rows, object: object, priority: priority, phones: phones) }
+                try times.measure("refresh.write") {
+                    // Without a watermark nothing was keyed for this object yet: nothing to remove.
+                    if mark != nil {
+                        try db.run("crm_key_delete_records", ["crm_object": .text(object),
+                                                              "ids": .text(rows.map { $0["id"].textValue ?? "0" }.joined(separator: ","))])
+                    }
+                    try db.bulkLoad(table: "crm_match_key", columns: ["crm_object", "crm_id", "sfid", "leadsync_id", "kind", "key", "lastname_key", "priority", "systemmodstamp"],
+                                    rows: keys)
+                }
                 stats.recordsRead += rows.count
                 afterTS = last.string("systemmodstamp") ?? afterTS
                 afterID = last["id"].intValue ?? afterID
@@ -50,7 +53,7 @@ public struct CRMKeyIndex {
             if moved {
                 try db.run("crm_key_watermark_set", ["crm_object": .text(object), "systemmodstamp": .text(afterTS), "last_id": .integer(afterID)])
             }
-            stats.pruned += try db.run("crm_key_prune_\(object)", [:]).affected
+            stats.pruned += try times.measure("refresh.prune") { try db.run("crm_key_prune_\(object)", [:]).affected }
         }
         return stats
     }
@@ -58,28 +61,17 @@ public struct CRMKeyIndex {
     /// The key rows of one page, computed on every core: parsing phone numbers is most of a cold
     /// refresh's time, and the rows are independent.
     static func keyRows(for rows: [Row], object: String, priority: Int, phones: PhoneNormalizer) -> [[SQLValue]] {
-        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, rows.count / 1000))
-        guard parts > 1 else { return rows.flatMap { keyRows(for: $0, object: object, priority: priority, phones: phones) } }
-        var results = [[[SQLValue]]](repeating: [], count: parts)
-        results.withUnsafeMutableBufferPointer { buffer in
-            // Each iteration writes only its own slot.
-            nonisolated(unsafe) let slots = buffer
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                let range = (rows.count * part / parts)..<(rows.count * (part + 1) / parts)
-                slots[part] = rows[range].flatMap { keyRows(for: $0, object: object, priority: priority, phones: phones) }
-            }
-        }
-        return results.flatMap { $0 }
+        rows.parallelMap { keyRows(for: $0, object: object, priority: priority, phones: phones) }.flatMap { $0 }
     }
 
-    /// A `-` marker (the record's old keys go) and, for a live record, its email and phone keys.
+    /// A live record's email and phone keys (none for a deleted one).
     static func keyRows(for row: Row, object: String, priority: Int, phones: PhoneNormalizer) -> [[SQLValue]] {
         let id = row["id"]
         let base: (String, String) -> [SQLValue] = { kind, key in
             [.text(object), id, row["sfid"], row["leadsync_id"], .text(kind), .text(key),
              .text(MatchKeys.lastName(row.string("lastname"))), .integer(Int64(priority)), row["systemmodstamp"]]
         }
-        var out = [base("-", "")]
+        var out: [[SQLValue]] = []
         guard isTrue(row["live"]) else { return out }
         if let email = MatchKeys.email(row.string("email")) { out.append(base("e", email)) }
         var seen = Set<String>()

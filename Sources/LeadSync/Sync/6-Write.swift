@@ -4,6 +4,7 @@
 struct BatchWriter {
     let db: any Database
     let owners: OwnerResolver
+    var times = PhaseTimes()
 
     /// Counts of one written batch.
     struct Result {
@@ -46,17 +47,27 @@ struct BatchWriter {
                 result.failures.append((row.row.externalID, failure.code, failure.message))
             }
         }
-        for (object, batch) in mirrorRows.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-            try db.bulkLoad(table: object.rawValue, columns: batch.columns, rows: batch.rows)
+        try times.measure("write.mirror") {
+            for (object, batch) in mirrorRows.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                try db.bulkLoad(table: object.rawValue, columns: batch.columns, rows: batch.rows)
+            }
         }
-        try db.run("batch_clear_outcomes", [:])
-        try db.bulkLoad(table: "batch_outcome", columns: ["id", "status", "error_code", "error_message", "crm_object", "crm_id",
-                                                          "ref_external_id", "owner_sfid", "owner_source"], rows: outcomes)
-        try db.run("batch_outcome_analyze", [:])
-        try db.run("batch_outcome_resolve_lead", [:])
-        try db.run("batch_outcome_resolve_contact", [:])
-        try db.run("captured_contact_write_outcome", ["now": .text(now), "run_id": .integer(runID)])
-        try db.run("crm_match_key_add_exported", ["now": .text(now)])
+        try times.measure("write.stage") {
+            try db.run("batch_clear_outcomes", [:])
+            try db.bulkLoad(table: "batch_outcome", columns: ["id", "status", "error_code", "error_message", "crm_object", "crm_id",
+                                                              "ref_external_id", "owner_sfid", "owner_source"], rows: outcomes)
+            try db.run("batch_outcome_analyze", [:])
+        }
+        try times.measure("write.resolve") {
+            try db.run("batch_outcome_resolve_lead", [:])
+            try db.run("batch_outcome_resolve_contact", [:])
+        }
+        try times.measure("write.outcome") {
+            try db.run("captured_contact_write_outcome", ["now": .text(now), "run_id": .integer(runID)])
+        }
+        try times.measure("write.keys") {
+            try db.run("crm_match_key_add_exported", ["now": .text(now)])
+        }
         return result
     }
 }

@@ -105,7 +105,8 @@ public final class SyncJob {
         let lengths = try MappingCheck(db: db, config: config).verify()
         let owners = try OwnerResolver(db: db, fallbackOwner: config.fallbackOwner)
         let preparer = RowPreparer(config: config, phones: phones, maxLengths: lengths)
-        let writer = BatchWriter(db: db, owners: owners)
+        let times = PhaseTimes()
+        let writer = BatchWriter(db: db, owners: owners, times: times)
         let batchSize = options.batchSize ?? config.batchSize
         let start = options.clock()
         var summary = SyncSummary()
@@ -142,8 +143,9 @@ public final class SyncJob {
             }
         }
         var processedIDs = Set<String>()
+        defer { logger.info("phase times", metadata: ["seconds": "\(times.description)"]) }
         do {
-            let stats = try inTransaction(!options.dryRun) { try CRMKeyIndex(db: db, phones: phones).refresh() }
+            let stats = try inTransaction(!options.dryRun) { try CRMKeyIndex(db: db, phones: phones, times: times).refresh() }
             summary.crmRecordsKeyed = stats.recordsRead
             logger.info("crm keys refreshed", metadata: ["records": "\(stats.recordsRead)", "pruned": "\(stats.pruned)"])
             var decider = DuplicateDecider()
@@ -158,13 +160,15 @@ public final class SyncJob {
                     outcome = try withTransientRetry {
                         try batchTransaction(own: !options.dryRun) { () throws -> BatchOutcome in
                             try db.run("advisory_lock", ["lock_id": .integer(JobLock.batch.rawValue)])
-                            let rows = try scope.claim(db, limit: want)
+                            let rows = try times.measure("batch.claim") { try scope.claim(db, limit: want) }
                             lastClaimed = rows
                             guard !rows.isEmpty else { return BatchOutcome() }
-                            let prepared = rows.map { preparer.prepare($0) }
-                            let matches = try match(prepared, runStartedAt: startText)
-                            let decisions = decider.decide(prepared, matches: matches)
-                            let result = try writer.write(prepared, decisions, now: Timestamp.format(options.clock()), runID: summary.runID)
+                            let prepared = times.measure("batch.prepare") { rows.parallelMap { preparer.prepare($0) } }
+                            let matches = try times.measure("batch.match") { try match(prepared, runStartedAt: startText) }
+                            let decisions = times.measure("batch.decide") { decider.decide(prepared, matches: matches) }
+                            let result = try times.measure("batch.write") {
+                                try writer.write(prepared, decisions, now: Timestamp.format(options.clock()), runID: summary.runID)
+                            }
                             return BatchOutcome(rows: rows, result: result, possibleDuplicates: decider.possibleDuplicates)
                         }
                     }
@@ -200,7 +204,7 @@ public final class SyncJob {
             if let reportOptions = options.report {
                 // A dry run's rows exist only inside its transaction: the report is written before
                 // the rollback.
-                summary.report = try ReportWriter(db: db, config: config, options: reportOptions).write(summary, runIDForRows: summary.runID)
+                summary.report = try times.measure("report") { try ReportWriter(db: db, config: config, options: reportOptions).write(summary, runIDForRows: summary.runID) }
             }
             if options.dryRun { db.rollback() }
         } catch {

@@ -1,0 +1,19 @@
+import Foundation
+
+/// Wall-clock seconds spent per phase of a run (key refresh: read / key / write; batches: claim,
+/// prepare, match, write; report), logged at `info` when the run ends. `make bench` prints them.
+final class PhaseTimes {
+    private(set) var seconds: [String: Double] = [:]
+
+    /// Runs `body`, adding its duration to `phase`.
+    func measure<T>(_ phase: String, _ body: () throws -> T) rethrows -> T {
+        let start = DispatchTime.now().uptimeNanoseconds
+        defer { seconds[phase, default: 0] += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+        return try body()
+    }
+
+    /// `phase=1.23s` pairs, slowest first.
+    var description: String {
+        seconds.sorted { $0.value > $1.value }.map { String(format: "%@=%.2fs", $0.key, $0.value) }.joined(separator: " ")
+    }
+}
