@@ -1,35 +1,88 @@
 #!/usr/bin/env bash
-# `make bench`: a throwaway PostgreSQL, generated data, and for each N the floor (bare INSERT +
-# UPDATE of the same rows), the job's cold run (indexes the CRM keys first) and its warm run,
-# with rows/s, the ratio job/floor and the job's peak resident memory. A benchmark, not a test.
+# `make bench`: for each N (BENCH_SIZES, default "100000 1000000") and each engine (BENCH_ENGINES,
+# default "postgres sqlite"): generated data (a CRM of BENCH_LEADS leads and BENCH_CONTACTS
+# contacts, 5,000 users, N pending captured contacts), then
+#   floor: the bare INSERT INTO lead ... SELECT of the same rows plus the UPDATE of their status,
+#          in the same database (rolled back);
+#   cold:  the first `run --settle-minutes 0` on a fresh copy: indexes the CRM's keys, then every row;
+#   warm:  the same run on another copy whose CRM keys an earlier run indexed;
+# with rows/s, the ratio to the floor, the job's peak resident memory and its phase times.
+# A benchmark, not a test: nothing here fails on a slow figure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
 swift build -c release >/dev/null
-bin=.build/release/leadsync
+bin=$PWD/.build/release/leadsync
 dir=$(mktemp -d /tmp/leadsync-bench.XXXXXX); chmod 755 "$dir"
-url=$(bash scripts/pg-test-server.sh start "$dir/pg")
-trap 'bash scripts/pg-test-server.sh stop "$dir/pg"; rm -rf "$dir"' EXIT
+sizes=${BENCH_SIZES:-100000 1000000}
+engines=${BENCH_ENGINES:-postgres sqlite}
+leads=${BENCH_LEADS:-1500000}
+contacts=${BENCH_CONTACTS:-1000000}
+url=""
+if [[ " $engines " == *" postgres "* ]]; then url=$(bash scripts/pg-test-server.sh start "$dir/pg"); fi
+cleanup() { [ -n "$url" ] && bash scripts/pg-test-server.sh stop "$dir/pg"; rm -rf "$dir"; }
+trap cleanup EXIT
 printf 'fallback_owner = "admin@vertrieb.example"\n' > "$dir/bench.toml"
-export LEADSYNC_DATABASE_URL="$url"
-seconds() { python3 -c "import sys; print(f'{float(sys.argv[1]):.2f}')" "$1"; }
-for n in ${BENCH_SIZES:-100000}; do
-  psql "$url" -qc 'DROP SCHEMA IF EXISTS leadsync CASCADE; DROP SCHEMA IF EXISTS salesforce CASCADE' 2>/dev/null
-  $bin migrate --crm-mirror >/dev/null
-  psql "$url" -q -v users=5000 -v crm_leads=${BENCH_LEADS:-1500000} -v crm_contacts=${BENCH_CONTACTS:-1000000} -v captured="$n" -f bench/generate_postgres.sql
-  floor=$(psql "$url" -f bench/floor_postgres.sql 2>&1 | awk '/^Time:/ {s += $2} END {print s / 1000}')
-  # Cold: the first run indexes the CRM's match keys (one row, to time the refresh alone).
+base=${url%/*}
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); $(swift --version 2>&1 | head -n 1)"
+[ -n "$url" ] && echo "PostgreSQL: $(psql "$url" -Atc 'SHOW server_version') (fsync off, as scripts/pg-test-server.sh starts it)"
+echo "SQLite: $(sqlite3 --version | cut -d' ' -f1) (sqlite3 shell for data and floor; the job links libsqlite3)"
+echo "CRM: $leads leads + $contacts contacts; batch size: default"
+
+# timed LABEL DATABASE ARGS...: runs the job, prints "seconds peak_kb" and keeps its phase times.
+timed() {
+  local label=$1 database=$2; shift 2
+  local start end
   start=$(date +%s.%N)
-  /usr/bin/time -f "%M" -o "$dir/cold.mem" $bin run --settle-minutes 0 --limit 1 --config "$dir/bench.toml" --report-dir "$dir/reports" >/dev/null
-  cold=$(python3 -c "import time,sys; print(time.time() - float(sys.argv[1]))" "$start")
-  start=$(date +%s.%N)
-  /usr/bin/time -f "%M" -o "$dir/warm.mem" $bin run --settle-minutes 0 --config "$dir/bench.toml" --report-dir "$dir/reports" >/dev/null
-  warm=$(python3 -c "import time,sys; print(time.time() - float(sys.argv[1]))" "$start")
-  python3 - "$n" "$floor" "$cold" "$warm" "$(cat "$dir/cold.mem")" "$(cat "$dir/warm.mem")" <<'PY'
+  LEADSYNC_DATABASE_URL=$database LEADSYNC_LOG_LEVEL=info /usr/bin/time -f "%M" -o "$dir/$label.mem" "$bin" run --settle-minutes 0 \
+    --config "$dir/bench.toml" --report-dir "$dir/reports" "$@" >/dev/null 2>"$dir/$label.log"
+  end=$(date +%s.%N)
+  echo "$(python3 -c "print(f'{$end - $start:.3f}')") $(tail -n 1 "$dir/$label.mem")"
+}
+phases() { sed -n 's/.*seconds=\(.*\) \[LeadSync\] phase times.*/\1/p' "$dir/$1.log" | tail -n 1; }
+
+report() { # engine n floor cold_s cold_kb warm_s warm_kb
+  python3 - "$@" <<'PY'
 import sys
-n, floor, cold, warm, cold_mem, warm_mem = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
-print(f"PostgreSQL N={n:,}: floor {floor:.2f} s ({n/floor:,.0f} rows/s)")
-print(f"  CRM key refresh (cold, first run): {cold:.2f} s, peak RSS {cold_mem/1024:.0f} MB")
-print(f"  warm run: {warm:.2f} s ({n/warm:,.0f} rows/s), ratio job/floor {warm/floor:.1f}x, cold+warm/floor {(cold+warm)/floor:.1f}x, peak RSS {warm_mem/1024:.0f} MB")
+engine, n, floor, cs, ck, ws, wk = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6]), int(sys.argv[7])
+print(f"{engine} N={n:,}: floor {floor:.2f} s ({n/floor:,.0f} rows/s)")
+print(f"  cold (first run, indexes the CRM): {cs:.2f} s ({n/cs:,.0f} rows/s), {cs/floor:.1f}x floor, peak RSS {ck/1024:.0f} MB")
+print(f"  warm (CRM keys already indexed):   {ws:.2f} s ({n/ws:,.0f} rows/s), {ws/floor:.1f}x floor, peak RSS {wk/1024:.0f} MB")
+print(f"  per row: {ws/n*1e6:.1f} us warm, {cs/n*1e6:.1f} us cold")
 PY
+}
+
+for n in $sizes; do
+  for engine in $engines; do
+    if [ "$engine" = postgres ]; then
+      for db in gen cold warm; do psql "$url" -qc "DROP DATABASE IF EXISTS bench_$db" 2>/dev/null; done
+      psql "$url" -qc "CREATE DATABASE bench_gen"
+      LEADSYNC_DATABASE_URL=$base/bench_gen "$bin" migrate --crm-mirror >/dev/null
+      psql "$base/bench_gen" -q -v users=5000 -v crm_leads="$leads" -v crm_contacts="$contacts" -v captured="$n" -f bench/generate_postgres.sql
+      floor=$(psql "$base/bench_gen" -f bench/floor_postgres.sql 2>&1 | awk '/^Time:/ {s += $2} END {print s / 1000}')
+      psql "$url" -qc "CREATE DATABASE bench_cold TEMPLATE bench_gen" -c "CREATE DATABASE bench_warm TEMPLATE bench_gen"
+      cold_db=$base/bench_cold warm_db=$base/bench_warm
+    else
+      rm -f "$dir"/gen.sqlite* "$dir"/cold.sqlite* "$dir"/warm.sqlite*
+      "$bin" migrate --crm-mirror --database "sqlite:$dir/gen.sqlite" >/dev/null
+      sqlite3 -cmd ".parameter set :users 5000" -cmd ".parameter set :crm_leads $leads" -cmd ".parameter set :crm_contacts $contacts" \
+        -cmd ".parameter set :captured $n" "$dir/gen.sqlite" < bench/generate_sqlite.sql
+      floor=$( (echo ".timer on"; cat bench/floor_sqlite.sql) | sqlite3 "$dir/gen.sqlite" 2>&1 | awk '/^Run Time:/ {s += $4} END {print s}')
+      sqlite3 "$dir/gen.sqlite" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+      cp "$dir/gen.sqlite" "$dir/cold.sqlite"; cp "$dir/gen.sqlite" "$dir/warm.sqlite"
+      cold_db=sqlite:$dir/cold.sqlite warm_db=sqlite:$dir/warm.sqlite
+    fi
+    read -r cold_s cold_kb < <(timed cold "$cold_db")
+    LEADSYNC_DATABASE_URL=$warm_db "$bin" run --settle-minutes 0 --limit 1 --config "$dir/bench.toml" --report-dir "$dir/reports" >/dev/null
+    read -r warm_s warm_kb < <(timed warm "$warm_db")
+    report "$engine" "$n" "$floor" "$cold_s" "$cold_kb" "$warm_s" "$warm_kb"
+    echo "  cold phases: $(phases cold)"
+    echo "  warm phases: $(phases warm)"
+    if [ "$engine" = postgres ]; then
+      for db in gen cold warm; do psql "$url" -qc "DROP DATABASE IF EXISTS bench_$db"; done
+    else
+      rm -f "$dir"/gen.sqlite* "$dir"/cold.sqlite* "$dir"/warm.sqlite*
+    fi
+  done
 done
