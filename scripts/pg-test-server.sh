@@ -28,12 +28,12 @@ start)
   rm -f "$dir.pw"
   as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/data/server.log" -w -t 60 \
     -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir/data -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100" \
-    start >/dev/null
+    start >"$dir.pg_ctl.log" 2>&1 || { cat "$dir.pg_ctl.log" >&2; exit 1; }
   echo "postgresql://$owner:$password@127.0.0.1:$port/postgres"
   ;;
 stop)
   [ -d "$dir/data" ] && as_owner "$bindir/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
-  rm -rf "$dir" "$dir.initdb.log"
+  rm -rf "$dir" "$dir.initdb.log" "$dir.pg_ctl.log"
   ;;
 *) echo "usage: $0 start|stop DIR" >&2; exit 64 ;;
 esac

@@ -94,8 +94,11 @@ public struct ConnectionOptions: Sendable {
     public var crmSchema: String = "salesforce"
     /// Seconds libpq waits to connect when the URL does not say.
     public var connectTimeoutSeconds: Int = 10
-    /// Milliseconds a PostgreSQL statement may run; 0 means no limit.
-    public var statementTimeoutMilliseconds: Int = 0
+    /// Milliseconds a PostgreSQL statement may run (the server cancels it with 57014); the job
+    /// also stops waiting for an answer 10 s after it, so a server that stops answering cannot
+    /// hang a cron job. 0 means no limit on either. Default 10 minutes: a statement of the job
+    /// touches one batch or one page and takes seconds.
+    public var statementTimeoutMilliseconds: Int = 600_000
     /// Milliseconds SQLite waits on a locked database before reporting it busy.
     public var busyTimeoutMilliseconds: Int = 30_000
 
@@ -107,7 +110,17 @@ public struct ConnectionOptions: Sendable {
 public func openDatabase(_ location: DatabaseLocation, options: ConnectionOptions = ConnectionOptions()) throws -> any Database {
     switch location {
     case .postgres(let conninfo):
-        return try PostgresConnection(conninfo: conninfo, options: options)
+        // A server that is starting up (after a restart or a failover) refuses connections for
+        // a few seconds: nothing was written yet, so connecting is retried with jittered backoff.
+        var attempt = 0
+        while true {
+            do {
+                return try PostgresConnection(conninfo: conninfo, options: options)
+            } catch let error as DatabaseError where error.message.contains("starting up") && attempt < 5 {
+                attempt += 1
+                Thread.sleep(forTimeInterval: 0.25 * pow(2, Double(attempt)) * Double.random(in: 0.5...1.5))
+            }
+        }
     case .sqlite(let path):
         return try SQLiteConnection(path: path, options: options)
     }

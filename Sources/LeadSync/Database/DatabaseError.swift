@@ -32,6 +32,13 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
         }
     }
 
+    /// The connection is gone (lost, closed by a server shutting down, or abandoned after the
+    /// server stopped answering): nothing more can run on it, and a batch it was writing may or
+    /// may not have committed, so the run ends rather than retrying.
+    public var isConnectionGone: Bool {
+        engine == .postgres && (code.hasPrefix("08") || code == "57P01" || code == "57P02")
+    }
+
     /// Whether retrying the same work can succeed (serialisation failure, deadlock, server starting,
     /// connection lost, database busy).
     public var isTransient: Bool {

@@ -11,12 +11,19 @@ public final class PostgresConnection: Database {
     private let conn: OpaquePointer
     private var prepared: [String: NamedParameters] = [:]
     private var secrets: [String]
+    /// How long to wait for the server's answer to one statement: the statement timeout plus ten
+    /// seconds, so the server's own timeout (57014) normally answers first; `nil` waits for ever.
+    /// It is what keeps a server that stopped answering from hanging the job.
+    private let answerTimeout: Double?
+    /// Set when the connection was lost or abandoned; every later call fails at once.
+    private var broken: DatabaseError?
 
     /// Connects with a libpq URI or `key=value` string and sets the session up: `search_path` to
     /// the job and CRM schemas, UTC, UTF-8, and the statement timeout.
     public init(conninfo: String, options: ConnectionOptions) throws {
         let parsed = PostgresConnection.parseConninfo(conninfo)
         secrets = [parsed["password"], ProcessInfo.processInfo.environment["PGPASSWORD"]].compactMap { $0 }
+        answerTimeout = options.statementTimeoutMilliseconds > 0 ? Double(options.statementTimeoutMilliseconds) / 1000 + 10 : nil
         displayURL = PostgresConnection.display(parsed)
         // Keys given before `dbname` are overridden by the same key in the user's string, so the
         // defaults here never win over what the user wrote.
@@ -38,6 +45,8 @@ public final class PostgresConnection: Database {
             let message = sanitizeEngineMessage(String(cString: PQerrorMessage(conn)), secrets: secrets)
             throw DatabaseError(engine: .postgres, code: "08001", query: "connect to \(displayURL)", message: message)
         }
+        // Non-blocking from here on: every wait for the server goes through poll() with a deadline.
+        PQsetnonblocking(conn, 1)
         let job = try quoteIdentifier(options.jobSchema)
         let crm = try quoteIdentifier(options.crmSchema)
         // Plans are made per execution: the job's tables grow by millions of rows within one
@@ -58,18 +67,18 @@ public final class PostgresConnection: Database {
     public func run(_ name: String, _ params: [String: SQLValue]) throws -> QueryResult {
         let statement = try prepare(name)
         return try execute(name) { pointers, count in
-            PQexecPrepared(conn, name, count, pointers, nil, nil, 0)
+            PQsendQueryPrepared(conn, name, count, pointers, nil, nil, 0)
         } values: { try statement.bind(params, query: name, engine: .postgres) }
     }
 
     /// Binds values as C strings (NULL as a null pointer), runs `call`, checks and reads the result.
-    private func execute(_ name: String, _ call: (UnsafePointer<UnsafePointer<CChar>?>?, Int32) -> OpaquePointer?,
+    private func execute(_ name: String, _ call: (UnsafePointer<UnsafePointer<CChar>?>?, Int32) -> Int32,
                          values: () throws -> [SQLValue]) throws -> QueryResult {
         let cValues: [UnsafeMutablePointer<CChar>?] = try values().map { $0.textValue.map { strdup($0) } ?? nil }
         defer { cValues.forEach { free($0) } }
         let pointers: [UnsafePointer<CChar>?] = cValues.map { $0.map { UnsafePointer($0) } }
-        let result = pointers.withUnsafeBufferPointer { buffer in
-            call(buffer.baseAddress, Int32(buffer.count))
+        let result = try send(name) {
+            pointers.withUnsafeBufferPointer { buffer in call(buffer.baseAddress, Int32(buffer.count)) }
         }
         defer { PQclear(result) }
         try check(result, query: name)
@@ -80,13 +89,13 @@ public final class PostgresConnection: Database {
     public func runText(_ sql: String, name: String, _ params: [String: SQLValue]) throws -> QueryResult {
         let statement = NamedParameters(sql, engine: .postgres)
         return try execute(name) { pointers, count in
-            PQexecParams(conn, statement.sql, count, nil, pointers, nil, nil, 0)
+            PQsendQueryParams(conn, statement.sql, count, nil, pointers, nil, nil, 0)
         } values: { try statement.bind(params, query: name, engine: .postgres) }
     }
 
     /// Runs SQL text, possibly several statements, without parameters.
     public func executeScript(_ sql: String, name: String) throws {
-        let result = PQexec(conn, sql)
+        let result = try send(name) { PQsendQuery(conn, sql) }
         defer { PQclear(result) }
         try check(result, query: name)
     }
@@ -96,13 +105,14 @@ public final class PostgresConnection: Database {
     /// COMMIT; a failed commit is reported like any statement.
     public func commit() throws { try executeScript("COMMIT", name: "commit") }
     /// ROLLBACK, ignoring errors.
-    public func rollback() { PQclear(PQexec(conn, "ROLLBACK")) }
+    public func rollback() { if let result = try? send("rollback", { PQsendQuery(conn, "ROLLBACK") }) { PQclear(result) } }
 
     /// COPY FROM STDIN in text format, sent in chunks of about a megabyte.
     public func bulkLoad(table: String, columns: [String], rows: [[SQLValue]]) throws {
         let query = "copy \(table)"
         let columnList = try columns.map(quoteIdentifier).joined(separator: ", ")
-        let start = PQexec(conn, "COPY \(try quoteIdentifier(table)) (\(columnList)) FROM STDIN")
+        let copySQL = "COPY \(try quoteIdentifier(table)) (\(columnList)) FROM STDIN"
+        let start = try send(query) { PQsendQuery(conn, copySQL) }
         let status = PQresultStatus(start)
         if status != PGRES_COPY_IN {
             defer { PQclear(start) }
@@ -112,14 +122,18 @@ public final class PostgresConnection: Database {
         PQclear(start)
         var buffer = ""
         buffer.reserveCapacity(1 << 20)
+        let deadline = answerTimeout.map { Date().addingTimeInterval($0) }
         func flush() throws {
             guard !buffer.isEmpty else { return }
-            let ok = buffer.withCString { PQputCopyData(conn, $0, Int32(strlen($0))) }
-            buffer.removeAll(keepingCapacity: true)
-            if ok != 1 {
-                throw DatabaseError(engine: .postgres, code: "08006", query: query,
-                                    message: sanitizeEngineMessage(String(cString: PQerrorMessage(conn)), secrets: secrets))
+            while true {
+                let ok = buffer.withCString { PQputCopyData(conn, $0, Int32(strlen($0))) }
+                if ok == 1 { break }
+                if ok < 0 { throw lost(query) }
+                // libpq's buffer is full: wait until the server reads.
+                try wait(forWriting: true, until: deadline, query: query)
+                if PQflush(conn) < 0 { throw lost(query) }
             }
+            buffer.removeAll(keepingCapacity: true)
         }
         for row in rows {
             for (i, value) in row.enumerated() {
@@ -130,14 +144,15 @@ public final class PostgresConnection: Database {
             if buffer.utf8.count >= 1 << 20 { try flush() }
         }
         try flush()
-        guard PQputCopyEnd(conn, nil) == 1 else {
-            throw DatabaseError(engine: .postgres, code: "08006", query: query,
-                                message: sanitizeEngineMessage(String(cString: PQerrorMessage(conn)), secrets: secrets))
+        while true {
+            let ok = PQputCopyEnd(conn, nil)
+            if ok == 1 { break }
+            if ok < 0 { throw lost(query) }
+            try wait(forWriting: true, until: deadline, query: query)
         }
-        while let result = PQgetResult(conn) {
-            defer { PQclear(result) }
-            try check(result, query: query)
-        }
+        let result = try collect(query: query, deadline: deadline)
+        defer { PQclear(result) }
+        try check(result, query: query)
     }
 
     // MARK: - private
@@ -145,11 +160,104 @@ public final class PostgresConnection: Database {
     private func prepare(_ name: String) throws -> NamedParameters {
         if let statement = prepared[name] { return statement }
         let statement = NamedParameters(try SQLCatalog.query(name, engine: .postgres), engine: .postgres)
-        let result = PQprepare(conn, name, statement.sql, Int32(statement.names.count), nil)
+        let result = try send(name) { PQsendPrepare(conn, name, statement.sql, Int32(statement.names.count), nil) }
         defer { PQclear(result) }
         try check(result, query: name)
         prepared[name] = statement
         return statement
+    }
+
+    /// Sends one query (`submit` is a PQsend… call) and waits for its result within the answer
+    /// timeout. The result is the first error, else the last result (as PQexec returns).
+    private func send(_ query: String, _ submit: () -> Int32) throws -> OpaquePointer? {
+        if let broken { throw broken }
+        guard submit() == 1 else { throw lost(query) }
+        let deadline = answerTimeout.map { Date().addingTimeInterval($0) }
+        while true {
+            let pending = PQflush(conn)
+            if pending == 0 { break }
+            if pending < 0 { throw lost(query) }
+            try wait(forWriting: true, until: deadline, query: query)
+        }
+        return try collect(query: query, deadline: deadline)
+    }
+
+    private func collect(query: String, deadline: Date?) throws -> OpaquePointer? {
+        var kept: OpaquePointer?
+        while true {
+            while PQisBusy(conn) == 1 {
+                // Data still queued in libpq (non-blocking mode) must reach the server first.
+                let pending = PQflush(conn)
+                if pending < 0 {
+                    if let kept { PQclear(kept) }
+                    throw lost(query)
+                }
+                try wait(forWriting: pending == 1, until: deadline, query: query)
+                if PQconsumeInput(conn) == 0 {
+                    if let kept { PQclear(kept) }
+                    throw lost(query)
+                }
+            }
+            guard let result = PQgetResult(conn) else { break }
+            let status = PQresultStatus(result)
+            if status == PGRES_COPY_IN || status == PGRES_COPY_OUT {
+                if let kept { PQclear(kept) }
+                return result
+            }
+            if let k = kept, PQresultStatus(k) == PGRES_FATAL_ERROR {
+                PQclear(result)
+            } else {
+                if let kept { PQclear(kept) }
+                kept = result
+            }
+        }
+        if PQstatus(conn) == CONNECTION_BAD {
+            // The server went away (restart, crash, network): the result, if any, says why.
+            var error = lost(query)
+            do { try check(kept, query: query) } catch let e as DatabaseError { error = e } catch {}
+            if let kept { PQclear(kept) }
+            broken = error
+            throw error
+        }
+        return kept
+    }
+
+    /// Waits until the socket is readable (or writable), or throws when `deadline` passes: the
+    /// connection is then abandoned, since its state is unknown.
+    private func wait(forWriting: Bool, until deadline: Date?, query: String) throws {
+        let socket = PQsocket(conn)
+        guard socket >= 0 else { throw lost(query) }
+        while true {
+            var timeout: Int32 = -1
+            if let deadline {
+                let left = deadline.timeIntervalSinceNow
+                if left <= 0 {
+                    let error = DatabaseError(engine: .postgres, code: "08006", query: query,
+                                              message: String(format: "the server did not answer within %.0f s (statement_timeout_ms plus 10 s); the connection was closed", answerTimeout ?? 0))
+                    broken = error
+                    throw error
+                }
+                timeout = Int32(min(left * 1000, Double(Int32.max)).rounded(.up))
+            }
+            var fds = pollfd(fd: socket, events: Int16(forWriting ? POLLOUT | POLLIN : POLLIN), revents: 0)
+            let n = poll(&fds, 1, timeout)
+            if n > 0 {
+                // While sending, read what the server says (an error, a notice) so it never
+                // waits on us: libpq keeps it for the result.
+                if forWriting && fds.revents & Int16(POLLIN) != 0 && PQconsumeInput(conn) == 0 { throw lost(query) }
+                return
+            }
+            if n < 0 && errno != EINTR { throw lost(query) }
+        }
+    }
+
+    /// The connection failed: SQLSTATE 08006 with libpq's message; later calls fail the same way.
+    private func lost(_ query: String) -> DatabaseError {
+        let message = String(cString: PQerrorMessage(conn)).trimmingCharacters(in: .whitespacesAndNewlines)
+        let error = DatabaseError(engine: .postgres, code: "08006", query: query,
+                                  message: sanitizeEngineMessage(message.isEmpty ? "connection to the server was lost" : message, secrets: secrets))
+        broken = error
+        return error
     }
 
     private func check(_ result: OpaquePointer?, query: String) throws {

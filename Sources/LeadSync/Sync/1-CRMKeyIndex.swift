@@ -53,9 +53,30 @@ public struct CRMKeyIndex {
             if moved {
                 try db.run("crm_key_watermark_set", ["crm_object": .text(object), "systemmodstamp": .text(afterTS), "last_id": .integer(afterID)])
             }
-            stats.pruned += try times.measure("refresh.prune") { try db.run("crm_key_prune_\(object)", [:]).affected }
+            stats.pruned += try times.measure("refresh.prune") { try prune(object, firstRefresh: mark == nil) }
         }
         return stats
+    }
+
+    /// Drops the keys of `object` rows deleted outright from the mirror (not flagged isdeleted),
+    /// but only when the table lost rows since the last look: rows now = rows then + rows above
+    /// the highest id then - rows deleted. The count is an index scan; the anti-join it saves
+    /// reads every key (9.5 s at 2.5M CRM rows). Mirror ids only grow (Heroku Connect's serial).
+    /// On an object's first refresh every key was just read from the mirror: nothing to prune.
+    private func prune(_ object: String, firstRefresh: Bool) throws -> Int {
+        let state = try db.one("crm_key_prune_state_get", ["crm_object": .text(object)])
+        let before = state?.int("mirror_rows")
+        let beforeMaxID = state?.int("mirror_max_id")
+        guard let now = try db.one("crm_mirror_rows_\(object)", ["after_id": .integer(Int64(beforeMaxID ?? 0))]) else { return 0 }
+        let rows = now.int("mirror_rows") ?? 0
+        var pruned = 0
+        let nothingDeleted = before.map { $0 + (now.int("rows_above") ?? 0) <= rows } ?? false
+        if !firstRefresh && !nothingDeleted {
+            pruned = try db.run("crm_key_prune_\(object)", [:]).affected
+        }
+        try db.run("crm_key_prune_state_set", ["crm_object": .text(object), "mirror_rows": .integer(Int64(rows)),
+                                               "mirror_max_id": .integer(Int64(now.int("mirror_max_id") ?? 0))])
+        return pruned
     }
 
     /// The key rows of one page, computed on every core: parsing phone numbers is most of a cold

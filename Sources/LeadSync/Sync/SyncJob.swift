@@ -137,9 +137,14 @@ public final class SyncJob {
         if options.dryRun {
             try db.begin(immediate: true)
         } else {
+            try sweepAbandonedRuns(now: start)
             summary.runID = try db.transaction {
-                try db.one("sync_run_start", ["mode": .text(options.mode.rawValue), "now": .text(startText),
-                                              "config_checksum": .text(config.checksum)])?["id"].intValue ?? 0
+                let id = try db.one("sync_run_start", ["mode": .text(options.mode.rawValue), "now": .text(startText),
+                                                       "config_checksum": .text(config.checksum),
+                                                       "host": .text(ProcessInfo.processInfo.hostName),
+                                                       "pid": .integer(Int64(getpid()))])?["id"].intValue ?? 0
+                try db.run("sync_run_owner_lock", ["id": .integer(id)])
+                return id
             }
         }
         var processedIDs = Set<String>()
@@ -255,6 +260,29 @@ public final class SyncJob {
         }
     }
 
+    /// Marks runs whose process is gone (killed, or cut off from the server before it could
+    /// record its end) as failed, so `status` never shows them running for ever. PostgreSQL: the
+    /// run's session lock is free. SQLite: its process no longer exists on this host.
+    private func sweepAbandonedRuns(now: Date) throws {
+        let host = ProcessInfo.processInfo.hostName
+        try db.transaction {
+            for row in try db.rows("sync_run_running") {
+                guard let id = row["id"].intValue else { continue }
+                let gone: Bool
+                if db.engine == .sqlite {
+                    let pid = row.int("pid")
+                    gone = row.string("host") == host && pid.map { kill(pid_t($0), 0) != 0 && errno == ESRCH } ?? false
+                } else {
+                    gone = isTrue(try db.one("sync_run_owner_gone", ["id": .integer(id)])?["gone"] ?? .null)
+                }
+                guard gone else { continue }
+                try db.run("sync_run_abandon", ["id": .integer(id), "now": .text(Timestamp.format(now)),
+                                                "error": .text("abandoned: the process running it ended before it finished (killed, or it lost the database); its unfinished rows stayed pending")])
+                logger.info("marked an abandoned run as failed", metadata: ["run": "\(id)"])
+            }
+        }
+    }
+
     /// Runs `body` in its own transaction, or inside the one already open (a dry run).
     private func inTransaction<T>(_ own: Bool, _ body: () throws -> T) throws -> T {
         own ? try db.transaction(immediate: true, body) : try body()
@@ -282,7 +310,7 @@ public final class SyncJob {
         while true {
             do {
                 return try body()
-            } catch let error as DatabaseError where error.isTransient && !error.code.hasPrefix("08") && attempt + 1 < attempts {
+            } catch let error as DatabaseError where error.isTransient && !error.isConnectionGone && attempt + 1 < attempts {
                 attempt += 1
                 let delay = 0.05 * pow(2, Double(attempt)) * Double.random(in: 0.5...1.5)
                 logger.warning("transient database error, retrying", metadata: ["code": "\(error.code)", "attempt": "\(attempt)"])
