@@ -3,7 +3,7 @@ SWIFT ?= swift
 BIN := .build/debug/leadsync
 DEMO_DB := sqlite:demo.sqlite
 
-.PHONY: all build demo test sql phone-metadata bench clean
+.PHONY: all build demo test soak sql phone-metadata bench clean
 
 all: build
 
@@ -31,6 +31,12 @@ demo: build
 # Every test, on SQLite and on a real PostgreSQL server started (and stopped) for the run.
 test: sql
 	bash scripts/test.sh
+
+# The reliability scenarios run longer (ISSUE 6): SOAK_ROUNDS times the CI suite's 10 kills,
+# overlapping runs and restarts (default 20: 200 kills).
+SOAK_ROUNDS ?= 20
+soak: sql
+	LEADSYNC_SOAK_ROUNDS=$(SOAK_ROUNDS) bash scripts/test.sh --filter 'ReliabilityTests|ConcurrencyTests|ServerFailureTests|RowIsolationTests|HostileInputTests|AttemptLimitTests|CredentialTests'
 
 clean:
 	rm -rf .build demo.sqlite demo.sqlite-wal demo.sqlite-shm reports

@@ -13,11 +13,17 @@ struct RetryCommand: ParsableCommand {
 
     func run() throws {
         try failing {
-            let (_, db) = try global.open()
-            let count = try db.transaction {
-                try db.run("captured_contact_retry", ["error_code": .optional(errorCode), "now": .text(Timestamp.format(Date()))]).affected
+            let (config, db) = try global.open()
+            let maxAttempts = SQLValue.integer(Int64(config.maxAttempts))
+            let (count, exhausted) = try db.transaction {
+                (try db.run("captured_contact_retry", ["error_code": .optional(errorCode), "now": .text(Timestamp.format(Date())),
+                                                       "max_attempts": maxAttempts]).affected,
+                 try db.one("captured_contact_count_exhausted", ["error_code": .optional(errorCode), "max_attempts": maxAttempts])?.int("exhausted") ?? 0)
             }
             print("\(count) failed contacts are pending again")
+            if exhausted > 0 {
+                print("\(exhausted) stay failed: tried \(config.maxAttempts) times already (max_attempts); correct them in the capturing app and import them again")
+            }
         }
     }
 }

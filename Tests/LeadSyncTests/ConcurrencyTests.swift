@@ -8,7 +8,7 @@ import Testing
     @Test(arguments: TestEngine.available)
     func concurrentRunsGiveTheSingleRunOutcomes(engine: TestEngine) throws {
         let processes = engine == .postgres ? 4 : 2
-        try withTestDatabase(engine) { t in
+        for _ in 0..<Soak.rounds { try withTestDatabase(engine) { t in
             let config = try Corpus.load(into: t)
             var env = ProcessInfo.processInfo.environment
             env["LEADSYNC_DATABASE_URL"] = t.url
@@ -43,6 +43,6 @@ import Testing
             #expect(try t.scalar("SELECT count(leadsync_id__c) - count(DISTINCT leadsync_id__c) FROM lead") == "0")
             let exportedLeads = expected.filter { $0["status"] == "exported" && $0["crm_object"] == "lead" }.count
             #expect(try t.scalar("SELECT count(*) FROM lead WHERE leadsync_id__c IS NOT NULL") == String(exportedLeads))
-        }
+        } }
     }
 }

@@ -31,6 +31,10 @@ import Testing
 
     @Test(.enabled(if: OwnPostgresServer.isAvailable))
     func aRestartMidRunEndsItWithOneLineAndTheNextRunCompletes() throws {
+        for _ in 0..<Soak.rounds { try restartOnce() }
+    }
+
+    func restartOnce() throws {
         let server = try OwnPostgresServer()
         let (t, config) = try Self.corpus(on: server)
         let job = try BackgroundJob(Self.runArguments(config, t), environment: ["LEADSYNC_DATABASE_URL": t.url], directory: server.directory)

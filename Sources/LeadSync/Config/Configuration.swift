@@ -23,6 +23,9 @@ public struct Configuration: Sendable {
     public var defaultTarget = TargetObject.lead
     /// Minutes a captured row waits before a run takes it.
     public var settleMinutes = 5
+    /// Attempts after which a row is no longer retried (`retry` leaves it failed; a run fails it
+    /// with `too_many_attempts`).
+    public var maxAttempts = 5
     /// Rows per batch (one transaction each).
     public var batchSize = 5000
     /// Folder for run reports.
@@ -85,6 +88,7 @@ public struct Configuration: Sendable {
                 config.defaultRegion = region
             case "default_target": config.defaultTarget = try reader.target(value, key)
             case "settle_minutes": config.settleMinutes = try reader.int(value, key, min: 0)
+            case "max_attempts": config.maxAttempts = try reader.int(value, key, min: 1)
             case "batch_size": config.batchSize = try reader.int(value, key, min: 1, max: 100_000)
             case "report_dir": config.reportDir = try reader.string(value, key)
             case "report_to":
@@ -137,7 +141,7 @@ public struct Configuration: Sendable {
                     config.valueMaps[column] = map
                 }
             default:
-                throw reader.unknown(key, known: ["database", "fallback_owner", "default_region", "default_target", "settle_minutes",
+                throw reader.unknown(key, known: ["database", "fallback_owner", "default_region", "default_target", "settle_minutes", "max_attempts",
                                                   "batch_size", "report_dir", "report_to", "mail_language", "mail_from", "sendmail_command", "postgres", "sqlite", "mapping", "value_maps"])
             }
         }

@@ -388,6 +388,17 @@ WHERE c.status = 'pending'
   AND c.captured_at >= COALESCE(CAST(:since AS timestamptz), '-infinity')
   AND c.captured_at <  COALESCE(CAST(:until AS timestamptz), 'infinity')
 """#,
+        "postgres/queries/captured_contact_count_exhausted.sql": #"""
+-- `retry`: failed rows (all, or one error code) that stay failed because they were tried
+-- :max_attempts times already.
+-- params: :error_code, :max_attempts
+-- returns: one
+SELECT count(*) AS exhausted
+FROM captured_contact
+WHERE status = 'failed'
+  AND (CAST(:error_code AS text) IS NULL OR error_code = :error_code)
+  AND attempts >= :max_attempts
+"""#,
         "postgres/queries/captured_contact_failed_by_code.sql": #"""
 -- A run's failed rows per error code, for `leadsync report RUN_ID`.
 -- params: :run_id
@@ -544,14 +555,16 @@ ORDER BY c.id
 LIMIT :limit
 """#,
         "postgres/queries/captured_contact_retry.sql": #"""
--- `retry`: failed rows become pending again (all, or one error code), their failure cleared.
--- params: :error_code, :now
+-- `retry`: failed rows become pending again (all, or one error code), their failure cleared;
+-- rows already tried :max_attempts times stay failed.
+-- params: :error_code, :now, :max_attempts
 -- returns: affected
 UPDATE captured_contact
 SET status = 'pending', error_code = NULL, error_message = NULL, crm_object = NULL, crm_id = NULL,
     updated_at = CAST(:now AS timestamptz)
 WHERE status = 'failed'
   AND (CAST(:error_code AS text) IS NULL OR error_code = :error_code)
+  AND attempts < :max_attempts
 """#,
         "postgres/queries/captured_contact_status_counts.sql": #"""
 -- Rows per status, for `leadsync status`.
@@ -1207,6 +1220,17 @@ WHERE c.status = 'pending'
   AND c.captured_at >= COALESCE(:since, '')
   AND c.captured_at <  COALESCE(:until, '9999')
 """#,
+        "sqlite/queries/captured_contact_count_exhausted.sql": #"""
+-- `retry`: failed rows (all, or one error code) that stay failed because they were tried
+-- :max_attempts times already.
+-- params: :error_code, :max_attempts
+-- returns: one
+SELECT count(*) AS exhausted
+FROM captured_contact
+WHERE status = 'failed'
+  AND (CAST(:error_code AS text) IS NULL OR error_code = :error_code)
+  AND attempts >= :max_attempts
+"""#,
         "sqlite/queries/captured_contact_failed_by_code.sql": #"""
 -- A run's failed rows per error code, for `leadsync report RUN_ID`.
 -- params: :run_id
@@ -1365,14 +1389,16 @@ ORDER BY c.id
 LIMIT :limit
 """#,
         "sqlite/queries/captured_contact_retry.sql": #"""
--- `retry`: failed rows become pending again (all, or one error code), their failure cleared.
--- params: :error_code, :now
+-- `retry`: failed rows become pending again (all, or one error code), their failure cleared;
+-- rows already tried :max_attempts times stay failed.
+-- params: :error_code, :now, :max_attempts
 -- returns: affected
 UPDATE captured_contact
 SET status = 'pending', error_code = NULL, error_message = NULL, crm_object = NULL, crm_id = NULL,
     updated_at = :now
 WHERE status = 'failed'
   AND (CAST(:error_code AS text) IS NULL OR error_code = :error_code)
+  AND attempts < :max_attempts
 """#,
         "sqlite/queries/captured_contact_status_counts.sql": #"""
 -- Rows per status, for `leadsync status`.

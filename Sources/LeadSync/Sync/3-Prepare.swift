@@ -74,6 +74,10 @@ struct RowPreparer {
 
     /// §4: the first failing check wins.
     private func validate(_ row: ClaimedRow, target: TargetObject, email: String, values: [(String, SQLValue)]) -> RowFailure? {
+        if let attempts = row["attempts"].flatMap({ Int($0) }), attempts >= config.maxAttempts {
+            return RowFailure(code: "too_many_attempts",
+                              message: "leadsync tried this contact \(attempts) times without success and stops retrying it (max_attempts = \(config.maxAttempts)). Correct it in the capturing app and import it again.")
+        }
         if MatchKeys.trim(row["first_name"] ?? "").isEmpty && MatchKeys.trim(row["last_name"] ?? "").isEmpty {
             return RowFailure(code: "missing_name", message: "The contact has neither a first nor a last name.")
         }

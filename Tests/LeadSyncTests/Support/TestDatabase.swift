@@ -80,3 +80,9 @@ func withTestDatabase<T>(_ engine: TestEngine, _ body: (TestDatabase) throws -> 
         return try body(TestDatabase(engine: .postgres, url: url, directory: dir))
     }
 }
+
+/// `make soak` runs the reliability scenarios longer: LEADSYNC_SOAK_ROUNDS times as many kills,
+/// overlapping runs and restarts as the CI-sized suite.
+enum Soak {
+    static let rounds = max(1, Int(ProcessInfo.processInfo.environment["LEADSYNC_SOAK_ROUNDS"] ?? "") ?? 1)
+}
