@@ -47,6 +47,8 @@ import Testing
             #expect(last.status == 0, "\(last.stderr)")
             try Self.checkInvariants(t)
             #expect(try t.scalar("SELECT count(*) FROM captured_contact WHERE status = 'pending'") == "0")
+            // The killed runs are not left "running": the last run marked them abandoned.
+            #expect(try t.scalar("SELECT count(*) FROM sync_run WHERE status = 'running'") == "0")
             let expected = try Corpus.records("expected.csv")
             let actual = try Corpus.outcomes(t)
             let differing = expected.filter { e in ["status", "error_code"].contains { actual[e["external_id"] ?? ""]?[$0] != e[$0] } }
