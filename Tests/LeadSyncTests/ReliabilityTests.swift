@@ -21,6 +21,22 @@ import Testing
             """) == "0", "no two exported rows share an email key")
     }
 
+    /// After a failure scenario: a normal run exits 0, keeps the invariants, leaves nothing pending
+    /// and no run `running` (the failed ones were marked abandoned), and every row has the
+    /// corpus's status and error code.
+    static func nextRunCompletesTheCorpus(_ t: TestDatabase, config: String) throws {
+        let next = try CLI.run(["run", "--settle-minutes", "0", "--config", config, "--database", t.url,
+                                "--report-dir", t.directory.appendingPathComponent("reports").path])
+        #expect(next.status == 0, "\(next.stderr)")
+        try checkInvariants(t)
+        #expect(try t.scalar("SELECT count(*) FROM captured_contact WHERE status = 'pending'") == "0")
+        #expect(try t.scalar("SELECT count(*) FROM sync_run WHERE status = 'running'") == "0")
+        let expected = try Corpus.records("expected.csv")
+        let actual = try Corpus.outcomes(t)
+        let differing = expected.filter { e in ["status", "error_code"].contains { actual[e["external_id"] ?? ""]?[$0] != e[$0] } }
+        #expect(differing.isEmpty, "\(differing.count) outcomes differ from the corpus, e.g. \(differing.prefix(3))")
+    }
+
     @Test(arguments: TestEngine.available)
     func killedRunsThenANormalRunKeepTheInvariants(engine: TestEngine) throws {
         try withTestDatabase(engine) { t in
@@ -42,17 +58,7 @@ import Testing
                 p.waitUntilExit()
                 try Self.checkInvariants(t)
             }
-            let last = try CLI.run(["run", "--settle-minutes", "0", "--config", config, "--database", t.url,
-                                    "--report-dir", t.directory.appendingPathComponent("reports").path])
-            #expect(last.status == 0, "\(last.stderr)")
-            try Self.checkInvariants(t)
-            #expect(try t.scalar("SELECT count(*) FROM captured_contact WHERE status = 'pending'") == "0")
-            // The killed runs are not left "running": the last run marked them abandoned.
-            #expect(try t.scalar("SELECT count(*) FROM sync_run WHERE status = 'running'") == "0")
-            let expected = try Corpus.records("expected.csv")
-            let actual = try Corpus.outcomes(t)
-            let differing = expected.filter { e in ["status", "error_code"].contains { actual[e["external_id"] ?? ""]?[$0] != e[$0] } }
-            #expect(differing.isEmpty, "kills changed \(differing.count) outcomes, e.g. \(differing.prefix(3))")
+            try Self.nextRunCompletesTheCorpus(t, config: config)
             if engine == .sqlite {
                 #expect(try t.scalar("PRAGMA integrity_check") == "ok")
             }
