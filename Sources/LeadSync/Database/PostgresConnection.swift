@@ -125,14 +125,7 @@ public final class PostgresConnection: Database {
         let deadline = answerTimeout.map { Date().addingTimeInterval($0) }
         func flush() throws {
             guard !buffer.isEmpty else { return }
-            while true {
-                let ok = buffer.withCString { PQputCopyData(conn, $0, Int32(strlen($0))) }
-                if ok == 1 { break }
-                if ok < 0 { throw lost(query) }
-                // libpq's buffer is full: wait until the server reads.
-                try wait(forWriting: true, until: deadline, query: query)
-                if PQflush(conn) < 0 { throw lost(query) }
-            }
+            try put(query, until: deadline) { buffer.withCString { PQputCopyData(conn, $0, Int32(strlen($0))) } }
             buffer.removeAll(keepingCapacity: true)
         }
         for row in rows {
@@ -144,12 +137,7 @@ public final class PostgresConnection: Database {
             if buffer.utf8.count >= 1 << 20 { try flush() }
         }
         try flush()
-        while true {
-            let ok = PQputCopyEnd(conn, nil)
-            if ok == 1 { break }
-            if ok < 0 { throw lost(query) }
-            try wait(forWriting: true, until: deadline, query: query)
-        }
+        try put(query, until: deadline) { PQputCopyEnd(conn, nil) }
         let result = try collect(query: query, deadline: deadline)
         defer { PQclear(result) }
         try check(result, query: query)
@@ -172,14 +160,20 @@ public final class PostgresConnection: Database {
     private func send(_ query: String, _ submit: () -> Int32) throws -> OpaquePointer? {
         if let broken { throw broken }
         guard submit() == 1 else { throw lost(query) }
-        let deadline = answerTimeout.map { Date().addingTimeInterval($0) }
+        // collect() sends whatever libpq still holds of the query before it waits for the answer.
+        return try collect(query: query, deadline: answerTimeout.map { Date().addingTimeInterval($0) })
+    }
+
+    /// Repeats a COPY call (PQputCopyData, PQputCopyEnd) until libpq takes it: in non-blocking
+    /// mode it refuses while its buffer is full, so wait for the server to read, then flush.
+    private func put(_ query: String, until deadline: Date?, _ call: () -> Int32) throws {
         while true {
-            let pending = PQflush(conn)
-            if pending == 0 { break }
-            if pending < 0 { throw lost(query) }
+            let ok = call()
+            if ok == 1 { return }
+            if ok < 0 { throw lost(query) }
             try wait(forWriting: true, until: deadline, query: query)
+            if PQflush(conn) < 0 { throw lost(query) }
         }
-        return try collect(query: query, deadline: deadline)
     }
 
     private func collect(query: String, deadline: Date?) throws -> OpaquePointer? {

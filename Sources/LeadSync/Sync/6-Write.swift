@@ -12,8 +12,6 @@ struct BatchWriter {
         var failed = 0
         var failedByCode: [String: Int] = [:]
         var ownersBySource: [String: Int] = [:]
-        /// (external id, object, code, message) of failed rows, for the summary and reports.
-        var failures: [(externalID: String, code: String, message: String)] = []
     }
 
     func write(_ rows: [PreparedRow], _ decisions: [Decision], now: String, runID: Int64) throws -> Result {
@@ -44,7 +42,6 @@ struct BatchWriter {
                                  crmID.map { SQLValue.integer($0) } ?? .null, .optional(ref), nil, nil])
                 result.failed += 1
                 result.failedByCode[failure.code, default: 0] += 1
-                result.failures.append((row.row.externalID, failure.code, failure.message))
             }
         }
         try times.measure("write.mirror") {

@@ -61,10 +61,6 @@ public struct SyncSummary: Sendable {
     public var failedByCode: [String: Int] = [:]
     /// Exported rows per owner source (`user`, `fallback`).
     public var ownersBySource: [String: Int] = [:]
-    /// The first `failureLimit` failed rows: external id, code and message.
-    public var failures: [(externalID: String, code: String, message: String)] = []
-    /// How many failures `failures` keeps (failed.csv in the report has every one).
-    public static let failureLimit = 1000
     /// `push`: ids given that were not processed (unknown, or already exported).
     public var notProcessed: [String] = []
     /// CRM records (re)keyed by the refresh.
@@ -200,8 +196,6 @@ public final class SyncJob {
                 summary.possibleDuplicates += outcome.possibleDuplicates
                 summary.failedByCode.merge(result.failedByCode, uniquingKeysWith: +)
                 summary.ownersBySource.merge(result.ownersBySource, uniquingKeysWith: +)
-                // Memory stays flat whatever N: the summary keeps the first failures, the report all.
-                summary.failures += result.failures.prefix(max(0, SyncSummary.failureLimit - summary.failures.count))
                 if options.mode == .push { for row in outcome.rows { processedIDs.insert(row.externalID) } }
                 options.progress?(summary.read, max(total, summary.read))
                 logger.debug("batch done", metadata: ["rows": "\(outcome.rows.count)", "total": "\(summary.read)"])
