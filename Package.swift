@@ -44,7 +44,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LeadSyncTests",
-            dependencies: ["LeadSync", "leadsync"],
+            dependencies: ["LeadSync", "leadsync", .product(name: "CSV", package: "CSV.swift")],
             resources: [.copy("Fixtures")]
         ),
     ],

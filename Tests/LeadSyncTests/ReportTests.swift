@@ -1,3 +1,4 @@
+import CSV
 import Foundation
 import Testing
 @testable import LeadSync
@@ -18,6 +19,58 @@ import Testing
               let end = eml.range(of: "\n--", range: start.upperBound..<eml.endIndex) else { return "" }
         let b64 = eml[start.upperBound..<end.lowerBound].replacingOccurrences(of: "\n", with: "")
         return Data(base64Encoded: b64).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    }
+
+    /// exported.csv and failed.csv are written from the batches as they commit, not read back:
+    /// every row's outcome columns must still equal what the database holds for it, and
+    /// crm_record must name the record as the mirror does (Salesforce id, else the external id).
+    @Test(arguments: TestEngine.available)
+    func csvRowsAgreeWithTheDatabase(engine: TestEngine) throws {
+        try withTestDatabase(engine) { t in
+            let config = try Corpus.load(into: t)
+            // A row whose record the mirror already holds, with a Salesforce id (written before a
+            // crash, then synced): the report names that record.
+            let held = try #require(try t.scalar("SELECT external_id FROM captured_contact WHERE status = 'pending' AND external_id NOT LIKE '%''%' ORDER BY id LIMIT 1"))
+            try t.exec("INSERT INTO lead (sfid, lastname, company, leadsync_id__c, isdeleted, systemmodstamp) VALUES ('00Q00000000000HELD', 'Held', 'Firm', '\(held)', \(t.engine == .postgres ? "false" : "0"), '2026-01-01 00:00:00')")
+            let reports = t.directory.appendingPathComponent("reports")
+            let r = try CLI.run(["run", "--settle-minutes", "0", "--report-dir", reports.path, "--database", t.url, "--config", config])
+            #expect(r.status == 0, "\(r.stderr)")
+            let folder = try Self.folder(in: reports)
+            var expected: [String: [String]] = [:]
+            for row in try t.rawRows("""
+                SELECT c.external_id, c.status, c.error_code, c.error_message, c.crm_object, c.crm_id, c.owner_sfid, c.owner_source,
+                       CASE c.crm_object
+                         WHEN 'lead' THEN (SELECT COALESCE(l.sfid, l.leadsync_id__c) FROM lead l WHERE l.id = c.crm_id)
+                         WHEN 'contact' THEN (SELECT COALESCE(m.sfid, m.leadsync_id__c) FROM contact m WHERE m.id = c.crm_id)
+                         WHEN 'account' THEN (SELECT a.sfid FROM account a WHERE a.id = c.crm_id)
+                       END AS crm_record,
+                       CASE WHEN c.exported_at IS NULL THEN '' ELSE 'set' END AS exported
+                FROM captured_contact c WHERE c.status <> 'pending'
+                """) {
+                expected[row.string("external_id") ?? ""] = ["status", "error_code", "error_message", "crm_object", "crm_id", "crm_record",
+                                                             "owner_sfid", "owner_source", "exported"].map { row.string($0) ?? "" }
+            }
+            var seen = 0
+            for file in ["exported.csv", "failed.csv"] {
+                let reader = try CSVReader(string: try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8), hasHeaderRow: true)
+                while let fields = reader.next() {
+                    let cell = { (name: String) in reader.headerRow.flatMap { $0.firstIndex(of: name) }.map { fields[$0] } ?? "<missing>" }
+                    let id = cell("external_id")
+                    let got = ["status", "error_code", "error_message", "crm_object", "crm_id", "crm_record", "owner_sfid", "owner_source"].map(cell)
+                        + [cell("exported_at").isEmpty ? "" : "set"]
+                    let want = (expected.removeValue(forKey: id) ?? ["<not processed>"]).map(ReportFiles.neutralize)
+                    #expect(got == want, "\(file): \(id)")
+                    #expect(file == (want.first == "exported" ? "exported.csv" : "failed.csv"), "\(id) in the right file")
+                    seen += 1
+                }
+            }
+            #expect(expected.isEmpty, "every processed row is in the report once: missing \(expected.keys.sorted().prefix(5))")
+            #expect(seen > 1000)
+            let heldOutcome = try #require(try t.rawRows("SELECT status, crm_object FROM captured_contact WHERE external_id = '\(held)'").first)
+            #expect(heldOutcome.string("status") == "exported" && heldOutcome.string("crm_object") == "lead", "the held row counts as exported to its record")
+            let exported = try String(contentsOf: folder.appendingPathComponent("exported.csv"), encoding: .utf8)
+            #expect(exported.contains("00Q00000000000HELD"), "the report names the record the mirror already held")
+        }
     }
 
     @Test(arguments: TestEngine.available)

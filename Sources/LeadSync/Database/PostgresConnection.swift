@@ -281,7 +281,7 @@ public final class PostgresConnection: Database {
         let nRows = PQntuples(result)
         let nFields = PQnfields(result)
         guard nFields > 0 else { return QueryResult(rows: [], affected: affected) }
-        let columns = (0..<nFields).map { String(cString: PQfname(result, $0)) }
+        let shape = ResultColumns((0..<nFields).map { String(cString: PQfname(result, $0)) })
         var rows: [Row] = []
         rows.reserveCapacity(Int(nRows))
         for r in 0..<nRows {
@@ -294,7 +294,7 @@ public final class PostgresConnection: Database {
                     values.append(.text(String(cString: PQgetvalue(result, r, f))))
                 }
             }
-            rows.append(Row(columns: columns, values: values))
+            rows.append(Row(shape: shape, values: values))
         }
         return QueryResult(rows: rows, affected: affected)
     }

@@ -55,22 +55,48 @@ extension SQLValue {
     public static func optional(_ i: Int?) -> SQLValue { i.map { .integer(Int64($0)) } ?? .null }
 }
 
+/// The column names of one result, with their positions; shared by every row of that result.
+public final class ResultColumns: Sendable {
+    /// Names in result order.
+    public let names: [String]
+    private let positions: [String: Int]
+
+    /// Columns named `names`; the first of a repeated name wins.
+    public init(_ names: [String]) {
+        self.names = names
+        var positions: [String: Int] = [:]
+        for (i, name) in names.enumerated() where positions[name] == nil { positions[name] = i }
+        self.positions = positions
+    }
+
+    /// The position of `name`, nil when the result has no such column.
+    public func position(_ name: String) -> Int? { positions[name] }
+}
+
 /// One result row: values by position, looked up by column name.
 public struct Row: Sendable {
-    /// Column names shared by every row of one result.
-    public let columns: [String]
+    /// The result's columns, shared by its rows.
+    public let shape: ResultColumns
     /// Values in column order.
     public let values: [SQLValue]
 
     /// Creates a row; `columns` and `values` have the same length.
     public init(columns: [String], values: [SQLValue]) {
-        self.columns = columns
+        self.init(shape: ResultColumns(columns), values: values)
+    }
+
+    /// Creates a row of a result whose columns are `shape`.
+    public init(shape: ResultColumns, values: [SQLValue]) {
+        self.shape = shape
         self.values = values
     }
 
+    /// Column names in result order.
+    public var columns: [String] { shape.names }
+
     /// The value of a column, `.null` when the column is absent.
     public subscript(_ name: String) -> SQLValue {
-        guard let i = columns.firstIndex(of: name) else { return .null }
+        guard let i = shape.position(name) else { return .null }
         return values[i]
     }
 

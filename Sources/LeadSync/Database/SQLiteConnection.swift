@@ -125,7 +125,7 @@ public final class SQLiteConnection: Database {
 
     private func step(_ statement: OpaquePointer, query: String) throws -> QueryResult {
         let count = sqlite3_column_count(statement)
-        let columns = (0..<count).map { String(cString: sqlite3_column_name(statement, $0)) }
+        let shape = ResultColumns((0..<count).map { String(cString: sqlite3_column_name(statement, $0)) })
         var rows: [Row] = []
         while true {
             let rc = sqlite3_step(statement)
@@ -147,7 +147,7 @@ public final class SQLiteConnection: Database {
                     }
                 }
             }
-            rows.append(Row(columns: columns, values: values))
+            rows.append(Row(shape: shape, values: values))
         }
         return QueryResult(rows: rows, affected: sqlite3_stmt_readonly(statement) != 0 ? rows.count : Int(sqlite3_changes64(db)))
     }

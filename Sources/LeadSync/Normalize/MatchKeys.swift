@@ -13,7 +13,11 @@ public enum MatchKeys {
         return String(scalars[first...last])
     }
 
-    static func isSpace(_ c: Unicode.Scalar) -> Bool { c.properties.isWhitespace || extraSpaces.contains(c) }
+    static func isSpace(_ c: Unicode.Scalar) -> Bool {
+        // ASCII first: Unicode's property lookup costs more than the rest of a key.
+        if c.value < 0x80 { return c.value == 0x20 || (0x09...0x0D).contains(c.value) }
+        return c.properties.isWhitespace || extraSpaces.contains(c)
+    }
 
     /// NFC, trimmed, lower-cased; `nil` when empty. No other folding (no Gmail dots or +tags).
     public static func email(_ raw: String?) -> String? {

@@ -27,22 +27,25 @@ public struct WrittenReport: Sendable {
 
 /// Writes one folder per run: summary.json / .txt / .html, exported.csv, failed.csv and mail/.
 /// It is written under a hidden temporary name and renamed when complete, so a reader (or a
-/// run killed half-way) never leaves half a report where reports are read.
-public struct ReportWriter {
+/// run killed half-way) never leaves half a report where reports are read. The CSV files grow
+/// batch by batch as each batch commits (`add`), from the rows the batch already holds, so a
+/// million-row run is never read back from the database; `finish` adds the summaries and mails.
+public final class ReportWriter {
     /// The summary.json format's version; bumped when a field changes meaning.
     public static let schemaVersion = 1
     static let failureListLimit = 1000
+    static let header = ReportRow.capturedColumns + ReportRow.outcomeColumns
 
-    let db: any Database
     let config: Configuration
     let options: ReportOptions
-
-    /// A writer for runs on `db`.
-    public init(db: any Database, config: Configuration, options: ReportOptions) {
-        self.db = db
-        self.config = config
-        self.options = options
-    }
+    let times: PhaseTimes
+    private let name: String
+    private let temp: URL
+    private let names: [String: String]
+    private let exportedCSV: TextFile
+    private let failedCSV: TextFile
+    private var users: [String: UserStats] = [:]
+    private var failures: [Failure] = []
 
     struct Failure {
         let contact: String
@@ -58,93 +61,152 @@ public struct ReportWriter {
         var failures: [Failure] = []
     }
 
-    /// Writes the report of `summary`'s run; rows are read from `captured_contact` by run id.
-    public func write(_ summary: SyncSummary, runIDForRows: Int64) throws -> WrittenReport {
-        let stamp = Timestamp.format(summary.startedAt).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
+    /// Starts the report of run `runID` (0 for a dry run) begun at `startedAt`: creates its
+    /// hidden folder and CSV files and reads the users' names for the mails.
+    init(db: any Database, config: Configuration, options: ReportOptions, runID: Int64, startedAt: Date, dryRun: Bool,
+         times: PhaseTimes = PhaseTimes()) throws {
+        self.config = config
+        self.options = options
+        self.times = times
+        let stamp = Timestamp.format(startedAt).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
             .replacingOccurrences(of: ".", with: "")
-        let name = summary.dryRun ? "dry-run-\(stamp)" : "run-\(summary.runID)-\(stamp)"
-        let root = URL(fileURLWithPath: options.directory)
-        let final = root.appendingPathComponent(name)
-        let temp = root.appendingPathComponent(".tmp-\(name)-\(getpid())")
-        let fm = FileManager.default
-        try fm.createDirectory(at: temp.appendingPathComponent("mail"), withIntermediateDirectories: true)
-
+        name = dryRun ? "dry-run-\(stamp)" : "run-\(runID)-\(stamp)"
+        temp = URL(fileURLWithPath: options.directory).appendingPathComponent(".tmp-\(name)-\(getpid())")
+        try FileManager.default.createDirectory(at: temp.appendingPathComponent("mail"), withIntermediateDirectories: true)
         var names: [String: String] = [:]
         for row in try db.rows("user_all") {
             if let email = row.string("email_key"), let n = row.string("name") { names[email] = n }
         }
-        let header = ReportRows.capturedColumns + ReportRows.outcomeColumns
-        let exportedCSV = try TextFile(temp.appendingPathComponent("exported.csv"))
-        let failedCSV = try TextFile(temp.appendingPathComponent("failed.csv"))
-        try exportedCSV.write(ReportFiles.csvLine(header))
-        try failedCSV.write(ReportFiles.csvLine(header))
-        var users: [String: UserStats] = [:]
-        var failures: [Failure] = []
-        try ReportRows(db: db, runID: runIDForRows).forEach { row in
-            let line = ReportFiles.csvLine(header.map { row.string($0) ?? "" })
-            let user = MatchKeys.trim(row.string("captured_by") ?? "").lowercased()
-            if row.string("status") == "exported" {
-                try exportedCSV.write(line)
-                users[user, default: UserStats()].exported += 1
-            } else {
-                try failedCSV.write(line)
-                let contact = [row.string("first_name"), row.string("last_name")].compactMap { $0 }.joined(separator: " ")
-                    + (row.string("company").map { $0.isEmpty ? "" : " (\($0))" } ?? "")
-                let failure = Failure(contact: contact, externalID: row.string("external_id") ?? "", code: row.string("error_code") ?? "",
-                                      message: row.string("error_message") ?? "", record: row.string("crm_record") ?? "")
-                users[user, default: UserStats()].failed += 1
-                if users[user, default: UserStats()].failures.count < 200 { users[user, default: UserStats()].failures.append(failure) }
-                if failures.count < Self.failureListLimit { failures.append(failure) }
+        self.names = names
+        exportedCSV = try TextFile(temp.appendingPathComponent("exported.csv"))
+        failedCSV = try TextFile(temp.appendingPathComponent("failed.csv"))
+        try exportedCSV.write(ReportFiles.csvLine(Self.header))
+        try failedCSV.write(ReportFiles.csvLine(Self.header))
+    }
+
+    /// Adds a committed batch's rows.
+    func add(_ rows: [ReportRow]) throws {
+        try times.measure("report.rows") {
+            for row in rows {
+                let line = ReportFiles.csvLine(row.fields)
+                let user = MatchKeys.trim(row.captured["captured_by"] ?? "").lowercased()
+                if row.status == "exported" {
+                    try exportedCSV.write(line)
+                    users[user, default: UserStats()].exported += 1
+                } else {
+                    try failedCSV.write(line)
+                    let first = row.captured["first_name"], last = row.captured["last_name"], company = row.captured["company"]
+                    let contact = [first, last].compactMap { $0 }.joined(separator: " ") + (company.map { $0.isEmpty ? "" : " (\($0))" } ?? "")
+                    let failure = Failure(contact: contact, externalID: row.captured.externalID, code: row.errorCode ?? "",
+                                          message: row.errorMessage ?? "", record: row.crmRecord ?? "")
+                    users[user, default: UserStats()].failed += 1
+                    if users[user, default: UserStats()].failures.count < 200 { users[user, default: UserStats()].failures.append(failure) }
+                    if failures.count < Self.failureListLimit { failures.append(failure) }
+                }
             }
         }
+    }
+
+    /// Removes the unfinished folder (the run failed: its rows stay pending, no report).
+    func discard() {
+        try? exportedCSV.close()
+        try? failedCSV.close()
+        try? FileManager.default.removeItem(at: temp)
+    }
+
+    /// Writes the summaries and mails of `summary`'s run and publishes the folder.
+    func finish(_ summary: SyncSummary) throws -> WrittenReport {
         try exportedCSV.close()
         try failedCSV.close()
-
+        let fm = FileManager.default
+        let final = URL(fileURLWithPath: options.directory).appendingPathComponent(name)
         var alert: String?
         if let limit = options.maxFailureRate, summary.read > 0 {
             let rate = Double(summary.failed) / Double(summary.read)
             if rate > limit { alert = String(format: "failure rate %.1f%% above the limit of %.1f%%", rate * 100, limit * 100) }
         }
-        try ReportFiles.write(String(decoding: summaryJSON(summary, users: users, folder: name, alert: alert), as: UTF8.self),
+        try ReportFiles.write(String(decoding: summaryJSON(summary, folder: name, alert: alert), as: UTF8.self),
                               to: temp.appendingPathComponent("summary.json"))
         var text = SummaryText.render(summary)
         if let alert { text += "  ALERT: \(alert)\n" }
         try ReportFiles.write(text, to: temp.appendingPathComponent("summary.txt"))
         try ReportFiles.write(SummaryHTML.render(summary, failures: failures, alert: alert), to: temp.appendingPathComponent("summary.html"))
-        let mails = try writeMails(summary, users: users, names: names, failures: failures, alert: alert, into: temp.appendingPathComponent("mail"))
+        let mails = try times.measure("report.mails") { try writeMails(summary, alert: alert, into: temp.appendingPathComponent("mail")) }
 
-        ReportFiles.syncFileSystem(temp)
+        times.measure("report.sync") { ReportFiles.syncFileSystem(temp) }
         if fm.fileExists(atPath: final.path) { try fm.removeItem(at: final) }
         try fm.moveItem(at: temp, to: final)
         return WrittenReport(folder: final, mails: mails.map { final.appendingPathComponent("mail").appendingPathComponent($0) }, alert: alert)
     }
 
-    private func summaryJSON(_ s: SyncSummary, users: [String: UserStats], folder: String, alert: String?) throws -> Data {
-        var perUser: [String: Any] = [:]
-        for (email, stats) in users { perUser[email.isEmpty ? "(unknown)" : email] = ["exported": stats.exported, "failed": stats.failed] }
-        let object: [String: Any] = [
-            "schema_version": Self.schemaVersion,
-            "run_id": s.runID,
-            "mode": s.mode,
-            "dry_run": s.dryRun,
-            "started_at": Timestamp.format(s.startedAt),
-            "finished_at": Timestamp.format(s.finishedAt),
-            "duration_seconds": (s.finishedAt.timeIntervalSince(s.startedAt) * 1000).rounded() / 1000,
-            "rows_per_second": (s.rowsPerSecond * 10).rounded() / 10,
-            "counts": ["read": s.read, "exported": s.exported, "failed": s.failed, "skipped": s.skipped,
-                       "possible_duplicates": s.possibleDuplicates],
-            "failed_by_error_code": s.failedByCode,
-            "owners_by_source": s.ownersBySource,
-            "per_user": perUser,
-            "config_checksum": config.checksum,
-            "report": folder,
-            "alert": alert as Any? ?? NSNull(),
-        ]
-        return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+    /// summary.json's layout (keys in snake case, sorted, as the file has always had them).
+    private struct SummaryDocument: Encodable {
+        struct Counts: Encodable {
+            let read, exported, failed, skipped: Int
+            let possible_duplicates: Int
+        }
+        struct UserCounts: Encodable {
+            let exported, failed: Int
+        }
+        let schema_version: Int
+        let run_id: Int64
+        let mode: String
+        let dry_run: Bool
+        let started_at: String
+        let finished_at: String
+        let duration_seconds: Double
+        let rows_per_second: Double
+        let counts: Counts
+        let failed_by_error_code: [String: Int]
+        let owners_by_source: [String: Int]
+        let per_user: [String: UserCounts]
+        let config_checksum: String
+        let report: String
+        let alert: String?
+
+        func encode(to encoder: any Encoder) throws {
+            enum Key: String, CodingKey {
+                case schema_version, run_id, mode, dry_run, started_at, finished_at, duration_seconds, rows_per_second, counts,
+                     failed_by_error_code, owners_by_source, per_user, config_checksum, report, alert
+            }
+            var c = encoder.container(keyedBy: Key.self)
+            try c.encode(schema_version, forKey: .schema_version)
+            try c.encode(run_id, forKey: .run_id)
+            try c.encode(mode, forKey: .mode)
+            try c.encode(dry_run, forKey: .dry_run)
+            try c.encode(started_at, forKey: .started_at)
+            try c.encode(finished_at, forKey: .finished_at)
+            try c.encode(duration_seconds, forKey: .duration_seconds)
+            try c.encode(rows_per_second, forKey: .rows_per_second)
+            try c.encode(counts, forKey: .counts)
+            try c.encode(failed_by_error_code, forKey: .failed_by_error_code)
+            try c.encode(owners_by_source, forKey: .owners_by_source)
+            try c.encode(per_user, forKey: .per_user)
+            try c.encode(config_checksum, forKey: .config_checksum)
+            try c.encode(report, forKey: .report)
+            try c.encode(alert, forKey: .alert) // null when the run does not alert
+        }
     }
 
-    private func writeMails(_ s: SyncSummary, users: [String: UserStats], names: [String: String], failures: [Failure],
-                            alert: String?, into dir: URL) throws -> [String] {
+    /// JSONEncoder, not JSONSerialization: the latter spends seconds sorting 5,000 users' keys
+    /// through AnyHashable.
+    private func summaryJSON(_ s: SyncSummary, folder: String, alert: String?) throws -> Data {
+        var perUser: [String: SummaryDocument.UserCounts] = [:]
+        for (email, stats) in users { perUser[email.isEmpty ? "(unknown)" : email] = .init(exported: stats.exported, failed: stats.failed) }
+        let document = SummaryDocument(
+            schema_version: Self.schemaVersion, run_id: s.runID, mode: s.mode, dry_run: s.dryRun,
+            started_at: Timestamp.format(s.startedAt), finished_at: Timestamp.format(s.finishedAt),
+            duration_seconds: (s.finishedAt.timeIntervalSince(s.startedAt) * 1000).rounded() / 1000,
+            rows_per_second: (s.rowsPerSecond * 10).rounded() / 10,
+            counts: .init(read: s.read, exported: s.exported, failed: s.failed, skipped: s.skipped, possible_duplicates: s.possibleDuplicates),
+            failed_by_error_code: s.failedByCode, owners_by_source: s.ownersBySource, per_user: perUser,
+            config_checksum: config.checksum, report: folder, alert: alert)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(document)
+    }
+
+    private func writeMails(_ s: SyncSummary, alert: String?, into dir: URL) throws -> [String] {
         let texts = MailTexts(language: config.mailLanguage)
         var files: [String] = []
         func save(_ message: MailMessage, _ file: String) throws {

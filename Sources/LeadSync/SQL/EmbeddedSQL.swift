@@ -224,25 +224,6 @@ ALTER TABLE {{job_schema}}.sync_run
 -- returns: one
 SELECT pg_advisory_xact_lock(CAST(:lock_id AS bigint)) IS NULL AS locked
 """#,
-        "postgres/queries/batch_clear_keys.sql": #"""
--- Empties the batch key staging table.
--- params: none
--- returns: affected
-DELETE FROM batch_key
-"""#,
-        "postgres/queries/batch_clear_outcomes.sql": #"""
--- Empties the batch outcome staging table.
--- params: none
--- returns: affected
-DELETE FROM batch_outcome
-"""#,
-        "postgres/queries/batch_key_analyze.sql": #"""
--- Gives the planner the batch's real size before matching: temporary tables are never
--- auto-analyzed, and a guessed size made the match hash all of crm_match_key for every batch.
--- params: none
--- returns: none
-ANALYZE batch_key
-"""#,
         "postgres/queries/batch_match.sql": #"""
 -- Matches the batch's keys against the CRM's (SYNC_RULES.md §5): for each row, kind, whether the
 -- surname agrees (always for email), and whether the record was exported during this run
@@ -251,13 +232,18 @@ ANALYZE batch_key
 -- Each batch key probes crm_match_key's index (LATERAL with OFFSET 0 keeps the planner from
 -- turning this into a merge join that walks the whole index: 0.3 s per batch at 600k keys, and
 -- growing with the CRM, against 35 ms).
--- params: :run_started_at
+-- :keys is the batch's keys as JSON (BatchJSON): [[row_id, kind, key, lastname_key], ...].
+-- params: :keys, :run_started_at
 -- returns: many
 WITH candidates AS (
     SELECT b.row_id, b.kind, k.crm_object, k.crm_id, k.sfid, k.leadsync_id, k.priority, k.systemmodstamp,
            (b.kind = 'e' OR k.lastname_key = b.lastname_key) AS same_person,
            (cc.id IS NOT NULL) AS in_run
-    FROM batch_key b
+    FROM (SELECT CAST(v ->> 0 AS bigint) AS row_id,
+                 v ->> 1 AS kind,
+                 v ->> 2 AS key,
+                 v ->> 3 AS lastname_key
+          FROM jsonb_array_elements(CAST(:keys AS jsonb)) AS e(v)) b
     CROSS JOIN LATERAL (SELECT * FROM crm_match_key m WHERE m.key = b.key AND m.kind = b.kind OFFSET 0) k
     LEFT JOIN captured_contact cc
            ON cc.external_id = k.leadsync_id AND cc.status = 'exported'
@@ -270,60 +256,6 @@ WITH candidates AS (
 SELECT row_id, kind, crm_object, crm_id, sfid, leadsync_id, same_person, in_run
 FROM ranked
 WHERE rank = 1
-"""#,
-        "postgres/queries/batch_outcome_analyze.sql": #"""
--- Gives the planner the batch's real size before the write-back joins captured_contact, so it
--- probes the primary key instead of scanning the table for every batch.
--- params: none
--- returns: none
-ANALYZE batch_outcome
-"""#,
-        "postgres/queries/batch_outcome_resolve_contact.sql": #"""
--- Fills crm_id of outcomes that point at a contact row written in this run, found by its
--- leadsync_id__c (unique, indexed).
--- params: none
--- returns: affected
-UPDATE batch_outcome
-SET crm_id = (SELECT m.id FROM contact m WHERE m.leadsync_id__c = batch_outcome.ref_external_id)
-WHERE crm_object = 'contact' AND crm_id IS NULL AND ref_external_id IS NOT NULL
-"""#,
-        "postgres/queries/batch_outcome_resolve_lead.sql": #"""
--- Fills crm_id of outcomes that point at a lead row written in this run, found by its
--- leadsync_id__c (unique, indexed).
--- params: none
--- returns: affected
-UPDATE batch_outcome
-SET crm_id = (SELECT m.id FROM lead m WHERE m.leadsync_id__c = batch_outcome.ref_external_id)
-WHERE crm_object = 'lead' AND crm_id IS NULL AND ref_external_id IS NOT NULL
-"""#,
-        "postgres/queries/batch_outcome_stage.sql": #"""
--- Per-batch staging of outcomes; ref_* name a mirror row written in this run whose id is
--- resolved after the write (the row's own record, or the earlier row it duplicates).
--- params: none
--- returns: none
-CREATE TEMP TABLE IF NOT EXISTS batch_outcome (
-    id              bigint PRIMARY KEY,
-    status          text,
-    error_code      text,
-    error_message   text,
-    crm_object      text,
-    crm_id          bigint,
-    ref_external_id text,
-    owner_sfid      text,
-    owner_source    text
-)
-"""#,
-        "postgres/queries/batch_stage.sql": #"""
--- Per-batch staging: the batch's match keys (kind 'e' email, 'p' phone) and each row's outcome,
--- loaded in bulk, then matched and written back with set-based statements.
--- params: none
--- returns: none
-CREATE TEMP TABLE IF NOT EXISTS batch_key (
-    row_id       bigint,
-    kind         text,
-    key          text,
-    lastname_key text
-)
 """#,
         "postgres/queries/captured_contact_claim.sql": #"""
 -- Claims the next batch of eligible rows (SYNC_RULES.md §1) in processing order. Rows another
@@ -534,26 +466,6 @@ UPDATE captured_contact AS c
  WHERE c.external_id = i.external_id
    AND i.action = 'update'
 """#,
-        "postgres/queries/captured_contact_report_page.sql": #"""
--- One page of a run's rows for its report (exported.csv, failed.csv, the mails), in id order,
--- with the sfid (or, for a record written in this run, the external id) of the CRM record a
--- row was written to or duplicates. Paged so a million-row run never sits in memory.
--- params: :run_id, :after_id, :limit
--- returns: many
-SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.target_object, c.salutation, c.first_name,
-       c.last_name, c.title, c.department, c.company, c.email, c.phone, c.mobile, c.website, c.street,
-       c.postal_code, c.city, c.country, c.notes, c.custom_fields, c.status, c.error_code, c.error_message,
-       c.crm_object, c.crm_id, c.owner_sfid, c.owner_source, c.exported_at,
-       CASE c.crm_object
-         WHEN 'lead' THEN (SELECT COALESCE(l.sfid, l.leadsync_id__c) FROM lead l WHERE l.id = c.crm_id)
-         WHEN 'contact' THEN (SELECT COALESCE(m.sfid, m.leadsync_id__c) FROM contact m WHERE m.id = c.crm_id)
-         WHEN 'account' THEN (SELECT a.sfid FROM account a WHERE a.id = c.crm_id)
-       END AS crm_record
-FROM captured_contact c
-WHERE c.run_id = :run_id AND c.id > :after_id
-ORDER BY c.id
-LIMIT :limit
-"""#,
         "postgres/queries/captured_contact_retry.sql": #"""
 -- `retry`: failed rows become pending again (all, or one error code), their failure cleared;
 -- rows already tried :max_attempts times stay failed.
@@ -575,7 +487,9 @@ SELECT status, count(*) AS row_count FROM captured_contact GROUP BY status ORDER
         "postgres/queries/captured_contact_write_outcome.sql": #"""
 -- Writes every row's outcome back (SYNC_RULES.md §8) in the batch's transaction, with the
 -- mirror write it describes: one terminal state per processed row.
--- params: :now, :run_id
+-- :outcomes is the batch's outcomes as JSON (BatchJSON): [[id, status, error_code, error_message,
+-- crm_object, crm_id (the record written or duplicated), owner_sfid, owner_source], ...].
+-- params: :outcomes, :now, :run_id
 -- returns: affected
 UPDATE captured_contact
 SET status        = o.status,
@@ -589,7 +503,15 @@ SET status        = o.status,
     run_id        = :run_id,
     attempts      = captured_contact.attempts + 1,
     updated_at    = CAST(:now AS timestamptz)
-FROM batch_outcome o
+FROM (SELECT CAST(v ->> 0 AS bigint) AS id,
+             v ->> 1 AS status,
+             v ->> 2 AS error_code,
+             v ->> 3 AS error_message,
+             v ->> 4 AS crm_object,
+             CAST(v ->> 5 AS bigint) AS crm_id,
+             v ->> 6 AS owner_sfid,
+             v ->> 7 AS owner_source
+      FROM jsonb_array_elements(CAST(:outcomes AS jsonb)) AS e(v)) o
 WHERE captured_contact.id = o.id
 """#,
         "postgres/queries/crm_changed_account.sql": #"""
@@ -707,18 +629,6 @@ INSERT INTO crm_key_watermark (crm_object, systemmodstamp, last_id)
 VALUES (:crm_object, :systemmodstamp, :last_id)
 ON CONFLICT (crm_object) DO UPDATE SET systemmodstamp = excluded.systemmodstamp, last_id = excluded.last_id
 """#,
-        "postgres/queries/crm_match_key_add_exported.sql": #"""
--- Adds the keys of the mirror rows this batch wrote, so later batches and runs match them
--- without waiting for the next refresh.
--- params: :now
--- returns: affected
-INSERT INTO crm_match_key (crm_object, crm_id, sfid, leadsync_id, kind, key, lastname_key, priority, systemmodstamp)
-SELECT o.crm_object, o.crm_id, NULL, o.ref_external_id, b.kind, b.key, b.lastname_key,
-       CASE o.crm_object WHEN 'contact' THEN 1 WHEN 'lead' THEN 2 ELSE 3 END, CAST(:now AS timestamp)
-FROM batch_outcome o
-JOIN batch_key b ON b.row_id = o.id
-WHERE o.status = 'exported' AND o.crm_id IS NOT NULL AND o.ref_external_id IS NOT NULL
-"""#,
         "postgres/queries/crm_mirror_rows_account.sql": #"""
 -- How many account rows the mirror holds, its highest id, and how many rows lie above :after_id
 -- (the highest id the last prune saw): rows deleted since = rows then + rows above - rows now.
@@ -745,6 +655,38 @@ FROM contact
 SELECT count(*) AS mirror_rows, coalesce(max(id), 0) AS mirror_max_id,
        (SELECT count(*) FROM lead WHERE id > :after_id) AS rows_above
 FROM lead
+"""#,
+        "postgres/queries/mirror_allocate_contact_ids.sql": #"""
+-- Draws ids for the contact rows a batch is about to write from the mirror's own serial, so the
+-- batch knows each new record's id up front: its outcome and match keys are written without
+-- looking the rows up again afterwards. A rolled-back batch leaves a gap, as any serial does.
+-- params: :count
+-- returns: many
+SELECT nextval(pg_get_serial_sequence('contact', 'id')) AS id
+FROM generate_series(1, CAST(:count AS integer))
+"""#,
+        "postgres/queries/mirror_allocate_lead_ids.sql": #"""
+-- Draws ids for the lead rows a batch is about to write from the mirror's own serial, so the
+-- batch knows each new record's id up front: its outcome and match keys are written without
+-- looking the rows up again afterwards. A rolled-back batch leaves a gap, as any serial does.
+-- params: :count
+-- returns: many
+SELECT nextval(pg_get_serial_sequence('lead', 'id')) AS id
+FROM generate_series(1, CAST(:count AS integer))
+"""#,
+        "postgres/queries/mirror_record_contact.sql": #"""
+-- How the report names a contact row that already carried a row's external id: its Salesforce
+-- id, or until Heroku Connect has synced it, that external id.
+-- params: :id
+-- returns: one
+SELECT COALESCE(sfid, leadsync_id__c) AS record FROM contact WHERE id = :id
+"""#,
+        "postgres/queries/mirror_record_lead.sql": #"""
+-- How the report names a lead row that already carried a row's external id: its Salesforce
+-- id, or until Heroku Connect has synced it, that external id.
+-- params: :id
+-- returns: one
+SELECT COALESCE(sfid, leadsync_id__c) AS record FROM lead WHERE id = :id
 """#,
         "postgres/queries/push_request_clear.sql": #"""
 -- Empties the push request table (it lives for the connection) before staging new ids.
@@ -1059,25 +1001,6 @@ ALTER TABLE sync_run ADD COLUMN pid integer;
 -- returns: one
 SELECT :lock_id AS locked
 """#,
-        "sqlite/queries/batch_clear_keys.sql": #"""
--- Empties the batch key staging table.
--- params: none
--- returns: affected
-DELETE FROM batch_key
-"""#,
-        "sqlite/queries/batch_clear_outcomes.sql": #"""
--- Empties the batch outcome staging table.
--- params: none
--- returns: affected
-DELETE FROM batch_outcome
-"""#,
-        "sqlite/queries/batch_key_analyze.sql": #"""
--- Gives the planner the batch's real size before matching: temporary tables are never
--- auto-analyzed, and a guessed size made the match hash all of crm_match_key for every batch.
--- params: none
--- returns: none
-ANALYZE temp.batch_key
-"""#,
         "sqlite/queries/batch_match.sql": #"""
 -- Matches the batch's keys against the CRM's (SYNC_RULES.md §5): for each row, kind, whether the
 -- surname agrees (always for email), and whether the record was exported during this run, the
@@ -1085,13 +1008,18 @@ ANALYZE temp.batch_key
 -- systemmodstamp.
 -- Differs from PostgreSQL: ISO-8601 text compares as time; NULL sorts first, so it is ordered
 -- explicitly last.
--- params: :run_started_at
+-- :keys is the batch's keys as JSON (BatchJSON): [[row_id, kind, key, lastname_key], ...].
+-- params: :keys, :run_started_at
 -- returns: many
 WITH candidates AS (
     SELECT b.row_id, b.kind, k.crm_object, k.crm_id, k.sfid, k.leadsync_id, k.priority, k.systemmodstamp,
            (b.kind = 'e' OR k.lastname_key = b.lastname_key) AS same_person,
            (cc.id IS NOT NULL) AS in_run
-    FROM batch_key b
+    FROM (SELECT json_extract(value, '$[0]') AS row_id,
+                 json_extract(value, '$[1]') AS kind,
+                 json_extract(value, '$[2]') AS key,
+                 json_extract(value, '$[3]') AS lastname_key
+          FROM json_each(:keys)) b
     JOIN crm_match_key k ON k.key = b.key AND k.kind = b.kind
     LEFT JOIN captured_contact cc
            ON cc.external_id = k.leadsync_id AND cc.status = 'exported'
@@ -1104,60 +1032,6 @@ WITH candidates AS (
 SELECT row_id, kind, crm_object, crm_id, sfid, leadsync_id, same_person, in_run
 FROM ranked
 WHERE rank = 1
-"""#,
-        "sqlite/queries/batch_outcome_analyze.sql": #"""
--- Gives the planner the batch's real size before the write-back joins captured_contact, so it
--- probes the primary key instead of scanning the table for every batch.
--- params: none
--- returns: none
-ANALYZE temp.batch_outcome
-"""#,
-        "sqlite/queries/batch_outcome_resolve_contact.sql": #"""
--- Fills crm_id of outcomes that point at a contact row written in this run, found by its
--- leadsync_id__c (unique, indexed).
--- params: none
--- returns: affected
-UPDATE batch_outcome
-SET crm_id = (SELECT m.id FROM contact m WHERE m.leadsync_id__c = batch_outcome.ref_external_id)
-WHERE crm_object = 'contact' AND crm_id IS NULL AND ref_external_id IS NOT NULL
-"""#,
-        "sqlite/queries/batch_outcome_resolve_lead.sql": #"""
--- Fills crm_id of outcomes that point at a lead row written in this run, found by its
--- leadsync_id__c (unique, indexed).
--- params: none
--- returns: affected
-UPDATE batch_outcome
-SET crm_id = (SELECT m.id FROM lead m WHERE m.leadsync_id__c = batch_outcome.ref_external_id)
-WHERE crm_object = 'lead' AND crm_id IS NULL AND ref_external_id IS NOT NULL
-"""#,
-        "sqlite/queries/batch_outcome_stage.sql": #"""
--- Per-batch staging of outcomes; ref_* name a mirror row written in this run whose id is
--- resolved after the write (the row's own record, or the earlier row it duplicates).
--- params: none
--- returns: none
-CREATE TEMP TABLE IF NOT EXISTS batch_outcome (
-    id              integer PRIMARY KEY,
-    status          text,
-    error_code      text,
-    error_message   text,
-    crm_object      text,
-    crm_id          integer,
-    ref_external_id text,
-    owner_sfid      text,
-    owner_source    text
-)
-"""#,
-        "sqlite/queries/batch_stage.sql": #"""
--- Per-batch staging: the batch's match keys (kind 'e' email, 'p' phone) and each row's outcome,
--- loaded in bulk, then matched and written back with set-based statements.
--- params: none
--- returns: none
-CREATE TEMP TABLE IF NOT EXISTS batch_key (
-    row_id       integer,
-    kind         text,
-    key          text,
-    lastname_key text
-)
 """#,
         "sqlite/queries/captured_contact_claim.sql": #"""
 -- Claims the next batch of eligible rows (SYNC_RULES.md §1) in processing order, with the
@@ -1368,26 +1242,6 @@ UPDATE captured_contact AS c
  WHERE c.external_id = i.external_id
    AND i.action = 'update'
 """#,
-        "sqlite/queries/captured_contact_report_page.sql": #"""
--- One page of a run's rows for its report (exported.csv, failed.csv, the mails), in id order,
--- with the sfid (or, for a record written in this run, the external id) of the CRM record a
--- row was written to or duplicates. Paged so a million-row run never sits in memory.
--- params: :run_id, :after_id, :limit
--- returns: many
-SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.target_object, c.salutation, c.first_name,
-       c.last_name, c.title, c.department, c.company, c.email, c.phone, c.mobile, c.website, c.street,
-       c.postal_code, c.city, c.country, c.notes, c.custom_fields, c.status, c.error_code, c.error_message,
-       c.crm_object, c.crm_id, c.owner_sfid, c.owner_source, c.exported_at,
-       CASE c.crm_object
-         WHEN 'lead' THEN (SELECT COALESCE(l.sfid, l.leadsync_id__c) FROM lead l WHERE l.id = c.crm_id)
-         WHEN 'contact' THEN (SELECT COALESCE(m.sfid, m.leadsync_id__c) FROM contact m WHERE m.id = c.crm_id)
-         WHEN 'account' THEN (SELECT a.sfid FROM account a WHERE a.id = c.crm_id)
-       END AS crm_record
-FROM captured_contact c
-WHERE c.run_id = :run_id AND c.id > :after_id
-ORDER BY c.id
-LIMIT :limit
-"""#,
         "sqlite/queries/captured_contact_retry.sql": #"""
 -- `retry`: failed rows become pending again (all, or one error code), their failure cleared;
 -- rows already tried :max_attempts times stay failed.
@@ -1409,7 +1263,9 @@ SELECT status, count(*) AS row_count FROM captured_contact GROUP BY status ORDER
         "sqlite/queries/captured_contact_write_outcome.sql": #"""
 -- Writes every row's outcome back (SYNC_RULES.md §8) in the batch's transaction, with the
 -- mirror write it describes: one terminal state per processed row.
--- params: :now, :run_id
+-- :outcomes is the batch's outcomes as JSON (BatchJSON): [[id, status, error_code, error_message,
+-- crm_object, crm_id (the record written or duplicated), owner_sfid, owner_source], ...].
+-- params: :outcomes, :now, :run_id
 -- returns: affected
 UPDATE captured_contact
 SET status        = o.status,
@@ -1423,7 +1279,15 @@ SET status        = o.status,
     run_id        = :run_id,
     attempts      = captured_contact.attempts + 1,
     updated_at    = :now
-FROM batch_outcome o
+FROM (SELECT json_extract(value, '$[0]') AS id,
+             json_extract(value, '$[1]') AS status,
+             json_extract(value, '$[2]') AS error_code,
+             json_extract(value, '$[3]') AS error_message,
+             json_extract(value, '$[4]') AS crm_object,
+             json_extract(value, '$[5]') AS crm_id,
+             json_extract(value, '$[6]') AS owner_sfid,
+             json_extract(value, '$[7]') AS owner_source
+      FROM json_each(:outcomes)) o
 WHERE captured_contact.id = o.id
 """#,
         "sqlite/queries/crm_changed_account.sql": #"""
@@ -1547,18 +1411,6 @@ INSERT INTO crm_key_watermark (crm_object, systemmodstamp, last_id)
 VALUES (:crm_object, :systemmodstamp, :last_id)
 ON CONFLICT (crm_object) DO UPDATE SET systemmodstamp = excluded.systemmodstamp, last_id = excluded.last_id
 """#,
-        "sqlite/queries/crm_match_key_add_exported.sql": #"""
--- Adds the keys of the mirror rows this batch wrote, so later batches and runs match them
--- without waiting for the next refresh.
--- params: :now
--- returns: affected
-INSERT INTO crm_match_key (crm_object, crm_id, sfid, leadsync_id, kind, key, lastname_key, priority, systemmodstamp)
-SELECT o.crm_object, o.crm_id, NULL, o.ref_external_id, b.kind, b.key, b.lastname_key,
-       CASE o.crm_object WHEN 'contact' THEN 1 WHEN 'lead' THEN 2 ELSE 3 END, :now
-FROM batch_outcome o
-JOIN batch_key b ON b.row_id = o.id
-WHERE o.status = 'exported' AND o.crm_id IS NOT NULL AND o.ref_external_id IS NOT NULL
-"""#,
         "sqlite/queries/crm_mirror_rows_account.sql": #"""
 -- How many account rows the mirror holds, its highest id, and how many rows lie above :after_id
 -- (the highest id the last prune saw): rows deleted since = rows then + rows above - rows now.
@@ -1585,6 +1437,46 @@ FROM contact
 SELECT count(*) AS mirror_rows, coalesce(max(id), 0) AS mirror_max_id,
        (SELECT count(*) FROM lead WHERE id > :after_id) AS rows_above
 FROM lead
+"""#,
+        "sqlite/queries/mirror_allocate_contact_ids.sql": #"""
+-- Ids for the contact rows a batch is about to write, so the batch knows each new record's id up
+-- front: its outcome and match keys are written without looking the rows up again afterwards.
+-- The batch holds SQLite's write lock (BEGIN IMMEDIATE), so nobody else takes these ids.
+-- params: :count
+-- returns: many
+WITH RECURSIVE ids(id, n) AS (
+    SELECT COALESCE(MAX(id), 0) + 1, 1 FROM contact
+    UNION ALL
+    SELECT id + 1, n + 1 FROM ids WHERE n < :count
+)
+SELECT id FROM ids
+"""#,
+        "sqlite/queries/mirror_allocate_lead_ids.sql": #"""
+-- Ids for the lead rows a batch is about to write, so the batch knows each new record's id up
+-- front: its outcome and match keys are written without looking the rows up again afterwards.
+-- The batch holds SQLite's write lock (BEGIN IMMEDIATE), so nobody else takes these ids.
+-- params: :count
+-- returns: many
+WITH RECURSIVE ids(id, n) AS (
+    SELECT COALESCE(MAX(id), 0) + 1, 1 FROM lead
+    UNION ALL
+    SELECT id + 1, n + 1 FROM ids WHERE n < :count
+)
+SELECT id FROM ids
+"""#,
+        "sqlite/queries/mirror_record_contact.sql": #"""
+-- How the report names a contact row that already carried a row's external id: its Salesforce
+-- id, or until Heroku Connect has synced it, that external id.
+-- params: :id
+-- returns: one
+SELECT COALESCE(sfid, leadsync_id__c) AS record FROM contact WHERE id = :id
+"""#,
+        "sqlite/queries/mirror_record_lead.sql": #"""
+-- How the report names a lead row that already carried a row's external id: its Salesforce
+-- id, or until Heroku Connect has synced it, that external id.
+-- params: :id
+-- returns: one
+SELECT COALESCE(sfid, leadsync_id__c) AS record FROM lead WHERE id = :id
 """#,
         "sqlite/queries/push_request_clear.sql": #"""
 -- Empties the push request table (it lives for the connection) before staging new ids.

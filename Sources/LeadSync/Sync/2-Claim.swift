@@ -4,8 +4,8 @@ public struct ClaimedRow: Sendable {
     public let id: Int64
     /// The capturing app's id, written to `leadsync_id__c`.
     public let externalID: String
-    /// All captured columns by name (NULL as nil).
-    public let values: [String: String]
+    /// The claim query's row: every captured column.
+    let columns: Row
     /// The mirror row that already carries this external id, if any: (object, id).
     public let existing: (object: TargetObject, id: Int64)?
 
@@ -13,9 +13,7 @@ public struct ClaimedRow: Sendable {
     init(_ row: Row) {
         id = row["id"].intValue ?? 0
         externalID = row.string("external_id") ?? ""
-        var values: [String: String] = [:]
-        for (column, value) in zip(row.columns, row.values) { if let text = value.textValue { values[column] = text } }
-        self.values = values
+        columns = row
         if let lead = row["existing_lead_id"].intValue {
             existing = (.lead, lead)
         } else if let contact = row["existing_contact_id"].intValue {
@@ -26,7 +24,7 @@ public struct ClaimedRow: Sendable {
     }
 
     /// A captured column's value, nil when NULL.
-    public subscript(_ column: String) -> String? { values[column] }
+    public subscript(_ column: String) -> String? { columns.string(column) }
 }
 
 /// Which rows a batch claims.

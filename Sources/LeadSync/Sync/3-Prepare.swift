@@ -46,7 +46,14 @@ struct RowPreparer {
                 if !phoneKeys.contains(key) { phoneKeys.append(key) }
             }
         }
-        let customFields = (row["custom_fields"].flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } as? [String: Any]) ?? [:]
+        // Parsed only when the mapping reads a custom field: most mappings do not.
+        var parsedCustomFields: [String: Any]?
+        func customFields() -> [String: Any] {
+            if let parsedCustomFields { return parsedCustomFields }
+            let parsed = (row["custom_fields"].flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } as? [String: Any]) ?? [:]
+            parsedCustomFields = parsed
+            return parsed
+        }
         var values: [(String, SQLValue)] = []
         var ownerColumns = Set<String>()
         for mapping in config.mapping[target] ?? [] {
@@ -59,7 +66,7 @@ struct RowPreparer {
             case .column(let column):
                 text = e164[column] ?? row[column].map(MatchKeys.trim)
             case .customField(let key):
-                if let v = customFields[key], !(v is NSNull) { text = MatchKeys.trim(String(describing: v)) }
+                if let v = customFields()[key], !(v is NSNull) { text = MatchKeys.trim(String(describing: v)) }
             }
             if let t = text, let mapped = config.valueMaps[mapping.column]?[t] ?? config.valueMaps[mapping.column]?[t.lowercased()] {
                 text = mapped

@@ -25,9 +25,10 @@ enum Decision: Sendable {
     case export
     /// The mirror already holds a row with its external id (written before a crash, or by hand).
     case alreadyExported(object: TargetObject, id: Int64)
-    /// Fail it; for duplicates, the record it duplicates (by id, or by the external id of a row
-    /// written in this batch whose id is known after the write).
-    case failed(RowFailure, crmObject: String?, crmID: Int64?, refExternalID: String?)
+    /// Fail it; for duplicates, the record it duplicates: by mirror id, or for an earlier row of
+    /// this batch by that row's external id (its id is drawn at write time), and `record`, how
+    /// the report names it (Salesforce id, else the external id it was written with).
+    case failed(RowFailure, crmObject: String?, crmID: Int64?, refExternalID: String?, record: String?)
 }
 
 /// Stage 4: decides each row of a batch in processing order (SYNC_RULES.md §5): CRM email, CRM
@@ -56,7 +57,7 @@ struct DuplicateDecider {
     }
 
     private func decide(_ row: PreparedRow, _ matches: [CRMMatch]) -> Decision {
-        if let failure = row.failure { return .failed(failure, crmObject: nil, crmID: nil, refExternalID: nil) }
+        if let failure = row.failure { return .failed(failure, crmObject: nil, crmID: nil, refExternalID: nil, record: nil) }
         if let existing = row.row.existing { return .alreadyExported(object: existing.object, id: existing.id) }
         func best(_ kind: String, inRun: Bool) -> CRMMatch? {
             matches.first { $0.kind == kind && $0.samePerson && $0.inRun == inRun }
@@ -79,18 +80,18 @@ struct DuplicateDecider {
     private func crmDuplicate(_ m: CRMMatch, code: String, reason: String) -> Decision {
         let record = m.sfid.map { "\(Self.objectName(m.object)) \($0)" }
             ?? "\(Self.objectName(m.object)) record \(m.crmID) (not yet synced to Salesforce)"
-        return .failed(RowFailure(code: code, message: "Duplicate of \(record): \(reason)."), crmObject: m.object, crmID: m.crmID, refExternalID: nil)
+        return .failed(RowFailure(code: code, message: "Duplicate of \(record): \(reason)."), crmObject: m.object, crmID: m.crmID, refExternalID: nil, record: m.sfid ?? m.leadsyncID)
     }
 
     private func runDuplicate(_ m: CRMMatch, code: String, reason: String) -> Decision {
         let source = m.leadsyncID.map { " for \($0)" } ?? ""
         return .failed(RowFailure(code: code, message: "Duplicate of the \(Self.objectName(m.object)) created in this run\(source): \(reason)."),
-                       crmObject: m.object, crmID: m.crmID, refExternalID: m.leadsyncID)
+                       crmObject: m.object, crmID: m.crmID, refExternalID: m.leadsyncID, record: m.sfid ?? m.leadsyncID)
     }
 
     private func batchDuplicate(_ earlier: PreparedRow, code: String, reason: String) -> Decision {
         .failed(RowFailure(code: code, message: "Duplicate of the \(earlier.target.displayName) created in this run for \(earlier.row.externalID): \(reason)."),
-                crmObject: earlier.target.rawValue, crmID: nil, refExternalID: earlier.row.externalID)
+                crmObject: earlier.target.rawValue, crmID: nil, refExternalID: earlier.row.externalID, record: earlier.row.externalID)
     }
 
     /// Salesforce's name for a mirror object.

@@ -1,6 +1,6 @@
-/// Stage 6: writes a decided batch: the exported rows into the mirror (COPY / prepared insert),
-/// then every row's outcome into `captured_contact` and the new records' keys into
-/// `crm_match_key`, all in the batch's transaction.
+/// Stage 6: writes a decided batch: the exported rows into the mirror (COPY / prepared insert)
+/// with ids drawn from the mirror beforehand, then every row's outcome into `captured_contact`
+/// and the new records' keys into `crm_match_key`, all in the batch's transaction.
 struct BatchWriter {
     let db: any Database
     let owners: OwnerResolver
@@ -12,34 +12,69 @@ struct BatchWriter {
         var failed = 0
         var failedByCode: [String: Int] = [:]
         var ownersBySource: [String: Int] = [:]
+        /// Every row as the report shows it.
+        var reportRows: [ReportRow] = []
     }
 
     func write(_ rows: [PreparedRow], _ decisions: [Decision], now: String, runID: Int64) throws -> Result {
         var result = Result()
+        // The new records' ids, drawn before the write: outcomes and keys then need no lookup.
+        var ids: [TargetObject: IndexingIterator<[Int64]>] = [:]
+        try times.measure("write.ids") {
+            for object in TargetObject.allCases {
+                let count = decisions.indices.filter { if case .export = decisions[$0] { return rows[$0].target == object } else { return false } }.count
+                guard count > 0 else { continue }
+                ids[object] = try db.rows("mirror_allocate_\(object.rawValue)_ids", ["count": .integer(Int64(count))])
+                    .compactMap { $0["id"].intValue }.makeIterator()
+            }
+        }
+        var newIDs: [String: Int64] = [:]
         var outcomes: [[SQLValue]] = []
+        var keys: [[SQLValue]] = []
         var mirrorRows: [TargetObject: (columns: [String], rows: [[SQLValue]])] = [:]
         for (row, decision) in zip(rows, decisions) {
             switch decision {
             case .export:
+                guard let id = ids[row.target]?.next() else { throw UsageError("the mirror gave fewer \(row.target.rawValue) ids than asked for") }
+                newIDs[row.row.externalID] = id
                 let owner = owners.owner(capturedBy: row.row["captured_by"])
-                var columns = row.values.map(\.column)
-                var values = row.values.map { row.ownerColumns.contains($0.column) ? SQLValue.text(owner.sfid) : $0.value }
+                var columns = ["id"] + row.values.map(\.column)
+                var values = [SQLValue.integer(id)] + row.values.map { row.ownerColumns.contains($0.column) ? SQLValue.text(owner.sfid) : $0.value }
                 columns += ["_hc_lastop", "isdeleted", "createddate", "systemmodstamp"]
                 values += [.text("PENDING"), db.engine == .sqlite ? .integer(0) : .text("false"), .text(now), .text(now)]
                 mirrorRows[row.target, default: (columns, [])].rows.append(values)
-                outcomes.append([.integer(row.row.id), "exported", nil, nil, .text(row.target.rawValue), nil,
-                                 .text(row.row.externalID), .text(owner.sfid), .text(owner.source)])
+                outcomes.append([.integer(row.row.id), "exported", nil, nil, .text(row.target.rawValue), .integer(id),
+                                 .text(owner.sfid), .text(owner.source)])
+                result.reportRows.append(ReportRow(captured: row.row, status: "exported", errorCode: nil, errorMessage: nil,
+                                                   crmObject: row.target.rawValue, crmID: id, crmRecord: row.row.externalID,
+                                                   ownerSfid: owner.sfid, ownerSource: owner.source, exportedAt: now))
+                // Its keys, so later batches and runs (and processes beside this one) match it
+                // without waiting for the next refresh.
+                let object = SQLValue.text(row.target.rawValue), crmID = SQLValue.integer(id)
+                let source = SQLValue.text(row.row.externalID), last = SQLValue.text(row.lastNameKey)
+                let priority = SQLValue.integer(row.target == .contact ? 1 : 2)
+                if let email = row.emailKey { keys.append([object, crmID, source, "e", .text(email), last, priority, .text(now)]) }
+                for phone in row.phoneKeys { keys.append([object, crmID, source, "p", .text(phone), last, priority, .text(now)]) }
                 result.exported += 1
                 result.ownersBySource[owner.source, default: 0] += 1
             case .alreadyExported(let object, let id):
                 let owner = owners.owner(capturedBy: row.row["captured_by"])
-                outcomes.append([.integer(row.row.id), "exported", nil, nil, .text(object.rawValue), .integer(id), nil,
+                outcomes.append([.integer(row.row.id), "exported", nil, nil, .text(object.rawValue), .integer(id),
                                  .text(owner.sfid), .text(owner.source)])
+                let record = try db.one("mirror_record_\(object.rawValue)", ["id": .integer(id)])?.string("record")
+                result.reportRows.append(ReportRow(captured: row.row, status: "exported", errorCode: nil, errorMessage: nil,
+                                                   crmObject: object.rawValue, crmID: id, crmRecord: record,
+                                                   ownerSfid: owner.sfid, ownerSource: owner.source, exportedAt: now))
                 result.exported += 1
                 result.ownersBySource[owner.source, default: 0] += 1
-            case .failed(let failure, let object, let crmID, let ref):
+            case .failed(let failure, let object, let crmID, let ref, let record):
+                // A duplicate of an earlier row of this batch points at that row's new record.
+                let target = crmID ?? ref.flatMap { newIDs[$0] }
                 outcomes.append([.integer(row.row.id), "failed", .text(failure.code), .text(failure.message), .optional(object),
-                                 crmID.map { SQLValue.integer($0) } ?? .null, .optional(ref), nil, nil])
+                                 target.map { SQLValue.integer($0) } ?? .null, nil, nil])
+                result.reportRows.append(ReportRow(captured: row.row, status: "failed", errorCode: failure.code, errorMessage: failure.message,
+                                                   crmObject: object, crmID: target, crmRecord: record,
+                                                   ownerSfid: nil, ownerSource: nil, exportedAt: nil))
                 result.failed += 1
                 result.failedByCode[failure.code, default: 0] += 1
             }
@@ -49,21 +84,13 @@ struct BatchWriter {
                 try db.bulkLoad(table: object.rawValue, columns: batch.columns, rows: batch.rows)
             }
         }
-        try times.measure("write.stage") {
-            try db.run("batch_clear_outcomes", [:])
-            try db.bulkLoad(table: "batch_outcome", columns: ["id", "status", "error_code", "error_message", "crm_object", "crm_id",
-                                                              "ref_external_id", "owner_sfid", "owner_source"], rows: outcomes)
-            try db.run("batch_outcome_analyze", [:])
-        }
-        try times.measure("write.resolve") {
-            try db.run("batch_outcome_resolve_lead", [:])
-            try db.run("batch_outcome_resolve_contact", [:])
-        }
         try times.measure("write.outcome") {
-            try db.run("captured_contact_write_outcome", ["now": .text(now), "run_id": .integer(runID)])
+            let json = BatchJSON.encode(outcomes)
+            try db.run("captured_contact_write_outcome", ["outcomes": json, "now": .text(now), "run_id": .integer(runID)])
         }
         try times.measure("write.keys") {
-            try db.run("crm_match_key_add_exported", ["now": .text(now)])
+            try db.bulkLoad(table: "crm_match_key", columns: ["crm_object", "crm_id", "leadsync_id", "kind", "key", "lastname_key", "priority",
+                                                              "systemmodstamp"], rows: keys)
         }
         return result
     }

@@ -147,7 +147,12 @@ public final class SyncJob {
         }
         var processedIDs = Set<String>()
         defer { logger.info("phase times", metadata: ["seconds": "\(times.description)"]) }
+        var report: ReportWriter?
         do {
+            if let reportOptions = options.report {
+                report = try ReportWriter(db: db, config: config, options: reportOptions, runID: summary.runID, startedAt: start,
+                                          dryRun: options.dryRun, times: times)
+            }
             let stats = try inTransaction(!options.dryRun) { try CRMKeyIndex(db: db, phones: phones, times: times).refresh() }
             summary.crmRecordsKeyed = stats.recordsRead
             logger.info("crm keys refreshed", metadata: ["records": "\(stats.recordsRead)", "pruned": "\(stats.pruned)"])
@@ -196,6 +201,7 @@ public final class SyncJob {
                 summary.possibleDuplicates += outcome.possibleDuplicates
                 summary.failedByCode.merge(result.failedByCode, uniquingKeysWith: +)
                 summary.ownersBySource.merge(result.ownersBySource, uniquingKeysWith: +)
+                try report?.add(result.reportRows)
                 if options.mode == .push { for row in outcome.rows { processedIDs.insert(row.externalID) } }
                 options.progress?(summary.read, max(total, summary.read))
                 logger.debug("batch done", metadata: ["rows": "\(outcome.rows.count)", "total": "\(summary.read)"])
@@ -203,13 +209,12 @@ public final class SyncJob {
             }
             if options.mode == .push { summary.notProcessed = options.pushIDs.filter { !processedIDs.contains($0) } }
             summary.finishedAt = options.clock()
-            if let reportOptions = options.report {
-                // A dry run's rows exist only inside its transaction: the report is written before
-                // the rollback.
-                summary.report = try times.measure("report") { try ReportWriter(db: db, config: config, options: reportOptions).write(summary, runIDForRows: summary.runID) }
+            if let report {
+                summary.report = try times.measure("report") { try report.finish(summary) }
             }
             if options.dryRun { db.rollback() }
         } catch {
+            report?.discard()
             db.rollback()
             if !options.dryRun {
                 try? finish(&summary, status: "failed", error: String(describing: error), now: options.clock())
@@ -222,9 +227,6 @@ public final class SyncJob {
 
     /// Matches a batch's keys against the CRM's in one statement.
     private func match(_ rows: [PreparedRow], runStartedAt: String) throws -> [Int64: [CRMMatch]] {
-        try db.run("batch_stage", [:])
-        try db.run("batch_outcome_stage", [:])
-        try db.run("batch_clear_keys", [:])
         var keys: [[SQLValue]] = []
         for row in rows where row.failure == nil {
             let id = SQLValue.integer(row.row.id)
@@ -232,10 +234,9 @@ public final class SyncJob {
             if let email = row.emailKey { keys.append([id, "e", .text(email), last]) }
             for phone in row.phoneKeys { keys.append([id, "p", .text(phone), last]) }
         }
-        try db.bulkLoad(table: "batch_key", columns: ["row_id", "kind", "key", "lastname_key"], rows: keys)
-        try db.run("batch_key_analyze", [:])
+        let json = BatchJSON.encode(keys)
         var matches: [Int64: [CRMMatch]] = [:]
-        for row in try db.rows("batch_match", ["run_started_at": .text(runStartedAt)]) {
+        for row in try db.rows("batch_match", ["keys": json, "run_started_at": .text(runStartedAt)]) {
             let m = CRMMatch(row)
             matches[row["row_id"].intValue ?? 0, default: []].append(m)
         }
@@ -325,7 +326,7 @@ public final class SyncJob {
         let failure = RowFailure(code: "crm_rejected",
                                  message: "The CRM refused the record (\(error.engine.displayName) \(error.code): \(error.message)).")
         let prepared = PreparedRow(row: row, target: .lead, emailKey: nil, phoneKeys: [], lastNameKey: "", failure: failure, values: [], ownerColumns: [])
-        let result = try writer.write([prepared], [.failed(failure, crmObject: nil, crmID: nil, refExternalID: nil)],
+        let result = try writer.write([prepared], [.failed(failure, crmObject: nil, crmID: nil, refExternalID: nil, record: nil)],
                                       now: Timestamp.format(now), runID: runID)
         return BatchOutcome(rows: rows, result: result, possibleDuplicates: 0)
     }

@@ -5,13 +5,18 @@
 -- Each batch key probes crm_match_key's index (LATERAL with OFFSET 0 keeps the planner from
 -- turning this into a merge join that walks the whole index: 0.3 s per batch at 600k keys, and
 -- growing with the CRM, against 35 ms).
--- params: :run_started_at
+-- :keys is the batch's keys as JSON (BatchJSON): [[row_id, kind, key, lastname_key], ...].
+-- params: :keys, :run_started_at
 -- returns: many
 WITH candidates AS (
     SELECT b.row_id, b.kind, k.crm_object, k.crm_id, k.sfid, k.leadsync_id, k.priority, k.systemmodstamp,
            (b.kind = 'e' OR k.lastname_key = b.lastname_key) AS same_person,
            (cc.id IS NOT NULL) AS in_run
-    FROM batch_key b
+    FROM (SELECT CAST(v ->> 0 AS bigint) AS row_id,
+                 v ->> 1 AS kind,
+                 v ->> 2 AS key,
+                 v ->> 3 AS lastname_key
+          FROM jsonb_array_elements(CAST(:keys AS jsonb)) AS e(v)) b
     CROSS JOIN LATERAL (SELECT * FROM crm_match_key m WHERE m.key = b.key AND m.kind = b.kind OFFSET 0) k
     LEFT JOIN captured_contact cc
            ON cc.external_id = k.leadsync_id AND cc.status = 'exported'

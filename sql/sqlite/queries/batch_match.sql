@@ -4,13 +4,18 @@
 -- systemmodstamp.
 -- Differs from PostgreSQL: ISO-8601 text compares as time; NULL sorts first, so it is ordered
 -- explicitly last.
--- params: :run_started_at
+-- :keys is the batch's keys as JSON (BatchJSON): [[row_id, kind, key, lastname_key], ...].
+-- params: :keys, :run_started_at
 -- returns: many
 WITH candidates AS (
     SELECT b.row_id, b.kind, k.crm_object, k.crm_id, k.sfid, k.leadsync_id, k.priority, k.systemmodstamp,
            (b.kind = 'e' OR k.lastname_key = b.lastname_key) AS same_person,
            (cc.id IS NOT NULL) AS in_run
-    FROM batch_key b
+    FROM (SELECT json_extract(value, '$[0]') AS row_id,
+                 json_extract(value, '$[1]') AS kind,
+                 json_extract(value, '$[2]') AS key,
+                 json_extract(value, '$[3]') AS lastname_key
+          FROM json_each(:keys)) b
     JOIN crm_match_key k ON k.key = b.key AND k.kind = b.kind
     LEFT JOIN captured_contact cc
            ON cc.external_id = k.leadsync_id AND cc.status = 'exported'

@@ -1,6 +1,8 @@
 -- Writes every row's outcome back (SYNC_RULES.md §8) in the batch's transaction, with the
 -- mirror write it describes: one terminal state per processed row.
--- params: :now, :run_id
+-- :outcomes is the batch's outcomes as JSON (BatchJSON): [[id, status, error_code, error_message,
+-- crm_object, crm_id (the record written or duplicated), owner_sfid, owner_source], ...].
+-- params: :outcomes, :now, :run_id
 -- returns: affected
 UPDATE captured_contact
 SET status        = o.status,
@@ -14,5 +16,13 @@ SET status        = o.status,
     run_id        = :run_id,
     attempts      = captured_contact.attempts + 1,
     updated_at    = :now
-FROM batch_outcome o
+FROM (SELECT json_extract(value, '$[0]') AS id,
+             json_extract(value, '$[1]') AS status,
+             json_extract(value, '$[2]') AS error_code,
+             json_extract(value, '$[3]') AS error_message,
+             json_extract(value, '$[4]') AS crm_object,
+             json_extract(value, '$[5]') AS crm_id,
+             json_extract(value, '$[6]') AS owner_sfid,
+             json_extract(value, '$[7]') AS owner_source
+      FROM json_each(:outcomes)) o
 WHERE captured_contact.id = o.id

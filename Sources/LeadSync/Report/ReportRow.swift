@@ -1,0 +1,36 @@
+/// One processed row as exported.csv / failed.csv show it: the captured columns as claimed, then
+/// the outcome the batch wrote for it.
+struct ReportRow {
+    /// Captured columns written to the CSV files, then the outcome columns.
+    static let capturedColumns = CSVImporter.columns
+    static let outcomeColumns = ["status", "error_code", "error_message", "crm_object", "crm_id", "crm_record", "owner_sfid", "owner_source", "exported_at"]
+
+    /// The row as claimed.
+    let captured: ClaimedRow
+    /// `exported` or `failed`.
+    let status: String
+    /// §4–5 code of a failed row.
+    let errorCode: String?
+    /// Its reason in words.
+    let errorMessage: String?
+    /// The mirror object written to, or holding the record duplicated.
+    let crmObject: String?
+    /// That record's mirror id.
+    let crmID: Int64?
+    /// How a sales user finds that record: its Salesforce id, or until Heroku Connect has
+    /// synced it, the external id it was written with.
+    let crmRecord: String?
+    /// The owner given to an exported record.
+    let ownerSfid: String?
+    /// `user` or `fallback`.
+    let ownerSource: String?
+    /// When it was exported (ISO 8601).
+    let exportedAt: String?
+
+    /// The CSV fields, in `capturedColumns + outcomeColumns` order.
+    var fields: [String] {
+        Self.capturedColumns.map { captured[$0] ?? "" }
+            + [status, errorCode ?? "", errorMessage ?? "", crmObject ?? "", crmID.map { String($0) } ?? "", crmRecord ?? "",
+               ownerSfid ?? "", ownerSource ?? "", exportedAt ?? ""]
+    }
+}

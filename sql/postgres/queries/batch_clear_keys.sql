@@ -1,4 +1,0 @@
--- Empties the batch key staging table.
--- params: none
--- returns: affected
-DELETE FROM batch_key

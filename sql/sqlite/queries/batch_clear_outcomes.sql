@@ -1,4 +1,0 @@
--- Empties the batch outcome staging table.
--- params: none
--- returns: affected
-DELETE FROM batch_outcome
