@@ -340,10 +340,18 @@ import Testing
             s.lead("00Q000000000000002", last: "Beta", email: "gone@x.example")
             s.lead("00Q000000000000003", last: "Gamma", email: "flagged@x.example")
             let (db, config) = try s.load()
+            // The first refresh drops crm_match_key's indexes and builds them after loading: they
+            // must come back exactly as the migration made them.
+            let indexes = engine == .postgres
+                ? "SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE tablename = 'crm_match_key' ORDER BY 1"
+                : "SELECT name, sql AS def FROM sqlite_master WHERE type = 'index' AND tbl_name = 'crm_match_key' ORDER BY 1"
+            let migrated = try db.runAdHoc(indexes, name: "t").map { "\($0.string("name") ?? ""): \($0.string("def") ?? "")" }
+            #expect(migrated.count == 2)
             var options = SyncOptions(mode: .run)
             options.clock = { Scenario.now }
             _ = try SyncJob(db: db, config: config).run(options)
             #expect(try db.runAdHoc("SELECT count(*) AS n FROM crm_match_key WHERE kind = 'e'", name: "t").first?.int("n") == 3)
+            #expect(try db.runAdHoc(indexes, name: "t").map { "\($0.string("name") ?? ""): \($0.string("def") ?? "")" } == migrated)
 
             let f = engine == .postgres ? "false" : "0"
             let tr = engine == .postgres ? "true" : "1"

@@ -25,6 +25,16 @@ public struct CRMKeyIndex {
     func refresh() throws -> Stats {
         var stats = Stats()
         try db.run("advisory_lock", ["lock_id": .integer(JobLock.crmKeyRefresh.rawValue)])
+        // The first refresh fills an empty table with every CRM record's keys: its indexes are
+        // built once afterwards, not updated row by row (the cold run's largest cost). Only a
+        // role owning the table may; another one loads into the indexed table.
+        let bulk = isTrue(try db.one("crm_match_key_first_load")?["first_load"] ?? .null)
+        if bulk {
+            try times.measure("refresh.write") {
+                try db.run("crm_match_key_drop_key_index", [:])
+                try db.run("crm_match_key_drop_record_index", [:])
+            }
+        }
         for (object, priority) in Self.objects {
             let mark = try db.one("crm_key_watermark_get", ["crm_object": .text(object)])
             var afterTS = mark?.string("systemmodstamp") ?? "1970-01-01T00:00:00.000Z"
@@ -36,8 +46,9 @@ public struct CRMKeyIndex {
                 guard let last = rows.last else { break }
                 let keys = times.measure("refresh.key") { Self.keyRows(for: rows, object: object, priority: priority, phones: phones) }
                 try times.measure("refresh.write") {
-                    // Without a watermark nothing was keyed for this object yet: nothing to remove.
-                    if mark != nil {
+                    // Without a watermark, or with the table empty at the start, nothing was
+                    // keyed for these records yet: nothing to remove.
+                    if mark != nil && !bulk {
                         try db.run("crm_key_delete_records", ["crm_object": .text(object),
                                                               "ids": .text(rows.map { $0["id"].textValue ?? "0" }.joined(separator: ","))])
                     }
@@ -54,6 +65,12 @@ public struct CRMKeyIndex {
                 try db.run("crm_key_watermark_set", ["crm_object": .text(object), "systemmodstamp": .text(afterTS), "last_id": .integer(afterID)])
             }
             stats.pruned += try times.measure("refresh.prune") { try prune(object, firstRefresh: mark == nil) }
+        }
+        if bulk {
+            try times.measure("refresh.index") {
+                try db.run("crm_match_key_create_key_index", [:])
+                try db.run("crm_match_key_create_record_index", [:])
+            }
         }
         return stats
     }
