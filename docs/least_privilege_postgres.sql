@@ -1,6 +1,6 @@
 -- A role that can run leadsync and nothing more: it reads and writes the job's tables, reads the
--- mirror and inserts leads and contacts into it, and uses temporary tables (the job stages
--- batches in them). It owns nothing and can create nothing: migrations run as another role.
+-- mirror and inserts leads and contacts into it, and uses temporary tables (import and
+-- push stage rows in them). It owns nothing and can create nothing: migrations run as another role.
 -- Replace the password (or use a certificate / .pgpass); run as the owner of both schemas.
 CREATE ROLE leadsync_job LOGIN PASSWORD 'change-me';
 GRANT TEMPORARY ON DATABASE current_database_placeholder TO leadsync_job;
