@@ -7,6 +7,8 @@ public enum MatchKeys {
 
     /// Trims whitespace, including no-break and zero-width spaces, at both ends.
     public static func trim(_ s: String) -> String {
+        // Most values start and end with a visible ASCII character: nothing to trim, no copy.
+        if let first = s.utf8.first, let last = s.utf8.last, (0x21..<0x80).contains(first), (0x21..<0x80).contains(last) { return s }
         let scalars = s.unicodeScalars
         guard let first = scalars.firstIndex(where: { !isSpace($0) }),
               let last = scalars.lastIndex(where: { !isSpace($0) }) else { return "" }

@@ -15,14 +15,27 @@ enum ReportFiles {
         line.reserveCapacity(fields.reduce(2) { $0 + $1.utf8.count + 1 })
         for (i, field) in fields.enumerated() {
             if i > 0 { line += "," }
-            let cell = neutralize(field)
-            if cell.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
-                line += "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-            } else {
-                line += cell
-            }
+            appendCSVCell(field, to: &line)
         }
         return line + "\r\n"
+    }
+
+    /// Appends one field of a CSV line: neutralised, and quoted when it needs it.
+    static func appendCSVCell(_ field: String, to line: inout String) {
+        guard let first = field.utf8.first else { return }
+        // A formula's first character (see `neutralize`) or a character that needs quoting.
+        let formula = first == 0x3D || first == 0x2B || first == 0x2D || first == 0x40 || first == 0x09 || first == 0x0D
+        let needsQuotes = field.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+        if !formula && !needsQuotes {
+            line += field
+            return
+        }
+        let cell = formula ? "'" + field : field
+        if needsQuotes {
+            line += "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        } else {
+            line += cell
+        }
     }
 
     /// Writes a whole file without syncing it: a report folder is synced once, before the

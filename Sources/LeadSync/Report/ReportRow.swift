@@ -29,8 +29,43 @@ struct ReportRow {
 
     /// The CSV fields, in `capturedColumns + outcomeColumns` order.
     var fields: [String] {
-        Self.capturedColumns.map { captured[$0] ?? "" }
-            + [status, errorCode ?? "", errorMessage ?? "", crmObject ?? "", crmID.map { String($0) } ?? "", crmRecord ?? "",
-               ownerSfid ?? "", ownerSource ?? "", exportedAt ?? ""]
+        Self.capturedColumns.map { captured[$0] ?? "" } + outcomeFields
+    }
+
+    private var outcomeFields: [String] {
+        [status, errorCode ?? "", errorMessage ?? "", crmObject ?? "", crmID.map { String($0) } ?? "", crmRecord ?? "",
+         ownerSfid ?? "", ownerSource ?? "", exportedAt ?? ""]
+    }
+
+    /// The row's CSV line (`fields`, as `ReportFiles.csvLine` writes them), built without an
+    /// array of fields: the captured columns are read by position, `positions` being
+    /// `capturedColumns`' positions in the claim's result (see `CapturedPositions`).
+    func csvLine(positions: [Int?]) -> String {
+        var line = ""
+        line.reserveCapacity(512)
+        for position in positions {
+            if let position, let text = captured.columns.values[position].textValue { ReportFiles.appendCSVCell(text, to: &line) }
+            line += ","
+        }
+        for (i, field) in outcomeFields.enumerated() {
+            if i > 0 { line += "," }
+            ReportFiles.appendCSVCell(field, to: &line)
+        }
+        return line + "\r\n"
+    }
+}
+
+/// Where `ReportRow.capturedColumns` sit in a claim result, worked out once per result.
+struct CapturedPositions {
+    private var shape: ResultColumns?
+    private var positions: [Int?] = []
+
+    /// The positions for `row`'s result.
+    mutating func positions(for row: ClaimedRow) -> [Int?] {
+        if shape !== row.columns.shape {
+            shape = row.columns.shape
+            positions = ReportRow.capturedColumns.map { row.columns.shape.position($0) }
+        }
+        return positions
     }
 }

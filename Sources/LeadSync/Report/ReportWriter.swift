@@ -46,6 +46,7 @@ public final class ReportWriter {
     private let failedCSV: TextFile
     private var users: [String: UserStats] = [:]
     private var failures: [Failure] = []
+    private var captured = CapturedPositions()
 
     struct Failure {
         let contact: String
@@ -88,7 +89,7 @@ public final class ReportWriter {
     func add(_ rows: [ReportRow]) throws {
         try times.measure("report.rows") {
             for row in rows {
-                let line = ReportFiles.csvLine(row.fields)
+                let line = row.csvLine(positions: captured.positions(for: row.captured))
                 let user = MatchKeys.trim(row.captured["captured_by"] ?? "").lowercased()
                 if row.status == "exported" {
                     try exportedCSV.write(line)

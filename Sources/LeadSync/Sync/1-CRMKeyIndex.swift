@@ -6,6 +6,11 @@ import Foundation
 public struct CRMKeyIndex {
     /// The mirror objects whose people are matched, with their priority (§5).
     static let objects: [(name: String, priority: Int)] = [("contact", 1), ("lead", 2), ("account", 3)]
+
+    /// The priority of a mirror object's records (§5).
+    static func priority(of object: TargetObject) -> Int {
+        objects.first { $0.name == object.rawValue }?.priority ?? objects.count
+    }
     /// Rows read and keyed per page.
     static let pageSize = 20_000
 

@@ -96,7 +96,8 @@ struct RowPreparer {
         }
         let lengths = maxLengths[target] ?? [:]
         for (column, value) in values {
-            guard let text = value.textValue, let max = lengths[column] else { continue }
+            // A text no longer in UTF-8 bytes than allowed is no longer in code points either.
+            guard let text = value.textValue, let max = lengths[column], text.utf8.count > max else { continue }
             let length = text.unicodeScalars.count
             if length > max {
                 return RowFailure(code: "field_too_long",

@@ -37,8 +37,15 @@ struct DuplicateDecider {
     /// The last batch's rows whose phone matched a CRM record of another surname.
     private(set) var possibleDuplicates = 0
 
-    private var emailSeen: [String: PreparedRow] = [:]
-    private var phoneSeen: [String: [PreparedRow]] = [:]
+    /// What a later row needs of an earlier exported one (not the whole row: copying rows was
+    /// most of this stage's time).
+    private struct Earlier {
+        let externalID: String
+        let target: TargetObject
+        let lastNameKey: String
+    }
+    private var emailSeen: [String: Earlier] = [:]
+    private var phoneSeen: [String: [Earlier]] = [:]
 
     /// Decides every row; `matches` are the CRM candidates by row id.
     mutating func decide(_ rows: [PreparedRow], matches: [Int64: [CRMMatch]]) -> [Decision] {
@@ -46,11 +53,13 @@ struct DuplicateDecider {
         phoneSeen = [:]
         possibleDuplicates = 0
         return rows.map { row in
-            let decision = decide(row, matches[row.row.id] ?? [])
+            let rowMatches = matches[row.row.id] ?? []
+            let decision = decide(row, rowMatches)
             if case .export = decision {
-                if let email = row.emailKey { emailSeen[email] = emailSeen[email] ?? row }
-                for phone in row.phoneKeys { phoneSeen[phone, default: []].append(row) }
-                if (matches[row.row.id] ?? []).contains(where: { $0.kind == "p" && !$0.samePerson && !$0.inRun }) { possibleDuplicates += 1 }
+                let earlier = Earlier(externalID: row.row.externalID, target: row.target, lastNameKey: row.lastNameKey)
+                if let email = row.emailKey, emailSeen[email] == nil { emailSeen[email] = earlier }
+                for phone in row.phoneKeys { phoneSeen[phone, default: []].append(earlier) }
+                if rowMatches.contains(where: { $0.kind == "p" && !$0.samePerson && !$0.inRun }) { possibleDuplicates += 1 }
             }
             return decision
         }
@@ -89,9 +98,9 @@ struct DuplicateDecider {
                        crmObject: m.object, crmID: m.crmID, refExternalID: m.leadsyncID, record: m.sfid ?? m.leadsyncID)
     }
 
-    private func batchDuplicate(_ earlier: PreparedRow, code: String, reason: String) -> Decision {
-        .failed(RowFailure(code: code, message: "Duplicate of the \(earlier.target.displayName) created in this run for \(earlier.row.externalID): \(reason)."),
-                crmObject: earlier.target.rawValue, crmID: nil, refExternalID: earlier.row.externalID, record: earlier.row.externalID)
+    private func batchDuplicate(_ earlier: Earlier, code: String, reason: String) -> Decision {
+        .failed(RowFailure(code: code, message: "Duplicate of the \(earlier.target.displayName) created in this run for \(earlier.externalID): \(reason)."),
+                crmObject: earlier.target.rawValue, crmID: nil, refExternalID: earlier.externalID, record: earlier.externalID)
     }
 
     /// Salesforce's name for a mirror object.

@@ -52,7 +52,7 @@ struct BatchWriter {
                 // without waiting for the next refresh.
                 let object = SQLValue.text(row.target.rawValue), crmID = SQLValue.integer(id)
                 let source = SQLValue.text(row.row.externalID), last = SQLValue.text(row.lastNameKey)
-                let priority = SQLValue.integer(row.target == .contact ? 1 : 2)
+                let priority = SQLValue.integer(Int64(CRMKeyIndex.priority(of: row.target)))
                 if let email = row.emailKey { keys.append([object, crmID, source, "e", .text(email), last, priority, .text(now)]) }
                 for phone in row.phoneKeys { keys.append([object, crmID, source, "p", .text(phone), last, priority, .text(now)]) }
                 result.exported += 1
