@@ -127,4 +127,27 @@ import Testing
             #expect(row.csvLine(positions: positions.positions(for: claimed)) == ReportFiles.csvLine(row.fields))
         }
     }
+
+    /// isValidEmail scans bytes; it must agree with the rule as first written (split on `@` and
+    /// `.`) on random strings of the characters that matter.
+    @Test func emailCheckAgreesWithTheSplitDefinition() {
+        func reference(_ trimmed: String) -> Bool {
+            let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty else { return false }
+            guard !trimmed.unicodeScalars.contains(where: MatchKeys.isSpace) else { return false }
+            let labels = parts[1].split(separator: ".", omittingEmptySubsequences: false)
+            return labels.count >= 2 && !labels.contains(where: \.isEmpty)
+        }
+        var rng = SystemRandomNumberGenerator()
+        let alphabet = ["a", "b", "c", "@", ".", "a.b", "x.y", " ", "\t", "\u{00A0}", "\u{200B}", "é", "@@", ".."]
+        var valid = 0
+        for _ in 0..<20000 {
+            let piece = { (0..<Int.random(in: 0...3, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }.joined() }
+            // Half look like addresses (piece@piece.piece), half are any mix.
+            let s = Bool.random(using: &rng) ? "\(piece())@\(piece()).\(piece())" : piece() + piece() + piece()
+            #expect(MatchKeys.isValidEmail(s) == reference(s), "\(s.debugDescription)")
+            if reference(s) { valid += 1 }
+        }
+        #expect(valid > 100, "the random strings include valid addresses")
+    }
 }

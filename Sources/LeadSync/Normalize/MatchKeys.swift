@@ -52,11 +52,24 @@ public enum MatchKeys {
 
     /// §4 `invalid_email`: exactly one `@`, no whitespace inside, a non-empty local part, and a
     /// domain with a dot and no empty label.
+    /// One pass over the UTF-8 bytes, without splitting into parts.
     public static func isValidEmail(_ trimmed: String) -> Bool {
-        let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty else { return false }
-        guard !trimmed.unicodeScalars.contains(where: isSpace) else { return false }
-        let labels = parts[1].split(separator: ".", omittingEmptySubsequences: false)
-        return labels.count >= 2 && !labels.contains(where: \.isEmpty)
+        let bytes = trimmed.utf8
+        guard let at = bytes.firstIndex(of: 0x40), at != bytes.startIndex else { return false }
+        let domain = bytes[bytes.index(after: at)...]
+        guard !domain.contains(0x40) else { return false }
+        if bytes.contains(where: { $0 >= 0x80 }) {
+            guard !trimmed.unicodeScalars.contains(where: isSpace) else { return false }
+        } else if bytes.contains(where: { $0 == 0x20 || (0x09...0x0D).contains($0) }) {
+            return false
+        }
+        // Labels: at least two, none empty.
+        guard let first = domain.first, let last = domain.last, first != 0x2E, last != 0x2E, domain.contains(0x2E) else { return false }
+        var previousDot = false
+        for b in domain {
+            if b == 0x2E && previousDot { return false }
+            previousDot = b == 0x2E
+        }
+        return true
     }
 }

@@ -36,7 +36,7 @@ struct RowPreparer {
     let maxLengths: [TargetObject: [String: Int]]
 
     func prepare(_ row: ClaimedRow) -> PreparedRow {
-        let target = TargetObject(rawValue: (row["target_object"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()) ?? config.defaultTarget
+        let target = TargetObject(rawValue: MatchKeys.trim(row["target_object"] ?? "").lowercased()) ?? config.defaultTarget
         let email = MatchKeys.trim(row["email"] ?? "")
         var phoneKeys: [String] = []
         var e164: [String: String] = [:]
@@ -54,7 +54,7 @@ struct RowPreparer {
             parsedCustomFields = parsed
             return parsed
         }
-        var values: [(String, SQLValue)] = []
+        var values: [(column: String, value: SQLValue)] = []
         var ownerColumns = Set<String>()
         for mapping in config.mapping[target] ?? [] {
             var text: String?
@@ -68,7 +68,7 @@ struct RowPreparer {
             case .customField(let key):
                 if let v = customFields()[key], !(v is NSNull) { text = MatchKeys.trim(String(describing: v)) }
             }
-            if let t = text, let mapped = config.valueMaps[mapping.column]?[t] ?? config.valueMaps[mapping.column]?[t.lowercased()] {
+            if let t = text, let map = config.valueMaps[mapping.column], let mapped = map[t] ?? map[t.lowercased()] {
                 text = mapped
             }
             values.append((mapping.column, text.flatMap { $0.isEmpty ? nil : $0 }.map(SQLValue.text) ?? .null))
@@ -80,7 +80,7 @@ struct RowPreparer {
     }
 
     /// §4: the first failing check wins.
-    private func validate(_ row: ClaimedRow, target: TargetObject, email: String, values: [(String, SQLValue)]) -> RowFailure? {
+    private func validate(_ row: ClaimedRow, target: TargetObject, email: String, values: [(column: String, value: SQLValue)]) -> RowFailure? {
         if let attempts = row["attempts"].flatMap({ Int($0) }), attempts >= config.maxAttempts {
             return RowFailure(code: "too_many_attempts",
                               message: "leadsync tried this contact \(attempts) times without success and stops retrying it (max_attempts = \(config.maxAttempts)). Correct it in the capturing app and import it again.")
