@@ -332,6 +332,44 @@ import Testing
 
 /// The CRM keys follow the mirror between runs: new rows, changed rows, deleted rows.
 @Suite struct CRMKeyRefreshTests {
+    /// crm_match_key is UNLOGGED on PostgreSQL: a crash empties it. The next run must key the
+    /// whole mirror again (not only rows changed since the watermark), or duplicates of records
+    /// keyed before the crash would slip through.
+    @Test(arguments: TestEngine.available)
+    func emptiedKeysAreRebuiltFromTheWholeMirror(engine: TestEngine) throws {
+        try withTestDatabase(engine) { t in
+            var s = Scenario(t)
+            s.lead("00Q000000000000001", last: "Alpha", email: "alpha@x.example", phone: "+49 30 1234567")
+            s.lead("00Q000000000000002", last: "Beta", email: "beta@x.example")
+            let (db, config) = try s.load()
+            if engine == .postgres {
+                #expect(try t.scalar("SELECT relpersistence FROM pg_class WHERE oid = CAST('crm_match_key' AS regclass)") == "u")
+            }
+            var options = SyncOptions(mode: .run)
+            options.clock = { Scenario.now }
+            #expect(try SyncJob(db: db, config: config).run(options).crmRecordsKeyed == 2)
+            #expect(try SyncJob(db: db, config: config).run(options).crmRecordsKeyed == 0, "a warm run reads nothing")
+            // What PostgreSQL does to an unlogged table after a crash.
+            try db.executeScript(engine == .postgres ? "TRUNCATE crm_match_key" : "DELETE FROM crm_match_key", name: "t")
+            let csv = t.directory.appendingPathComponent("after-crash.csv")
+            try Data("""
+                external_id,last_name,company,email,phone,captured_at
+                same-email,Other,ACME,alpha@x.example,,2026-11-20T11:00:00Z
+                same-phone,Alpha,ACME,,030 1234567,2026-11-20T11:00:00Z
+                new,Gamma,ACME,gamma@x.example,,2026-11-20T11:00:00Z
+
+                """.utf8).write(to: csv)
+            _ = try CSVImporter(db: db).importFile(path: csv.path)
+            let summary = try SyncJob(db: db, config: config).run(options)
+            #expect(summary.crmRecordsKeyed == 2, "the whole mirror is keyed again")
+            let o = try Scenario.outcomes(db)
+            #expect(o["same-email"]?.code == "duplicate_email")
+            #expect(o["same-email"]?.matched == "00Q000000000000001")
+            #expect(o["same-phone"]?.code == "duplicate_phone")
+            #expect(o["new"]?.status == "exported")
+        }
+    }
+
     @Test(arguments: TestEngine.available)
     func keysFollowNewChangedAndDeletedMirrorRows(engine: TestEngine) throws {
         try withTestDatabase(engine) { t in

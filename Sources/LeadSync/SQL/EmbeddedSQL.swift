@@ -217,6 +217,15 @@ ALTER TABLE {{job_schema}}.sync_run
     ADD COLUMN host text,
     ADD COLUMN pid  integer;
 """#,
+        "postgres/migrations/004_crm_match_key_unlogged.sql": #"""
+-- crm_match_key is derived data: every row can be computed again from the mirror. As an
+-- UNLOGGED table it skips the write-ahead log, which makes writing keys (the first refresh, and
+-- every batch's new records) about half as expensive. PostgreSQL empties an unlogged table after
+-- a crash and does not replicate it to standbys; the refresh notices an empty table and keys
+-- the whole mirror again (crm_key_watermark_reset), so a crash costs one cold refresh, never a
+-- missed duplicate.
+ALTER TABLE {{job_schema}}.crm_match_key SET UNLOGGED;
+"""#,
         "postgres/queries/advisory_lock.sql": #"""
 -- Serialises one kind of work (migrate, CRM key refresh, batch) across processes until the
 -- transaction ends.
@@ -621,6 +630,14 @@ ON CONFLICT (crm_object) DO UPDATE SET mirror_rows = excluded.mirror_rows, mirro
 -- returns: one
 SELECT systemmodstamp, last_id FROM crm_key_watermark WHERE crm_object = :crm_object
 """#,
+        "postgres/queries/crm_key_watermark_reset.sql": #"""
+-- Forgets how far the refresh has read (and what the last prune saw) when crm_match_key is
+-- empty: after a crash emptied the unlogged table, or a manual TRUNCATE. The refresh then reads
+-- every mirror row again, as on the first run.
+-- params: none
+-- returns: affected
+DELETE FROM crm_key_watermark
+"""#,
         "postgres/queries/crm_key_watermark_set.sql": #"""
 -- Moves the refresh's watermark for one mirror table, in the transaction that wrote its keys.
 -- params: :crm_object, :systemmodstamp, :last_id
@@ -659,14 +676,15 @@ DROP INDEX crm_match_key_key_idx
 -- returns: none
 DROP INDEX crm_match_key_record_idx
 """#,
-        "postgres/queries/crm_match_key_first_load.sql": #"""
--- Whether the refresh is the first load: no CRM key stored yet, and the job's role owns
--- crm_match_key, so it may drop the indexes and build them once after loading instead of
--- updating them for every row. A role without ownership (the least-privilege role of the
--- README) loads into the indexed table, which is slower but needs no extra right.
+        "postgres/queries/crm_match_key_state.sql": #"""
+-- Before a refresh: whether crm_match_key is empty (the first run, or a crash emptied the
+-- unlogged table: every key is read again), and whether the job's role owns it, so that such a
+-- full load may drop the indexes and build them once after loading instead of updating them for
+-- every row. A role without ownership (the least-privilege role of the README) loads into the
+-- indexed table, which is slower but needs no extra right.
 -- params: none
 -- returns: one
-SELECT NOT EXISTS (SELECT 1 FROM crm_match_key) AND pg_has_role(c.relowner, 'USAGE') AS first_load
+SELECT NOT EXISTS (SELECT 1 FROM crm_match_key) AS empty, pg_has_role(c.relowner, 'USAGE') AS owned
 FROM pg_class c
 WHERE c.oid = CAST('crm_match_key' AS regclass)
 """#,
@@ -1037,6 +1055,11 @@ ALTER TABLE crm_key_watermark ADD COLUMN mirror_rows integer;
 ALTER TABLE crm_key_watermark ADD COLUMN mirror_max_id integer;
 ALTER TABLE sync_run ADD COLUMN host text;
 ALTER TABLE sync_run ADD COLUMN pid integer;
+"""#,
+        "sqlite/migrations/004_crm_match_key_unlogged.sql": #"""
+-- PostgreSQL makes crm_match_key UNLOGGED here. SQLite has no such table kind: nothing to do.
+-- The refresh's rule that goes with it (an empty crm_match_key means every key is read again
+-- from the mirror) holds on both engines.
 """#,
         "sqlite/queries/advisory_lock.sql": #"""
 -- Serialises one kind of work across processes until the transaction ends.
@@ -1448,6 +1471,14 @@ ON CONFLICT (crm_object) DO UPDATE SET mirror_rows = excluded.mirror_rows, mirro
 -- returns: one
 SELECT systemmodstamp, last_id FROM crm_key_watermark WHERE crm_object = :crm_object
 """#,
+        "sqlite/queries/crm_key_watermark_reset.sql": #"""
+-- Forgets how far the refresh has read (and what the last prune saw) when crm_match_key is
+-- empty: after a crash emptied the unlogged table, or a manual TRUNCATE. The refresh then reads
+-- every mirror row again, as on the first run.
+-- params: none
+-- returns: affected
+DELETE FROM crm_key_watermark
+"""#,
         "sqlite/queries/crm_key_watermark_set.sql": #"""
 -- Moves the refresh's watermark for one mirror table, in the transaction that wrote its keys.
 -- params: :crm_object, :systemmodstamp, :last_id
@@ -1486,12 +1517,13 @@ DROP INDEX crm_match_key_key_idx
 -- returns: none
 DROP INDEX crm_match_key_record_idx
 """#,
-        "sqlite/queries/crm_match_key_first_load.sql": #"""
--- Whether the refresh is the first load: no CRM key stored yet, so it may drop the indexes and
--- build them once after loading instead of updating them for every row.
+        "sqlite/queries/crm_match_key_state.sql": #"""
+-- Before a refresh: whether crm_match_key is empty (the first run: every key is read, and the
+-- indexes are built once after loading instead of updated for every row); the file's owner may
+-- always rebuild them.
 -- params: none
 -- returns: one
-SELECT NOT EXISTS (SELECT 1 FROM crm_match_key) AS first_load
+SELECT NOT EXISTS (SELECT 1 FROM crm_match_key) AS empty, 1 AS owned
 """#,
         "sqlite/queries/crm_mirror_rows_account.sql": #"""
 -- How many account rows the mirror holds, its highest id, and how many rows lie above :after_id

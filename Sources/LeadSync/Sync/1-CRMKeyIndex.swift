@@ -30,10 +30,14 @@ public struct CRMKeyIndex {
     func refresh() throws -> Stats {
         var stats = Stats()
         try db.run("advisory_lock", ["lock_id": .integer(JobLock.crmKeyRefresh.rawValue)])
-        // The first refresh fills an empty table with every CRM record's keys: its indexes are
-        // built once afterwards, not updated row by row (the cold run's largest cost). Only a
-        // role owning the table may; another one loads into the indexed table.
-        let bulk = isTrue(try db.one("crm_match_key_first_load")?["first_load"] ?? .null)
+        // An empty table means no key is known (the first run, or a crash emptied the unlogged
+        // table on PostgreSQL): forget the watermarks and read the whole mirror again. Such a
+        // full load builds the indexes once afterwards, not row by row (the cold run's largest
+        // cost), if the role owns the table; another role loads into the indexed table.
+        let state = try db.one("crm_match_key_state")
+        let empty = isTrue(state?["empty"] ?? .null)
+        if empty { try db.run("crm_key_watermark_reset", [:]) }
+        let bulk = empty && isTrue(state?["owned"] ?? .null)
         if bulk {
             try times.measure("refresh.write") {
                 try db.run("crm_match_key_drop_key_index", [:])

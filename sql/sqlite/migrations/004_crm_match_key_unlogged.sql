@@ -1,0 +1,3 @@
+-- PostgreSQL makes crm_match_key UNLOGGED here. SQLite has no such table kind: nothing to do.
+-- The refresh's rule that goes with it (an empty crm_match_key means every key is read again
+-- from the mirror) holds on both engines.
