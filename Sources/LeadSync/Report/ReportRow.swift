@@ -1,6 +1,6 @@
 /// One processed row as exported.csv / failed.csv show it: the captured columns as claimed, then
 /// the outcome the batch wrote for it.
-struct ReportRow {
+struct ReportRow: Sendable {
     /// Captured columns written to the CSV files, then the outcome columns.
     static let capturedColumns = CSVImporter.columns
     static let outcomeColumns = ["status", "error_code", "error_message", "crm_object", "crm_id", "crm_record", "owner_sfid", "owner_source", "exported_at"]

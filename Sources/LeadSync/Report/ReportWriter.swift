@@ -30,7 +30,11 @@ public struct WrittenReport: Sendable {
 /// run killed half-way) never leaves half a report where reports are read. The CSV files grow
 /// batch by batch as each batch commits (`add`), from the rows the batch already holds, so a
 /// million-row run is never read back from the database; `finish` adds the summaries and mails.
-public final class ReportWriter {
+///
+/// Each batch's lines are formatted and written on the writer's own serial queue while the next
+/// batch runs (`add` returns at once), so they cost a run almost no wall time; every mutable
+/// property below is touched only on that queue, or after `drain` waited for it.
+public final class ReportWriter: @unchecked Sendable {
     /// The summary.json format's version; bumped when a field changes meaning.
     public static let schemaVersion = 1
     static let failureListLimit = 1000
@@ -47,6 +51,11 @@ public final class ReportWriter {
     private var users: [String: UserStats] = [:]
     private var failures: [Failure] = []
     private var captured = CapturedPositions()
+    private let queue = DispatchQueue(label: "leadsync.report")
+    /// The first error writing lines met (disk full, …), thrown by the next `add` or `finish`.
+    private var writeError: (any Error)?
+    /// Seconds the queue spent on lines.
+    private var lineSeconds = 0.0
 
     struct Failure {
         let contact: String
@@ -85,31 +94,45 @@ public final class ReportWriter {
         try failedCSV.write(ReportFiles.csvLine(Self.header))
     }
 
-    /// Adds a committed batch's rows.
+    /// Adds a committed batch's rows: queued, written while the caller goes on.
     func add(_ rows: [ReportRow]) throws {
-        try times.measure("report.rows") {
-            for row in rows {
-                let line = row.csvLine(positions: captured.positions(for: row.captured))
-                let user = MatchKeys.trim(row.captured["captured_by"] ?? "").lowercased()
-                if row.status == "exported" {
-                    try exportedCSV.write(line)
-                    users[user, default: UserStats()].exported += 1
-                } else {
-                    try failedCSV.write(line)
-                    let first = row.captured["first_name"], last = row.captured["last_name"], company = row.captured["company"]
-                    let contact = [first, last].compactMap { $0 }.joined(separator: " ") + (company.map { $0.isEmpty ? "" : " (\($0))" } ?? "")
-                    let failure = Failure(contact: contact, externalID: row.captured.externalID, code: row.errorCode ?? "",
-                                          message: row.errorMessage ?? "", record: row.crmRecord ?? "")
-                    users[user, default: UserStats()].failed += 1
-                    if users[user, default: UserStats()].failures.count < 200 { users[user, default: UserStats()].failures.append(failure) }
-                    if failures.count < Self.failureListLimit { failures.append(failure) }
-                }
+        if let error = queue.sync(execute: { writeError }) { throw error }
+        queue.async { [self] in
+            guard writeError == nil else { return }
+            let start = DispatchTime.now().uptimeNanoseconds
+            do { try writeLines(rows) } catch { writeError = error }
+            lineSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        }
+    }
+
+    /// Waits until every queued batch is written; rethrows the first error writing them.
+    private func drain() throws {
+        try queue.sync { if let writeError { throw writeError } }
+    }
+
+    private func writeLines(_ rows: [ReportRow]) throws {
+        for row in rows {
+            let line = row.csvLine(positions: captured.positions(for: row.captured))
+            let user = MatchKeys.trim(row.captured["captured_by"] ?? "").lowercased()
+            if row.status == "exported" {
+                try exportedCSV.write(line)
+                users[user, default: UserStats()].exported += 1
+            } else {
+                try failedCSV.write(line)
+                let first = row.captured["first_name"], last = row.captured["last_name"], company = row.captured["company"]
+                let contact = [first, last].compactMap { $0 }.joined(separator: " ") + (company.map { $0.isEmpty ? "" : " (\($0))" } ?? "")
+                let failure = Failure(contact: contact, externalID: row.captured.externalID, code: row.errorCode ?? "",
+                                      message: row.errorMessage ?? "", record: row.crmRecord ?? "")
+                users[user, default: UserStats()].failed += 1
+                if users[user, default: UserStats()].failures.count < 200 { users[user, default: UserStats()].failures.append(failure) }
+                if failures.count < Self.failureListLimit { failures.append(failure) }
             }
         }
     }
 
     /// Removes the unfinished folder (the run failed: its rows stay pending, no report).
     func discard() {
+        try? drain()
         try? exportedCSV.close()
         try? failedCSV.close()
         try? FileManager.default.removeItem(at: temp)
@@ -117,6 +140,8 @@ public final class ReportWriter {
 
     /// Writes the summaries and mails of `summary`'s run and publishes the folder.
     func finish(_ summary: SyncSummary) throws -> WrittenReport {
+        try times.measure("report.wait") { try drain() }
+        times.add("report.rows", seconds: lineSeconds)
         try exportedCSV.close()
         try failedCSV.close()
         let fm = FileManager.default

@@ -12,6 +12,11 @@ final class PhaseTimes {
         return try body()
     }
 
+    /// Adds time measured elsewhere (on another queue) to `phase`.
+    func add(_ phase: String, seconds: Double) {
+        self.seconds[phase, default: 0] += seconds
+    }
+
     /// `phase=1.23s` pairs, slowest first.
     var description: String {
         seconds.sorted { $0.value > $1.value }.map { String(format: "%@=%.2fs", $0.key, $0.value) }.joined(separator: " ")
