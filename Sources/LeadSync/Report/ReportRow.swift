@@ -44,7 +44,7 @@ struct ReportRow: Sendable {
         var line = ""
         line.reserveCapacity(512)
         for position in positions {
-            if let position, let text = captured.columns.values[position].textValue { ReportFiles.appendCSVCell(text, to: &line) }
+            if let position, let text = captured.result.values[position].textValue { ReportFiles.appendCSVCell(text, to: &line) }
             line += ","
         }
         for (i, field) in outcomeFields.enumerated() {
@@ -62,9 +62,9 @@ struct CapturedPositions {
 
     /// The positions for `row`'s result.
     mutating func positions(for row: ClaimedRow) -> [Int?] {
-        if shape !== row.columns.shape {
-            shape = row.columns.shape
-            positions = ReportRow.capturedColumns.map { row.columns.shape.position($0) }
+        if shape !== row.result.shape {
+            shape = row.result.shape
+            positions = ReportRow.capturedColumns.map { row.result.shape.position($0) }
         }
         return positions
     }

@@ -130,7 +130,8 @@ public final class ReportWriter: @unchecked Sendable {
         }
     }
 
-    /// Removes the unfinished folder (the run failed: its rows stay pending, no report).
+    /// Removes the unfinished folder: a run that fails writes no report (sync_run keeps its error
+    /// and the counts of the batches that committed before it failed).
     func discard() {
         try? drain()
         try? exportedCSV.close()

@@ -4,8 +4,8 @@ public struct ClaimedRow: Sendable {
     public let id: Int64
     /// The capturing app's id, written to `leadsync_id__c`.
     public let externalID: String
-    /// The claim query's row: every captured column.
-    let columns: Row
+    /// The claim query's result row: every captured column.
+    let result: Row
     /// The mirror row that already carries this external id, if any: (object, id).
     public let existing: (object: TargetObject, id: Int64)?
 
@@ -13,7 +13,7 @@ public struct ClaimedRow: Sendable {
     init(_ row: Row) {
         id = row["id"].intValue ?? 0
         externalID = row.string("external_id") ?? ""
-        columns = row
+        result = row
         if let lead = row["existing_lead_id"].intValue {
             existing = (.lead, lead)
         } else if let contact = row["existing_contact_id"].intValue {
@@ -24,7 +24,7 @@ public struct ClaimedRow: Sendable {
     }
 
     /// A captured column's value, nil when NULL.
-    public subscript(_ column: String) -> String? { columns.string(column) }
+    public subscript(_ column: String) -> String? { result.string(column) }
 }
 
 /// Which rows a batch claims.
