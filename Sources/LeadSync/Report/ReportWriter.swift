@@ -189,29 +189,15 @@ public final class ReportWriter: @unchecked Sendable {
         let per_user: [String: UserCounts]
         let config_checksum: String
         let report: String
-        let alert: String?
+        /// null when the run does not alert (a plain optional would leave the key out).
+        let alert: OrNull<String>
 
-        func encode(to encoder: any Encoder) throws {
-            enum Key: String, CodingKey {
-                case schema_version, run_id, mode, dry_run, started_at, finished_at, duration_seconds, rows_per_second, counts,
-                     failed_by_error_code, owners_by_source, per_user, config_checksum, report, alert
+        struct OrNull<T: Encodable>: Encodable {
+            let value: T?
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.singleValueContainer()
+                try c.encode(value)
             }
-            var c = encoder.container(keyedBy: Key.self)
-            try c.encode(schema_version, forKey: .schema_version)
-            try c.encode(run_id, forKey: .run_id)
-            try c.encode(mode, forKey: .mode)
-            try c.encode(dry_run, forKey: .dry_run)
-            try c.encode(started_at, forKey: .started_at)
-            try c.encode(finished_at, forKey: .finished_at)
-            try c.encode(duration_seconds, forKey: .duration_seconds)
-            try c.encode(rows_per_second, forKey: .rows_per_second)
-            try c.encode(counts, forKey: .counts)
-            try c.encode(failed_by_error_code, forKey: .failed_by_error_code)
-            try c.encode(owners_by_source, forKey: .owners_by_source)
-            try c.encode(per_user, forKey: .per_user)
-            try c.encode(config_checksum, forKey: .config_checksum)
-            try c.encode(report, forKey: .report)
-            try c.encode(alert, forKey: .alert) // null when the run does not alert
         }
     }
 
@@ -227,7 +213,7 @@ public final class ReportWriter: @unchecked Sendable {
             rows_per_second: (s.rowsPerSecond * 10).rounded() / 10,
             counts: .init(read: s.read, exported: s.exported, failed: s.failed, skipped: s.skipped, possible_duplicates: s.possibleDuplicates),
             failed_by_error_code: s.failedByCode, owners_by_source: s.ownersBySource, per_user: perUser,
-            config_checksum: config.checksum, report: folder, alert: alert)
+            config_checksum: config.checksum, report: folder, alert: .init(value: alert))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(document)

@@ -737,19 +737,25 @@ SELECT nextval(seq) AS id
 FROM CAST(pg_get_serial_sequence('lead', 'id') AS regclass) AS seq,
      generate_series(1, CAST(:count AS integer))
 """#,
-        "postgres/queries/mirror_record_contact.sql": #"""
--- How the report names a contact row that already carried a row's external id: its Salesforce
--- id, or until Heroku Connect has synced it, that external id.
--- params: :id
--- returns: one
-SELECT COALESCE(sfid, leadsync_id__c) AS record FROM contact WHERE id = :id
+        "postgres/queries/mirror_records_contact.sql": #"""
+-- How the report names the contact rows that already carried a batch's external ids (written before
+-- a crash, or by hand): their Salesforce id, or until Heroku Connect has synced them, that
+-- external id. One statement per batch; :ids is a JSON array of [id] rows (BatchJSON).
+-- params: :ids
+-- returns: many
+SELECT id, COALESCE(sfid, leadsync_id__c) AS record
+FROM contact
+WHERE id IN (SELECT CAST(v ->> 0 AS bigint) FROM jsonb_array_elements(CAST(:ids AS jsonb)) AS e(v))
 """#,
-        "postgres/queries/mirror_record_lead.sql": #"""
--- How the report names a lead row that already carried a row's external id: its Salesforce
--- id, or until Heroku Connect has synced it, that external id.
--- params: :id
--- returns: one
-SELECT COALESCE(sfid, leadsync_id__c) AS record FROM lead WHERE id = :id
+        "postgres/queries/mirror_records_lead.sql": #"""
+-- How the report names the lead rows that already carried a batch's external ids (written before
+-- a crash, or by hand): their Salesforce id, or until Heroku Connect has synced them, that
+-- external id. One statement per batch; :ids is a JSON array of [id] rows (BatchJSON).
+-- params: :ids
+-- returns: many
+SELECT id, COALESCE(sfid, leadsync_id__c) AS record
+FROM lead
+WHERE id IN (SELECT CAST(v ->> 0 AS bigint) FROM jsonb_array_elements(CAST(:ids AS jsonb)) AS e(v))
 """#,
         "postgres/queries/push_request_clear.sql": #"""
 -- Empties the push request table (it lives for the connection) before staging new ids.
@@ -1578,19 +1584,25 @@ WITH RECURSIVE ids(id, n) AS (
 )
 SELECT id FROM ids
 """#,
-        "sqlite/queries/mirror_record_contact.sql": #"""
--- How the report names a contact row that already carried a row's external id: its Salesforce
--- id, or until Heroku Connect has synced it, that external id.
--- params: :id
--- returns: one
-SELECT COALESCE(sfid, leadsync_id__c) AS record FROM contact WHERE id = :id
+        "sqlite/queries/mirror_records_contact.sql": #"""
+-- How the report names the contact rows that already carried a batch's external ids (written before
+-- a crash, or by hand): their Salesforce id, or until Heroku Connect has synced them, that
+-- external id. One statement per batch; :ids is a JSON array of [id] rows (BatchJSON).
+-- params: :ids
+-- returns: many
+SELECT id, COALESCE(sfid, leadsync_id__c) AS record
+FROM contact
+WHERE id IN (SELECT json_extract(value, '$[0]') FROM json_each(:ids))
 """#,
-        "sqlite/queries/mirror_record_lead.sql": #"""
--- How the report names a lead row that already carried a row's external id: its Salesforce
--- id, or until Heroku Connect has synced it, that external id.
--- params: :id
--- returns: one
-SELECT COALESCE(sfid, leadsync_id__c) AS record FROM lead WHERE id = :id
+        "sqlite/queries/mirror_records_lead.sql": #"""
+-- How the report names the lead rows that already carried a batch's external ids (written before
+-- a crash, or by hand): their Salesforce id, or until Heroku Connect has synced them, that
+-- external id. One statement per batch; :ids is a JSON array of [id] rows (BatchJSON).
+-- params: :ids
+-- returns: many
+SELECT id, COALESCE(sfid, leadsync_id__c) AS record
+FROM lead
+WHERE id IN (SELECT json_extract(value, '$[0]') FROM json_each(:ids))
 """#,
         "sqlite/queries/push_request_clear.sql": #"""
 -- Empties the push request table (it lives for the connection) before staging new ids.

@@ -61,8 +61,7 @@ public struct CRMKeyIndex {
                         try db.run("crm_key_delete_records", ["crm_object": .text(object),
                                                               "ids": .text(rows.map { $0["id"].textValue ?? "0" }.joined(separator: ","))])
                     }
-                    try db.bulkLoad(table: "crm_match_key", columns: ["crm_object", "crm_id", "sfid", "leadsync_id", "kind", "key", "lastname_key", "priority", "systemmodstamp"],
-                                    rows: keys)
+                    try db.bulkLoad(table: "crm_match_key", columns: Self.keyColumns, rows: keys)
                 }
                 stats.recordsRead += rows.count
                 afterTS = last.string("systemmodstamp") ?? afterTS
@@ -113,21 +112,27 @@ public struct CRMKeyIndex {
 
     /// A live record's email and phone keys (none for a deleted one).
     static func keyRows(for row: Row, object: String, priority: Int, phones: PhoneNormalizer) -> [[SQLValue]] {
-        let id = row["id"]
-        let base: (String, String) -> [SQLValue] = { kind, key in
-            [.text(object), id, row["sfid"], row["leadsync_id"], .text(kind), .text(key),
-             .text(MatchKeys.lastName(row.string("lastname"))), .integer(Int64(priority)), row["systemmodstamp"]]
-        }
-        var out: [[SQLValue]] = []
-        guard isTrue(row["live"]) else { return out }
-        if let email = MatchKeys.email(row.string("email")) { out.append(base("e", email)) }
-        var seen = Set<String>()
+        guard isTrue(row["live"]) else { return [] }
+        var phoneKeys: [String] = []
         for column in ["phone", "mobile"] {
-            if let raw = row.string(column), let key = phones.normalize(raw).e164, seen.insert(key).inserted {
-                out.append(base("p", key))
-            }
+            if let raw = row.string(column), let key = phones.normalize(raw).e164, !phoneKeys.contains(key) { phoneKeys.append(key) }
         }
-        return out
+        return keyRows(object: object, id: row["id"], sfid: row["sfid"], leadsyncID: row["leadsync_id"],
+                       emailKey: MatchKeys.email(row.string("email")), phoneKeys: phoneKeys,
+                       lastNameKey: MatchKeys.lastName(row.string("lastname")), priority: priority, systemmodstamp: row["systemmodstamp"])
+    }
+
+    /// `crm_match_key`'s columns, as `keyRows` fills them.
+    static let keyColumns = ["crm_object", "crm_id", "sfid", "leadsync_id", "kind", "key", "lastname_key", "priority", "systemmodstamp"]
+
+    /// One record's key rows (`keyColumns`): its email key, then each phone key. The refresh
+    /// keys mirror rows with it; a batch keys the records it has just written.
+    static func keyRows(object: String, id: SQLValue, sfid: SQLValue, leadsyncID: SQLValue, emailKey: String?, phoneKeys: [String],
+                        lastNameKey: String, priority: Int, systemmodstamp: SQLValue) -> [[SQLValue]] {
+        let base: (String, String) -> [SQLValue] = { kind, key in
+            [.text(object), id, sfid, leadsyncID, .text(kind), .text(key), .text(lastNameKey), .integer(Int64(priority)), systemmodstamp]
+        }
+        return (emailKey.map { [base("e", $0)] } ?? []) + phoneKeys.map { base("p", $0) }
     }
 }
 

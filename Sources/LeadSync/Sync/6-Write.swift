@@ -19,13 +19,30 @@ struct BatchWriter {
     func write(_ rows: [PreparedRow], _ decisions: [Decision], now: String, runID: Int64) throws -> Result {
         var result = Result()
         // The new records' ids, drawn before the write: outcomes and keys then need no lookup.
+        // Rows the mirror already holds are named in the report as the mirror names them: looked
+        // up once per batch.
         var ids: [TargetObject: IndexingIterator<[Int64]>] = [:]
+        var heldRecords: [TargetObject: [Int64: String]] = [:]
         try times.measure("write.ids") {
             for object in TargetObject.allCases {
-                let count = decisions.indices.filter { if case .export = decisions[$0] { return rows[$0].target == object } else { return false } }.count
-                guard count > 0 else { continue }
-                ids[object] = try db.rows("mirror_allocate_\(object.rawValue)_ids", ["count": .integer(Int64(count))])
-                    .compactMap { $0["id"].intValue }.makeIterator()
+                var count = 0
+                var held: [[SQLValue]] = []
+                for (row, decision) in zip(rows, decisions) {
+                    switch decision {
+                    case .export where row.target == object: count += 1
+                    case .alreadyExported(object, let id): held.append([.integer(id)])
+                    default: break
+                    }
+                }
+                if count > 0 {
+                    ids[object] = try db.rows("mirror_allocate_\(object.rawValue)_ids", ["count": .integer(Int64(count))])
+                        .compactMap { $0["id"].intValue }.makeIterator()
+                }
+                if !held.isEmpty {
+                    for record in try db.rows("mirror_records_\(object.rawValue)", ["ids": BatchJSON.encode(held)]) {
+                        if let id = record["id"].intValue, let name = record.string("record") { heldRecords[object, default: [:]][id] = name }
+                    }
+                }
             }
         }
         var newIDs: [String: Int64] = [:]
@@ -50,18 +67,16 @@ struct BatchWriter {
                                                    ownerSfid: owner.sfid, ownerSource: owner.source, exportedAt: now))
                 // Its keys, so later batches and runs (and processes beside this one) match it
                 // without waiting for the next refresh.
-                let object = SQLValue.text(row.target.rawValue), crmID = SQLValue.integer(id)
-                let source = SQLValue.text(row.row.externalID), last = SQLValue.text(row.lastNameKey)
-                let priority = SQLValue.integer(Int64(CRMKeyIndex.priority(of: row.target)))
-                if let email = row.emailKey { keys.append([object, crmID, source, "e", .text(email), last, priority, .text(now)]) }
-                for phone in row.phoneKeys { keys.append([object, crmID, source, "p", .text(phone), last, priority, .text(now)]) }
+                keys += CRMKeyIndex.keyRows(object: row.target.rawValue, id: .integer(id), sfid: .null, leadsyncID: .text(row.row.externalID),
+                                            emailKey: row.emailKey, phoneKeys: row.phoneKeys, lastNameKey: row.lastNameKey,
+                                            priority: CRMKeyIndex.priority(of: row.target), systemmodstamp: .text(now))
                 result.exported += 1
                 result.ownersBySource[owner.source, default: 0] += 1
             case .alreadyExported(let object, let id):
                 let owner = owners.owner(capturedBy: row.row["captured_by"])
                 outcomes.append([.integer(row.row.id), "exported", nil, nil, .text(object.rawValue), .integer(id),
                                  .text(owner.sfid), .text(owner.source)])
-                let record = try db.one("mirror_record_\(object.rawValue)", ["id": .integer(id)])?.string("record")
+                let record = heldRecords[object]?[id]
                 result.reportRows.append(ReportRow(captured: row.row, status: "exported", errorCode: nil, errorMessage: nil,
                                                    crmObject: object.rawValue, crmID: id, crmRecord: record,
                                                    ownerSfid: owner.sfid, ownerSource: owner.source, exportedAt: now))
@@ -89,8 +104,7 @@ struct BatchWriter {
             try db.run("captured_contact_write_outcome", ["outcomes": json, "now": .text(now), "run_id": .integer(runID)])
         }
         try times.measure("write.keys") {
-            try db.bulkLoad(table: "crm_match_key", columns: ["crm_object", "crm_id", "leadsync_id", "kind", "key", "lastname_key", "priority",
-                                                              "systemmodstamp"], rows: keys)
+            try db.bulkLoad(table: "crm_match_key", columns: CRMKeyIndex.keyColumns, rows: keys)
         }
         return result
     }

@@ -1,0 +1,8 @@
+-- How the report names the contact rows that already carried a batch's external ids (written before
+-- a crash, or by hand): their Salesforce id, or until Heroku Connect has synced them, that
+-- external id. One statement per batch; :ids is a JSON array of [id] rows (BatchJSON).
+-- params: :ids
+-- returns: many
+SELECT id, COALESCE(sfid, leadsync_id__c) AS record
+FROM contact
+WHERE id IN (SELECT CAST(v ->> 0 AS bigint) FROM jsonb_array_elements(CAST(:ids AS jsonb)) AS e(v))
