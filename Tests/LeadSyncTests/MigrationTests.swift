@@ -27,6 +27,21 @@ import Testing
         }
     }
 
+    /// Migration 005: on PostgreSQL the match keys compare byte by byte (the "C" collation), not
+    /// through the database's locale; SQLite's default collation already does.
+    @Test(.enabled(if: TestEngine.postgresURL != nil))
+    func matchKeysCompareByteByByteOnPostgres() throws {
+        try withTestDatabase(.postgres) { t in
+            let migrate = try CLI.run(["migrate", "--database", t.url])
+            #expect(migrate.status == 0, "\(migrate.stderr)")
+            let columns = try t.rawRows("""
+                SELECT a.attname AS name, c.collname AS collation FROM pg_attribute a JOIN pg_collation c ON c.oid = a.attcollation
+                WHERE a.attrelid = 'crm_match_key'::regclass AND a.attname IN ('key', 'lastname_key') ORDER BY 1
+                """)
+            #expect(columns.map { "\($0.string("name") ?? ""): \($0.string("collation") ?? "")" } == ["key: C", "lastname_key: C"])
+        }
+    }
+
     @Test(arguments: TestEngine.available)
     func twoMigratesAtOnceApplyEachFileOnce(engine: TestEngine) throws {
         try withTestDatabase(engine) { t in

@@ -1,0 +1,2 @@
+-- PostgreSQL gives crm_match_key's key columns the byte-wise "C" collation here. SQLite's
+-- default collation (BINARY) already compares them byte by byte: nothing to do.
