@@ -29,6 +29,10 @@ public protocol Database: AnyObject {
     /// Loads rows into `table` in bulk: COPY on PostgreSQL, one prepared INSERT on SQLite.
     /// Runs inside the caller's transaction.
     func bulkLoad(table: String, columns: [String], rows: [[SQLValue]]) throws
+
+    /// Opens another connection to the same database with the same options (the sync job's
+    /// second connection, which claims the next batch while this one writes).
+    func openAnother() throws -> any Database
 }
 
 extension Database {

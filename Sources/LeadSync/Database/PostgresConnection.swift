@@ -17,11 +17,16 @@ public final class PostgresConnection: Database {
     private let answerTimeout: Double?
     /// Set when the connection was lost or abandoned; every later call fails at once.
     private var broken: DatabaseError?
+    /// What it was opened with, for `openAnother`.
+    private let conninfo: String
+    private let options: ConnectionOptions
 
     /// Connects with a libpq URI or `key=value` string and sets the session up: `search_path` to
     /// the job and CRM schemas, UTC, UTF-8, and the statement timeout.
     public init(conninfo: String, options: ConnectionOptions) throws {
         let parsed = PostgresConnection.parseConninfo(conninfo)
+        self.conninfo = conninfo
+        self.options = options
         secrets = [parsed["password"], ProcessInfo.processInfo.environment["PGPASSWORD"]].compactMap { $0 }
         answerTimeout = options.statementTimeoutMilliseconds > 0 ? Double(options.statementTimeoutMilliseconds) / 1000 + 10 : nil
         displayURL = PostgresConnection.display(parsed)
@@ -61,6 +66,9 @@ public final class PostgresConnection: Database {
     }
 
     deinit { PQfinish(conn) }
+
+    /// Another connection with the same conninfo and options (libpq reads `.pgpass` and `PG*` again).
+    public func openAnother() throws -> any Database { try PostgresConnection(conninfo: conninfo, options: options) }
 
     /// Runs a named query: prepared on first use, then executed with its bound values.
     @discardableResult

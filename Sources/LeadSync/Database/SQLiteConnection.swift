@@ -10,10 +10,15 @@ public final class SQLiteConnection: Database {
     public let displayURL: String
     let db: OpaquePointer
     private var statements: [String: (OpaquePointer, NamedParameters)] = [:]
+    /// What it was opened with, for `openAnother`.
+    private let path: String
+    private let options: ConnectionOptions
 
     /// Opens (creating when absent) the file at `path`.
     public init(path: String, options: ConnectionOptions) throws {
         displayURL = "sqlite:\(path)"
+        self.path = path
+        self.options = options
         var handle: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &handle, flags, nil)
@@ -28,6 +33,9 @@ public final class SQLiteConnection: Database {
         // From here deinit closes the handle if setup throws.
         try executeScript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON", name: "session_setup")
     }
+
+    /// Another connection to the same file with the same options.
+    public func openAnother() throws -> any Database { try SQLiteConnection(path: path, options: options) }
 
     deinit {
         for (statement, _) in statements.values { sqlite3_finalize(statement) }

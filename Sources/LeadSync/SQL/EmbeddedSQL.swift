@@ -793,6 +793,20 @@ SELECT version FROM schema_migration WHERE set_name = :set_name ORDER BY version
 -- returns: none
 INSERT INTO schema_migration (set_name, version, name) VALUES (:set_name, :version, :name)
 """#,
+        "postgres/queries/session_lock.sql": #"""
+-- Takes an advisory lock for the session, not the transaction: it is released by
+-- session_unlock, which may come before the transaction ends (the claim lock, JobLock.claim).
+-- params: :lock_id
+-- returns: one
+SELECT pg_advisory_lock(CAST(:lock_id AS bigint)) IS NULL AS locked
+"""#,
+        "postgres/queries/session_unlock.sql": #"""
+-- Releases a lock session_lock took. Releasing one not held only raises a warning, so error
+-- paths may release without knowing whether the lock was reached.
+-- params: :lock_id
+-- returns: one
+SELECT pg_advisory_unlock(CAST(:lock_id AS bigint)) AS unlocked
+"""#,
         "postgres/queries/sync_run_abandon.sql": #"""
 -- Marks a run whose process is gone (killed, or cut off from the server) as failed.
 -- params: :id, :now, :error
@@ -1643,6 +1657,19 @@ SELECT version FROM schema_migration WHERE set_name = :set_name ORDER BY version
 -- params: :set_name, :version, :name
 -- returns: none
 INSERT INTO schema_migration (set_name, version, name) VALUES (:set_name, :version, :name)
+"""#,
+        "sqlite/queries/session_lock.sql": #"""
+-- Differs from PostgreSQL: a no-op. Every writing transaction on SQLite starts with BEGIN
+-- IMMEDIATE, which already holds the database's one write lock from the claim to the commit.
+-- params: :lock_id
+-- returns: one
+SELECT :lock_id AS locked
+"""#,
+        "sqlite/queries/session_unlock.sql": #"""
+-- Differs from PostgreSQL: a no-op, as session_lock is.
+-- params: :lock_id
+-- returns: one
+SELECT :lock_id AS unlocked
 """#,
         "sqlite/queries/sync_run_abandon.sql": #"""
 -- Marks a run whose process is gone (killed, or cut off from the server) as failed.

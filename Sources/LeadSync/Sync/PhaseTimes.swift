@@ -2,19 +2,25 @@ import Foundation
 
 /// Wall-clock seconds spent per phase of a run (key refresh: read / key / write; batches: claim,
 /// prepare, match, write; report), logged at `info` when the run ends. `make bench` prints them.
-final class PhaseTimes {
-    private(set) var seconds: [String: Double] = [:]
+/// Phases measured on different threads (the claim ahead on PostgreSQL) overlap, so their sum
+/// can exceed the run's time. Safe to use from several threads.
+final class PhaseTimes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var totals: [String: Double] = [:]
+
+    /// Seconds per phase so far.
+    var seconds: [String: Double] { lock.withLock { totals } }
 
     /// Runs `body`, adding its duration to `phase`.
     func measure<T>(_ phase: String, _ body: () throws -> T) rethrows -> T {
         let start = DispatchTime.now().uptimeNanoseconds
-        defer { seconds[phase, default: 0] += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+        defer { add(phase, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
         return try body()
     }
 
     /// Adds time measured elsewhere (on another queue) to `phase`.
     func add(_ phase: String, seconds: Double) {
-        self.seconds[phase, default: 0] += seconds
+        lock.withLock { totals[phase, default: 0] += seconds }
     }
 
     /// `phase=1.23s` pairs, slowest first.

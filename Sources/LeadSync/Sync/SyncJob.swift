@@ -160,26 +160,74 @@ public final class SyncJob {
             // Rows still to be processed one at a time after a batch the mirror rejected.
             var isolate = 0
             var lastClaimed: [ClaimedRow] = []
+            // Every claim holds the claim lock until its batch holds the batch lock (finishBatch),
+            // so batches are written in the order they were claimed, whichever connection or
+            // process claimed them. Paths that end a batch before that release it.
+            let claim: BatchPipeline.Claim = { db, connection, want in
+                try times.measure("batch.claim") { _ = try db.run("session_lock", ["lock_id": .integer(JobLock.claim.rawValue)]) }
+                do {
+                    let rows = try times.measure("batch.claim") { try scope.claim(db, limit: want) }
+                    let prepared = times.measure("batch.prepare") { rows.parallelMap { preparer.prepare($0) } }
+                    return ClaimedBatch(db: db, connection: connection, want: want, rows: rows, prepared: prepared)
+                } catch {
+                    Self.releaseClaimLock(db)
+                    throw error
+                }
+            }
+            let pipeline = options.dryRun ? nil : openPipeline(claim)
+            defer { pipeline?.cancel() }
+            // After a pipelined batch failed for a transient reason: the next batch goes the
+            // sequential way, with its retries.
+            var sequentialOnce = false
             while options.limit.map({ summary.read < $0 }) ?? true {
                 var want = min(batchSize, (options.limit ?? Int.max) - summary.read)
                 if isolate > 0 { want = 1 }
                 let outcome: BatchOutcome
+                var pipelined = false
                 do {
-                    outcome = try withTransientRetry {
-                        try batchTransaction(own: !options.dryRun) { () throws -> BatchOutcome in
-                            try db.run("advisory_lock", ["lock_id": .integer(JobLock.batch.rawValue)])
-                            let rows = try times.measure("batch.claim") { try scope.claim(db, limit: want) }
-                            lastClaimed = rows
-                            guard !rows.isEmpty else { return BatchOutcome() }
-                            let prepared = times.measure("batch.prepare") { rows.parallelMap { preparer.prepare($0) } }
-                            let matches = try times.measure("batch.match") { try match(prepared, runStartedAt: startText) }
-                            let decisions = times.measure("batch.decide") { decider.decide(prepared, matches: matches) }
-                            let result = try times.measure("batch.write") {
-                                try writer.write(prepared, decisions, now: Timestamp.format(options.clock()), runID: summary.runID)
+                    if let pipeline, isolate == 0, !sequentialOnce {
+                        pipelined = true
+                        let batch = try times.measure("batch.wait") { try pipeline.next(want: want) }
+                        lastClaimed = batch.rows
+                        do {
+                            let after = min(batchSize, (options.limit ?? Int.max) - summary.read - batch.rows.count)
+                            if batch.rows.count == want && after > 0 { pipeline.claimAhead(after: batch, want: after) }
+                            if batch.rows.isEmpty { Self.releaseClaimLock(batch.db) }
+                            let done = batch.rows.isEmpty ? BatchOutcome()
+                                : try finishBatch(batch, decider: &decider, runStartedAt: startText, runID: summary.runID, options: options,
+                                                  owners: owners, times: times)
+                            try batch.db.commit()
+                            outcome = done
+                        } catch {
+                            batch.db.rollback()
+                            Self.releaseClaimLock(batch.db)
+                            pipeline.cancel()
+                            throw error
+                        }
+                    } else {
+                        sequentialOnce = false
+                        outcome = try withTransientRetry {
+                            do {
+                                return try batchTransaction(own: !options.dryRun) { () throws -> BatchOutcome in
+                                    let batch = try claim(db, 0, want)
+                                    lastClaimed = batch.rows
+                                    guard !batch.rows.isEmpty else {
+                                        Self.releaseClaimLock(db)
+                                        return BatchOutcome()
+                                    }
+                                    return try finishBatch(batch, decider: &decider, runStartedAt: startText, runID: summary.runID,
+                                                           options: options, owners: owners, times: times)
+                                }
+                            } catch {
+                                Self.releaseClaimLock(db)
+                                throw error
                             }
-                            return BatchOutcome(rows: rows, result: result, possibleDuplicates: decider.possibleDuplicates)
                         }
                     }
+                } catch let error as DatabaseError where pipelined && error.isTransient && !error.isConnectionGone {
+                    logger.warning("transient database error, retrying the batch", metadata: ["code": "\(error.code)"])
+                    sequentialOnce = true
+                    continue
                 } catch let error as DatabaseError where error.isDataRejection {
                     if want > 1 {
                         // One row's value broke the batch: redo these rows one by one, so only
@@ -225,8 +273,44 @@ public final class SyncJob {
         return summary
     }
 
+    /// The second connection's pipeline on PostgreSQL; nil on SQLite (one writer at a time) or
+    /// when the server refuses a second connection (the batches then run one after another).
+    private func openPipeline(_ claim: @escaping BatchPipeline.Claim) -> BatchPipeline? {
+        guard db.engine == .postgres else { return nil }
+        do {
+            return BatchPipeline(main: db, second: try db.openAnother(), claim: claim, release: Self.releaseClaimLock)
+        } catch {
+            logger.warning("no second connection; batches run one after another", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// Releases the claim lock of a batch that ends without reaching the batch lock (empty, or
+    /// failed); harmless when it is not held.
+    static func releaseClaimLock(_ db: any Database) {
+        _ = try? db.run("session_unlock", ["lock_id": .integer(JobLock.claim.rawValue)])
+    }
+
+    /// Matches, decides and writes a claimed batch in its open transaction, under the batch
+    /// lock: one batch at a time across connections and processes, so each batch's match sees
+    /// every record written before it.
+    private func finishBatch(_ batch: ClaimedBatch, decider: inout DuplicateDecider, runStartedAt: String, runID: Int64,
+                             options: SyncOptions, owners: OwnerResolver, times: PhaseTimes) throws -> BatchOutcome {
+        try times.measure("batch.lock") {
+            _ = try batch.db.run("advisory_lock", ["lock_id": .integer(JobLock.batch.rawValue)])
+            _ = try batch.db.run("session_unlock", ["lock_id": .integer(JobLock.claim.rawValue)])
+        }
+        let matches = try times.measure("batch.match") { try match(batch.prepared, on: batch.db, runStartedAt: runStartedAt) }
+        let decisions = times.measure("batch.decide") { decider.decide(batch.prepared, matches: matches) }
+        let writer = BatchWriter(db: batch.db, owners: owners, times: times)
+        let result = try times.measure("batch.write") {
+            try writer.write(batch.prepared, decisions, now: Timestamp.format(options.clock()), runID: runID)
+        }
+        return BatchOutcome(rows: batch.rows, result: result, possibleDuplicates: decider.possibleDuplicates)
+    }
+
     /// Matches a batch's keys against the CRM's in one statement.
-    private func match(_ rows: [PreparedRow], runStartedAt: String) throws -> [Int64: [CRMMatch]] {
+    private func match(_ rows: [PreparedRow], on db: any Database, runStartedAt: String) throws -> [Int64: [CRMMatch]] {
         var keys: [[SQLValue]] = []
         for row in rows where row.failure == nil {
             let id = SQLValue.integer(row.row.id)
