@@ -13,6 +13,8 @@ struct ClaimedBatch {
     let rows: [ClaimedRow]
     /// Each row mapped and keyed (stage 3).
     let prepared: [PreparedRow]
+    /// Whether it was claimed on the other connection while the batch before it was written.
+    var claimedAhead = false
 }
 
 /// Two connections taking turns (PostgreSQL, real runs): while one matches and writes batch N,
@@ -78,7 +80,11 @@ final class BatchPipeline: @unchecked Sendable {
         let index = 1 - batch.connection
         let box = Unchecked((connections[index], claim))
         ahead = Ahead(want: want) {
-            Result { try Self.claimInTransaction(box.value.0, connection: index, want: want, box.value.1) }
+            Result {
+                var batch = try Self.claimInTransaction(box.value.0, connection: index, want: want, box.value.1)
+                batch.claimedAhead = true
+                return batch
+            }
         }
     }
 

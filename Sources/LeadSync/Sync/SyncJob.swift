@@ -65,6 +65,9 @@ public struct SyncSummary: Sendable {
     public var notProcessed: [String] = []
     /// CRM records (re)keyed by the refresh.
     public var crmRecordsKeyed = 0
+    /// Batches claimed on the run's second connection while the batch before was written
+    /// (PostgreSQL; 0 on SQLite, in dry runs, or without a second connection).
+    public var batchesClaimedAhead = 0
     /// The report written, if any.
     public var report: WrittenReport?
 
@@ -198,6 +201,7 @@ public final class SyncJob {
                                                   owners: owners, times: times)
                             try batch.db.commit()
                             outcome = done
+                            if batch.claimedAhead { summary.batchesClaimedAhead += 1 }
                         } catch {
                             batch.db.rollback()
                             Self.releaseClaimLock(batch.db)

@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+@testable import LeadSync
+
+/// On PostgreSQL a run claims the next batch on a second connection while the current batch is
+/// written (BatchPipeline); on SQLite batches run one after another. Either way every row gets
+/// the outcome SYNC_RULES.md gives it, and no claim outlives its batch.
+@Suite struct PipelineTests {
+    static func run(_ t: TestDatabase, _ db: any Database, batchSize: Int, limit: Int? = nil) throws -> SyncSummary {
+        var options = SyncOptions(mode: .run)
+        options.settleMinutes = 0
+        options.batchSize = batchSize
+        options.limit = limit
+        return try SyncJob(db: db, config: try Configuration.parse(Corpus.config, file: "corpus.toml")).run(options)
+    }
+
+    /// Whether another session can take the claim lock: a batch that kept it would stop every
+    /// other process's claims.
+    static func claimLockIsFree(_ t: TestDatabase) throws -> Bool {
+        guard t.engine == .postgres else { return true }
+        return try t.scalar("SELECT pg_try_advisory_lock(\(JobLock.claim.rawValue))") == "t"
+    }
+
+    static func mismatches(_ t: TestDatabase) throws -> [[String: String]] {
+        let actual = try Corpus.outcomes(t)
+        return try Corpus.records("expected.csv").filter { e in
+            let a = actual[e["external_id"] ?? ""] ?? [:]
+            return ["status", "error_code", "crm_object", "ownerid", "owner_source", "duplicate_of"].contains { a[$0] != e[$0] }
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
+    func batchesClaimedAheadGiveTheSingleRunOutcomes(engine: TestEngine) throws {
+        try withTestDatabase(engine) { t in
+            _ = try Corpus.load(into: t)
+            let db = try t.open()
+            let summary = try Self.run(t, db, batchSize: 97)
+            // 1,998 rows: 20 full batches of 97, each followed by a claim ahead, then 58 rows.
+            #expect(summary.read == 1998)
+            #expect(summary.batchesClaimedAhead == (engine == .postgres ? 20 : 0))
+            let mismatches = try Self.mismatches(t)
+            #expect(mismatches.isEmpty, "\(mismatches.count) rows differ, e.g. \(mismatches.prefix(3))")
+            #expect(try t.scalar("SELECT count(leadsync_id__c) - count(DISTINCT leadsync_id__c) FROM lead") == "0")
+            #expect(try Self.claimLockIsFree(t))
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
+    func aLimitEndsTheRunAndTheRowsClaimedAheadStayPending(engine: TestEngine) throws {
+        try withTestDatabase(engine) { t in
+            _ = try Corpus.load(into: t)
+            let db = try t.open()
+            // Batches of 100, 100 and 50; the 50 are claimed ahead while the second batch writes.
+            let first = try Self.run(t, db, batchSize: 100, limit: 250)
+            #expect(first.read == 250)
+            #expect(first.batchesClaimedAhead == (engine == .postgres ? 2 : 0))
+            #expect(try t.scalar("SELECT count(*) FROM captured_contact WHERE status = 'pending'") == "1748")
+            #expect(try Self.claimLockIsFree(t))
+            // The next run takes every row the first left, with the outcomes of a single run: four
+            // full batches of 437, then an empty one claimed ahead on the run's first connection,
+            // which must give the claim lock back too.
+            let rest = try Self.run(t, db, batchSize: 437)
+            #expect(rest.read == 1748)
+            #expect(rest.batchesClaimedAhead == (engine == .postgres ? 4 : 0))
+            let mismatches = try Self.mismatches(t)
+            #expect(mismatches.isEmpty, "\(mismatches.count) rows differ, e.g. \(mismatches.prefix(3))")
+            #expect(try Self.claimLockIsFree(t))
+        }
+    }
+}
