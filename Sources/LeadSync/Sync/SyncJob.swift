@@ -177,7 +177,8 @@ public final class SyncJob {
                     throw error
                 }
             }
-            let pipeline = options.dryRun ? nil : openPipeline(claim)
+            let pipeline = options.dryRun || db.engine != .postgres ? nil
+                : openSecondConnection().map { BatchPipeline(main: db, second: $0, claim: claim, release: Self.releaseClaimLock) }
             defer { pipeline?.cancel() }
             // After a pipelined batch failed for a transient reason: the next batch goes the
             // sequential way, with its retries.
@@ -277,14 +278,13 @@ public final class SyncJob {
         return summary
     }
 
-    /// The second connection's pipeline on PostgreSQL; nil on SQLite (one writer at a time) or
-    /// when the server refuses a second connection (the batches then run one after another).
-    private func openPipeline(_ claim: @escaping BatchPipeline.Claim) -> BatchPipeline? {
-        guard db.engine == .postgres else { return nil }
+    /// The run's second connection, for the claim ahead; nil when the server refuses it (too
+    /// many connections): the batches then run one after another on one connection.
+    private func openSecondConnection() -> (any Database)? {
         do {
-            return BatchPipeline(main: db, second: try db.openAnother(), claim: claim, release: Self.releaseClaimLock)
+            return try db.openAnother()
         } catch {
-            logger.warning("no second connection; batches run one after another", metadata: ["error": "\(error)"])
+            logger.warning("no second connection; the run uses one", metadata: ["error": "\(error)"])
             return nil
         }
     }
