@@ -133,6 +133,7 @@ import Testing
             let names: [(String, String)] = [
                 ("emoji", "Zoë 😀👍🏽 👩‍👩‍👧"), ("rtl", "עברית العربية"), ("combining", "Ame\u{0301}lie Z\u{0308}"),
                 ("sql", "Robert'); DROP TABLE lead;--"), ("crlf", "Line\r\nBreak"), ("ansi", "\u{1B}[31mRed\u{1B}[0m"),
+                ("copy", "Back\\slash\tTab \\N"),
                 ("formula", "=HYPERLINK(\"http://evil\")"),
             ]
             var csv = "external_id,source,captured_at,last_name,company,email,notes\n"

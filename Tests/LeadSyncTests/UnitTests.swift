@@ -150,4 +150,13 @@ import Testing
         }
         #expect(valid > 100, "the random strings include valid addresses")
     }
+
+    /// COPY's text format, byte by byte (HostileInputTests loads such values through a real
+    /// server and reads them back unchanged).
+    @Test func copyRowsEscapeTheFourSpecialBytes() {
+        var buffer: [UInt8] = []
+        PostgresConnection.appendCopyRow([.text("a\tb\\c\nd\re"), .null, .integer(-42), .text("Müller 😀"), .text("")], to: &buffer)
+        PostgresConnection.appendCopyRow([.real(1.5)], to: &buffer)
+        #expect(String(decoding: buffer, as: UTF8.self) == "a\\tb\\\\c\\nd\\re\t\\N\t-42\tMüller 😀\t\n1.5\n")
+    }
 }

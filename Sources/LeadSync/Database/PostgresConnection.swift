@@ -128,21 +128,21 @@ public final class PostgresConnection: Database {
             throw DatabaseError(engine: .postgres, code: "XX000", query: query, message: "server did not enter COPY mode")
         }
         PQclear(start)
-        var buffer = ""
-        buffer.reserveCapacity(1 << 20)
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity((1 << 20) + (1 << 16))
         let deadline = answerTimeout.map { Date().addingTimeInterval($0) }
         func flush() throws {
             guard !buffer.isEmpty else { return }
-            try put(query, until: deadline) { buffer.withCString { PQputCopyData(conn, $0, Int32(strlen($0))) } }
+            try put(query, until: deadline) {
+                buffer.withUnsafeBufferPointer { bytes in
+                    bytes.withMemoryRebound(to: CChar.self) { PQputCopyData(conn, $0.baseAddress, Int32($0.count)) }
+                }
+            }
             buffer.removeAll(keepingCapacity: true)
         }
         for row in rows {
-            for (i, value) in row.enumerated() {
-                if i > 0 { buffer += "\t" }
-                buffer += value.textValue.map(PostgresConnection.copyEscape) ?? "\\N"
-            }
-            buffer += "\n"
-            if buffer.utf8.count >= 1 << 20 { try flush() }
+            PostgresConnection.appendCopyRow(row, to: &buffer)
+            if buffer.count >= 1 << 20 { try flush() }
         }
         try flush()
         try put(query, until: deadline) { PQputCopyEnd(conn, nil) }
@@ -307,21 +307,40 @@ public final class PostgresConnection: Database {
         return QueryResult(rows: rows, affected: affected)
     }
 
-    /// Escapes a value for COPY text format.
-    static func copyEscape(_ s: String) -> String {
-        guard s.utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return s }
-        var out = ""
-        out.reserveCapacity(s.utf8.count + 8)
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "\\": out += "\\\\"
-            case "\t": out += "\\t"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            default: out.unicodeScalars.append(ch)
+    /// Appends one row in COPY's text format to `buffer`: tab-separated, `\N` for NULL, and
+    /// backslash, tab, newline and carriage return escaped (every other byte, UTF-8 included,
+    /// stands for itself). Bytes, not String appends: formatting was a fifth of a cold run's
+    /// client time.
+    static func appendCopyRow(_ row: [SQLValue], to buffer: inout [UInt8]) {
+        for (i, value) in row.enumerated() {
+            if i > 0 { buffer.append(0x09) }
+            switch value {
+            case .null:
+                buffer.append(0x5C)
+                buffer.append(0x4E)
+            case .integer(let v):
+                buffer.append(contentsOf: String(v).utf8)
+            case .real(let v):
+                buffer.append(contentsOf: String(v).utf8)
+            case .text(var text):
+                text.withUTF8 { bytes in
+                    guard bytes.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else {
+                        buffer.append(contentsOf: bytes)
+                        return
+                    }
+                    for byte in bytes {
+                        switch byte {
+                        case 0x5C: buffer.append(0x5C); buffer.append(0x5C)
+                        case 0x09: buffer.append(0x5C); buffer.append(0x74)
+                        case 0x0A: buffer.append(0x5C); buffer.append(0x6E)
+                        case 0x0D: buffer.append(0x5C); buffer.append(0x72)
+                        default: buffer.append(byte)
+                        }
+                    }
+                }
             }
         }
-        return out
+        buffer.append(0x0A)
     }
 
     /// The options libpq reads from a URI or key=value string (environment defaults included).
