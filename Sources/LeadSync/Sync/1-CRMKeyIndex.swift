@@ -78,6 +78,7 @@ public struct CRMKeyIndex {
             try times.measure("refresh.index") {
                 try db.run("crm_match_key_create_key_index", [:])
                 try db.run("crm_match_key_create_record_index", [:])
+                try db.run("crm_match_key_analyze", [:])
             }
         }
         return stats
