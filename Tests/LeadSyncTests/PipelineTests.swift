@@ -67,4 +67,28 @@ import Testing
             #expect(try Self.claimLockIsFree(t))
         }
     }
+
+    /// `push` stages its ids in a temporary table that only the run's first connection sees: its
+    /// batches are never claimed on the second one. Rows that fail again are not taken again.
+    @Test(arguments: TestEngine.available)
+    func aPushOfSeveralBatchesStaysOnItsConnection(engine: TestEngine) throws {
+        try withTestDatabase(engine) { t in
+            _ = try Corpus.load(into: t)
+            let db = try t.open()
+            let ids = (1...9).map { String(format: "ext-%06d", $0) }
+            var options = SyncOptions(mode: .push)
+            options.pushIDs = ids
+            options.batchSize = 2
+            // A run that took failed rows again would go on until this limit (it went on for ever).
+            options.limit = 50
+            let summary = try SyncJob(db: db, config: try Configuration.parse(Corpus.config, file: "corpus.toml")).run(options)
+            #expect(summary.read == 9)
+            #expect(summary.notProcessed.isEmpty)
+            #expect(summary.batchesClaimedAhead == 0)
+            let outcomes = try Corpus.outcomes(t)
+            let expected = try Corpus.records("expected.csv").filter { ids.contains($0["external_id"] ?? "") }
+            #expect(expected.count == 9)
+            #expect(expected.allSatisfy { outcomes[$0["external_id"] ?? ""]?["status"] == $0["status"] })
+        }
+    }
 }

@@ -71,17 +71,17 @@ final class BatchPipeline: @unchecked Sendable {
             if batch.want == want { return batch }
             drop(batch)
         }
-        return try Self.claimInTransaction(connections[0], connection: 0, want: want, claim)
+        return try claimInTransaction(on: 0, want: want)
     }
 
     /// Starts claiming the batch after `batch` (up to `want` rows) on the other connection.
     func claimAhead(after batch: ClaimedBatch, want: Int) {
         cancel()
         let index = 1 - batch.connection
-        let box = Unchecked((connections[index], claim))
+        let pipeline = Unchecked(self)
         ahead = Ahead(want: want) {
             Result {
-                var batch = try Self.claimInTransaction(box.value.0, connection: index, want: want, box.value.1)
+                var batch = try pipeline.value.claimInTransaction(on: index, want: want)
                 batch.claimedAhead = true
                 return batch
             }
@@ -100,12 +100,14 @@ final class BatchPipeline: @unchecked Sendable {
         release(batch.db)
     }
 
-    private static func claimInTransaction(_ db: any Database, connection: Int, want: Int, _ claim: Claim) throws -> ClaimedBatch {
+    private func claimInTransaction(on connection: Int, want: Int) throws -> ClaimedBatch {
+        let db = connections[connection]
         try db.begin(immediate: true)
         do {
             return try claim(db, connection, want)
         } catch {
             db.rollback()
+            release(db)
             throw error
         }
     }

@@ -165,19 +165,17 @@ public final class SyncJob {
             var lastClaimed: [ClaimedRow] = []
             // Every claim holds the claim lock until its batch holds the batch lock (finishBatch),
             // so batches are written in the order they were claimed, whichever connection or
-            // process claimed them. Paths that end a batch before that release it.
+            // process claimed them. Paths that end a batch before that release it, after their
+            // rollback (a session lock outlives the transaction; an aborted one cannot release it).
+            let runID = summary.runID
             let claim: BatchPipeline.Claim = { db, connection, want in
                 try times.measure("batch.claim") { _ = try db.run("session_lock", ["lock_id": .integer(JobLock.claim.rawValue)]) }
-                do {
-                    let rows = try times.measure("batch.claim") { try scope.claim(db, limit: want) }
-                    let prepared = times.measure("batch.prepare") { rows.parallelMap { preparer.prepare($0) } }
-                    return ClaimedBatch(db: db, connection: connection, want: want, rows: rows, prepared: prepared)
-                } catch {
-                    Self.releaseClaimLock(db)
-                    throw error
-                }
+                let rows = try times.measure("batch.claim") { try scope.claim(db, limit: want, runID: runID) }
+                let prepared = times.measure("batch.prepare") { rows.parallelMap { preparer.prepare($0) } }
+                return ClaimedBatch(db: db, connection: connection, want: want, rows: rows, prepared: prepared)
             }
-            let pipeline = options.dryRun || db.engine != .postgres ? nil
+            // Not for push: its ids are staged in a temporary table only this connection sees.
+            let pipeline = options.dryRun || options.mode == .push || db.engine != .postgres ? nil
                 : openSecondConnection().map { BatchPipeline(main: db, second: $0, claim: claim, release: Self.releaseClaimLock) }
             defer { pipeline?.cancel() }
             // After a pipelined batch failed for a transient reason: the next batch goes the
