@@ -34,8 +34,8 @@ echo "CRM: $leads leads + $contacts contacts; batch size: default"
 timed() {
   local label=$1 database=$2; shift 2
   local start end
-  # The database copy just made is still being written back by the kernel; flushing it first
-  # keeps that out of the job's time (it slowed each of the 5,000 mail files' creation 10x).
+  # The database copy just made may still be being written back by the kernel: flushing it
+  # first keeps that work out of the job's time.
   sync
   start=$(date +%s.%N)
   LEADSYNC_DATABASE_URL=$database LEADSYNC_LOG_LEVEL=info /usr/bin/time -f "%M" -o "$dir/$label.mem" "$bin" run --settle-minutes 0 \
