@@ -27,6 +27,30 @@ import Testing
         }
     }
 
+    /// A newer leadsync on a database an older one migrated: `run` stops before any row with one
+    /// line that says which migration is missing and to migrate; after `migrate` it runs.
+    @Test(arguments: TestEngine.available)
+    func runOnAnOlderSchemaSaysToMigrateFirst(engine: TestEngine) throws {
+        try withTestDatabase(engine) { t in
+            let config = try Corpus.load(into: t)
+            try t.exec("DELETE FROM schema_migration WHERE set_name = 'migrations' AND version = 5")
+            let args = ["run", "--settle-minutes", "0", "--database", t.url, "--config", config,
+                        "--report-dir", t.directory.appendingPathComponent("reports").path]
+            let refused = try CLI.run(args)
+            #expect(refused.status == 1)
+            #expect(refused.errorLines.count == 1, "\(refused.stderr)")
+            #expect(refused.stderr.contains("missing migration 005_crm_match_key_c_collation"), "\(refused.stderr)")
+            #expect(refused.stderr.contains("run `leadsync migrate` first"), "\(refused.stderr)")
+            #expect(try t.scalar("SELECT count(*) FROM sync_run") == "0", "no run was started")
+            #expect(try t.scalar("SELECT count(*) FROM captured_contact WHERE status <> 'pending'") == "0", "no row was touched")
+            let migrate = try CLI.run(["migrate", "--database", t.url])
+            #expect(migrate.status == 0, "\(migrate.stderr)")
+            let run = try CLI.run(args)
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(try t.scalar("SELECT count(*) FROM captured_contact WHERE status = 'pending'") == "0")
+        }
+    }
+
     /// Migration 005: on PostgreSQL the match keys compare byte by byte (the "C" collation), not
     /// through the database's locale; SQLite's default collation already does.
     @Test(.enabled(if: TestEngine.postgresURL != nil))

@@ -41,6 +41,14 @@ public struct Migrator {
         }
     }
 
+    /// The migrations of `set` this binary has and the database has not applied (file names).
+    /// A database without any leadsync table fails with PostgreSQL's 42P01 / SQLite's "no such
+    /// table", which the command line turns into "run `leadsync migrate` first".
+    public func missing(_ set: MigrationSet) throws -> [String] {
+        let done = Set(try db.rows("schema_migration_applied", ["set_name": .text(set.rawValue)]).compactMap { $0.int("version") })
+        return SQLCatalog.migrations(set.rawValue, engine: db.engine).filter { !done.contains($0.version) }.map(\.name)
+    }
+
     /// Replaces the two allow-listed schema placeholders with quoted identifiers.
     func substitute(_ sql: String) throws -> String {
         sql.replacingOccurrences(of: "{{job_schema}}", with: try quoteIdentifier(options.jobSchema))

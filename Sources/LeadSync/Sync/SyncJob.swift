@@ -102,6 +102,12 @@ public final class SyncJob {
     /// Runs; any error leaves every uncommitted row pending and is rethrown after the run is
     /// recorded as failed.
     public func run(_ options: SyncOptions) throws -> SyncSummary {
+        // A newer binary on a database not yet migrated to it stops here, before any row, with
+        // what to do (it used to fail later on a missing column, in SQL terms).
+        let missing = try Migrator(db: db, options: ConnectionOptions()).missing(.job)
+        guard missing.isEmpty else {
+            throw UsageError("the database's leadsync tables are older than this leadsync (missing migration \(missing.joined(separator: ", "))): run `leadsync migrate` first")
+        }
         let phones = try PhoneNormalizer(defaultRegion: config.defaultRegion)
         let lengths = try MappingCheck(db: db, config: config).verify()
         let owners = try OwnerResolver(db: db, fallbackOwner: config.fallbackOwner)
