@@ -67,6 +67,37 @@ import Testing
         }
     }
 
+    /// A transient error (here a serialisation failure the mirror raises once, on the first
+    /// batch's COPY) while a batch claimed ahead is waiting: both are rolled back, the failed
+    /// batch is done again the sequential way, and the run ends with the single-run outcomes.
+    @Test(.enabled(if: TestEngine.postgresURL != nil))
+    func aTransientErrorHandsTheBatchToTheRetryingPath() throws {
+        try withTestDatabase(.postgres) { t in
+            _ = try Corpus.load(into: t)
+            try t.exec("""
+                CREATE SEQUENCE leadsync_test_fail_once;
+                CREATE FUNCTION leadsync_test_fail_once() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    -- nextval is not rolled back with the batch: only the first COPY fails.
+                    IF nextval('leadsync_test_fail_once') = 1 THEN
+                        RAISE EXCEPTION 'could not serialize access' USING ERRCODE = '40001';
+                    END IF;
+                    RETURN NULL;
+                END $$;
+                CREATE TRIGGER leadsync_test_fail_once BEFORE INSERT ON lead
+                    FOR EACH STATEMENT EXECUTE FUNCTION leadsync_test_fail_once();
+                """)
+            let db = try t.open()
+            let summary = try Self.run(t, db, batchSize: 97)
+            #expect(summary.read == 1998)
+            #expect(try t.scalar("SELECT last_value FROM leadsync_test_fail_once") != "1", "the COPY ran again after failing")
+            // The first batch went the sequential way; every later full batch was claimed ahead.
+            #expect(summary.batchesClaimedAhead == 19)
+            try Self.expectSingleRunOutcomes(t)
+            #expect(try t.scalar("SELECT count(leadsync_id__c) - count(DISTINCT leadsync_id__c) FROM lead") == "0")
+        }
+    }
+
     /// `push` stages its ids in a temporary table that only the run's first connection sees: its
     /// batches are never claimed on the second one. Rows that fail again are not taken again.
     @Test(arguments: TestEngine.available)
