@@ -171,12 +171,17 @@ public final class SyncJob {
             var lastClaimed: [ClaimedRow] = []
             // Every claim holds the claim lock until its batch holds the batch lock (finishBatch),
             // so batches are written in the order they were claimed, whichever connection or
-            // process claimed them. Paths that end a batch before that release it, after their
-            // rollback (a session lock outlives the transaction; an aborted one cannot release it).
+            // process claimed them. An empty claim gives it back at once; a failed batch gives it
+            // back after its rollback (a session lock outlives the transaction, and an aborted
+            // transaction cannot release it).
             let runID = summary.runID
             let claim: BatchPipeline.Claim = { db, connection, want in
-                try times.measure("batch.claim") { _ = try db.run("session_lock", ["lock_id": .integer(JobLock.claim.rawValue)]) }
-                let rows = try times.measure("batch.claim") { try scope.claim(db, limit: want, runID: runID) }
+                let rows = try times.measure("batch.claim") {
+                    _ = try db.run("session_lock", ["lock_id": .integer(JobLock.claim.rawValue)])
+                    let rows = try scope.claim(db, limit: want, runID: runID)
+                    if rows.isEmpty { Self.releaseClaimLock(db) }
+                    return rows
+                }
                 let prepared = times.measure("batch.prepare") { rows.parallelMap { preparer.prepare($0) } }
                 return ClaimedBatch(db: db, connection: connection, want: want, rows: rows, prepared: prepared)
             }
@@ -200,7 +205,6 @@ public final class SyncJob {
                         do {
                             let after = min(batchSize, (options.limit ?? Int.max) - summary.read - batch.rows.count)
                             if batch.rows.count == want && after > 0 { pipeline.claimAhead(after: batch, want: after) }
-                            if batch.rows.isEmpty { Self.releaseClaimLock(batch.db) }
                             let done = batch.rows.isEmpty ? BatchOutcome()
                                 : try finishBatch(batch, decider: &decider, runStartedAt: startText, runID: summary.runID, options: options,
                                                   owners: owners, times: times)
@@ -220,10 +224,7 @@ public final class SyncJob {
                                 return try batchTransaction(own: !options.dryRun) { () throws -> BatchOutcome in
                                     let batch = try claim(db, 0, want)
                                     lastClaimed = batch.rows
-                                    guard !batch.rows.isEmpty else {
-                                        Self.releaseClaimLock(db)
-                                        return BatchOutcome()
-                                    }
+                                    guard !batch.rows.isEmpty else { return BatchOutcome() }
                                     return try finishBatch(batch, decider: &decider, runStartedAt: startText, runID: summary.runID,
                                                            options: options, owners: owners, times: times)
                                 }
@@ -293,7 +294,7 @@ public final class SyncJob {
         }
     }
 
-    /// Releases the claim lock of a batch that ends without reaching the batch lock (empty, or
+    /// Releases the claim lock of a claim that ends without reaching the batch lock (empty, or
     /// failed); harmless when it is not held.
     static func releaseClaimLock(_ db: any Database) {
         _ = try? db.run("session_unlock", ["lock_id": .integer(JobLock.claim.rawValue)])
