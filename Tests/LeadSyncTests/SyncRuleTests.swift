@@ -384,7 +384,7 @@ import Testing
                 ? "SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE tablename = 'crm_match_key' ORDER BY 1"
                 : "SELECT name, sql AS def FROM sqlite_master WHERE type = 'index' AND tbl_name = 'crm_match_key' ORDER BY 1"
             let migrated = try db.runAdHoc(indexes, name: "t").map { "\($0.string("name") ?? ""): \($0.string("def") ?? "")" }
-            #expect(migrated.count == 2)
+            #expect(migrated.count == 3)
             var options = SyncOptions(mode: .run)
             options.clock = { Scenario.now }
             _ = try SyncJob(db: db, config: config).run(options)

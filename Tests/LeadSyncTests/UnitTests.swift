@@ -4,6 +4,33 @@ import Testing
 
 /// Pieces that need no database.
 @Suite struct UnitTests {
+    /// The catch-up's candidates are merged into the match's best by batch_match's order: lower
+    /// priority number, then newer systemmodstamp (none last), then higher id; one per kind,
+    /// surname agreement and origin.
+    @Test func catchUpCandidatesRankAsTheMatchQueryRanks() {
+        func match(_ id: Int64, kind: String = "e", priority: Int = 2, stamp: String? = "2026-11-20 10:00:00", samePerson: Bool = true,
+                   inRun: Bool = true) -> CRMMatch {
+            CRMMatch(Row(columns: ["kind", "crm_object", "crm_id", "sfid", "leadsync_id", "same_person", "in_run", "priority", "systemmodstamp"],
+                         values: [.text(kind), "lead", .integer(id), .null, .null, samePerson ? "t" : "f", inRun ? "t" : "f",
+                                  .integer(Int64(priority)), stamp.map { .text($0) } ?? .null]))
+        }
+        func best(_ candidates: [CRMMatch]) -> [Int64] {
+            var kept: [CRMMatch] = []
+            for c in candidates { CRMMatch.keepBest(c, in: &kept) }
+            return kept.map(\.crmID)
+        }
+        #expect(best([match(1, priority: 2), match(2, priority: 1)]) == [2])
+        #expect(best([match(2, priority: 1), match(1, priority: 2)]) == [2])
+        #expect(best([match(1, stamp: "2026-11-20 10:00:00"), match(2, stamp: "2026-11-20 10:00:00.5")]) == [2])
+        #expect(best([match(2, stamp: "2026-11-21 09:00:00"), match(1, stamp: nil)]) == [2])
+        #expect(best([match(1, stamp: nil), match(2, stamp: "2026-11-19 09:00:00")]) == [2])
+        #expect(best([match(1), match(2)]) == [2])
+        #expect(best([match(2), match(1)]) == [2])
+        // Other groups are kept beside each other, in arrival order.
+        #expect(best([match(1), match(2, kind: "p"), match(3, samePerson: false), match(4, inRun: false), match(5, priority: 1)])
+                == [5, 2, 3, 4])
+    }
+
     /// ASCII keys take a fast path (no NFC, no folding); it must give what the general path gives.
     @Test func asciiKeysEqualTheGeneralPath() {
         var rng = SystemRandomNumberGenerator()

@@ -120,18 +120,22 @@ public struct CRMKeyIndex {
         }
         return keyRows(object: object, id: row["id"], sfid: row["sfid"], leadsyncID: row["leadsync_id"],
                        emailKey: MatchKeys.email(row.string("email")), phoneKeys: phoneKeys,
-                       lastNameKey: MatchKeys.lastName(row.string("lastname")), priority: priority, systemmodstamp: row["systemmodstamp"])
+                       lastNameKey: MatchKeys.lastName(row.string("lastname")), priority: priority, systemmodstamp: row["systemmodstamp"],
+                       batchSeq: .null)
     }
 
     /// `crm_match_key`'s columns, as `keyRows` fills them.
-    static let keyColumns = ["crm_object", "crm_id", "sfid", "leadsync_id", "kind", "key", "lastname_key", "priority", "systemmodstamp"]
+    static let keyColumns = ["crm_object", "crm_id", "sfid", "leadsync_id", "kind", "key", "lastname_key", "priority", "systemmodstamp",
+                             "batch_seq"]
 
     /// One record's key rows (`keyColumns`): its email key, then each phone key. The refresh
-    /// keys mirror rows with it; a batch keys the records it has just written.
+    /// keys mirror rows with it (`batchSeq` NULL); a batch keys the records it has just written,
+    /// stamped with its number on the batch clock.
     static func keyRows(object: String, id: SQLValue, sfid: SQLValue, leadsyncID: SQLValue, emailKey: String?, phoneKeys: [String],
-                        lastNameKey: String, priority: Int, systemmodstamp: SQLValue) -> [[SQLValue]] {
+                        lastNameKey: String, priority: Int, systemmodstamp: SQLValue, batchSeq: SQLValue) -> [[SQLValue]] {
         let base: (String, String) -> [SQLValue] = { kind, key in
-            [.text(object), id, sfid, leadsyncID, .text(kind), .text(key), .text(lastNameKey), .integer(Int64(priority)), systemmodstamp]
+            [.text(object), id, sfid, leadsyncID, .text(kind), .text(key), .text(lastNameKey), .integer(Int64(priority)), systemmodstamp,
+             batchSeq]
         }
         return (emailKey.map { [base("e", $0)] } ?? []) + phoneKeys.map { base("p", $0) }
     }

@@ -7,6 +7,11 @@ struct CRMMatch: Sendable {
     let leadsyncID: String?
     let samePerson: Bool
     let inRun: Bool
+    /// The record's object priority (§5: 1 Contact, 2 Lead, 3 Person Account).
+    let priority: Int
+    /// The record's systemmodstamp as the engine returns it (one format per engine, so text
+    /// order is time order); nil when unknown.
+    let systemmodstamp: String?
 
     init(_ row: Row) {
         kind = row.string("kind") ?? ""
@@ -16,6 +21,30 @@ struct CRMMatch: Sendable {
         leadsyncID = row.string("leadsync_id")
         samePerson = isTrue(row["same_person"])
         inRun = isTrue(row["in_run"])
+        priority = row.int("priority") ?? Int.max
+        systemmodstamp = row.string("systemmodstamp")
+    }
+
+    /// Whether this record is the better match of two in the same group: batch_match's order
+    /// (lower priority number, then newer, then the higher id).
+    func ranks(before other: CRMMatch) -> Bool {
+        if priority != other.priority { return priority < other.priority }
+        switch (systemmodstamp, other.systemmodstamp) {
+        case let (mine?, theirs?) where mine != theirs: return mine > theirs
+        case (.some, nil): return true
+        case (nil, .some): return false
+        default: return crmID > other.crmID
+        }
+    }
+
+    /// Adds a candidate to a row's matches (best per kind, surname agreement and origin): it
+    /// replaces the match of its group when it ranks before it.
+    static func keepBest(_ candidate: CRMMatch, in matches: inout [CRMMatch]) {
+        if let i = matches.firstIndex(where: { $0.kind == candidate.kind && $0.samePerson == candidate.samePerson && $0.inRun == candidate.inRun }) {
+            if candidate.ranks(before: matches[i]) { matches[i] = candidate }
+        } else {
+            matches.append(candidate)
+        }
     }
 }
 

@@ -16,7 +16,8 @@ struct BatchWriter {
         var reportRows: [ReportRow] = []
     }
 
-    func write(_ rows: [PreparedRow], _ decisions: [Decision], now: String, runID: Int64) throws -> Result {
+    /// `batchSeq`: the batch's number on the batch clock, which stamps its new records' keys.
+    func write(_ rows: [PreparedRow], _ decisions: [Decision], now: String, runID: Int64, batchSeq: Int64) throws -> Result {
         var result = Result()
         // The new records' ids, drawn before the write: outcomes and keys then need no lookup.
         // Rows the mirror already holds are named in the report as the mirror names them: looked
@@ -69,7 +70,8 @@ struct BatchWriter {
                 // without waiting for the next refresh.
                 keys += CRMKeyIndex.keyRows(object: row.target.rawValue, id: .integer(id), sfid: .null, leadsyncID: .text(row.row.externalID),
                                             emailKey: row.emailKey, phoneKeys: row.phoneKeys, lastNameKey: row.lastNameKey,
-                                            priority: CRMKeyIndex.priority(of: row.target), systemmodstamp: .text(now))
+                                            priority: CRMKeyIndex.priority(of: row.target), systemmodstamp: .text(now),
+                                            batchSeq: .integer(batchSeq))
                 result.exported += 1
                 result.ownersBySource[owner.source, default: 0] += 1
             case .alreadyExported(let object, let id):

@@ -13,16 +13,25 @@ struct ClaimedBatch {
     let rows: [ClaimedRow]
     /// Each row mapped and keyed (stage 3).
     let prepared: [PreparedRow]
+    /// The CRM records its keys matched when it was claimed (stage 4's input), by row id.
+    let matches: [Int64: [CRMMatch]]
+    /// How the match queries find its keys (empty where they are in `batch_key`).
+    let keyParams: [String: SQLValue]
+    /// The batch clock when it was matched: batches committed after that are caught up on once
+    /// it holds the batch lock.
+    let matchedAtClock: Int64
     /// Whether it was claimed on the other connection while the batch before it was written.
     var claimedAhead = false
 }
 
-/// Two connections taking turns (PostgreSQL, real runs): while one matches and writes batch N,
-/// the other claims and prepares batch N+1 on a background thread. Each batch still lives in
+/// Two connections taking turns (PostgreSQL, real runs): while one writes batch N, the other
+/// claims, prepares and matches batch N+1 on a background thread. Each batch still lives in
 /// one transaction on one connection, from its claim to its commit; `FOR UPDATE SKIP LOCKED`
-/// keeps the two claims apart, and the batch lock taken before the match orders the writes as
-/// for two processes side by side, so batch N+1's match sees batch N's records. Claiming and
-/// preparing (about a fifth of a warm run) then overlap the server's writes.
+/// keeps the two claims apart, and the batch lock taken before the write orders the writes as
+/// for two processes side by side. Once it holds the lock, batch N+1 catches up on the records
+/// committed since it was matched (batch N's, and any other process's), by the batch clock.
+/// Claiming, preparing and matching (about two fifths of a warm run) then overlap the server's
+/// writes.
 final class BatchPipeline: @unchecked Sendable {
     /// Claims up to `want` rows on a connection inside its open transaction.
     typealias Claim = (_ db: any Database, _ connection: Int, _ want: Int) throws -> ClaimedBatch

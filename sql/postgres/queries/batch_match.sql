@@ -5,18 +5,14 @@
 -- Each batch key probes crm_match_key's index (LATERAL with OFFSET 0 keeps the planner from
 -- turning this into a merge join that walks the whole index: 0.3 s per batch at 600k keys, and
 -- growing with the CRM, against 35 ms).
--- :keys is the batch's keys as JSON (BatchJSON): [[row_id, kind, key, lastname_key], ...].
--- params: :keys, :run_started_at
+-- The batch's keys are in batch_key (row_id, kind, key, lastname_key).
+-- params: :run_started_at
 -- returns: many
 WITH candidates AS (
     SELECT b.row_id, b.kind, k.crm_object, k.crm_id, k.sfid, k.leadsync_id, k.priority, k.systemmodstamp,
            (b.kind = 'e' OR k.lastname_key = b.lastname_key) AS same_person,
            (cc.id IS NOT NULL) AS in_run
-    FROM (SELECT CAST(v ->> 0 AS bigint) AS row_id,
-                 v ->> 1 AS kind,
-                 v ->> 2 AS key,
-                 v ->> 3 AS lastname_key
-          FROM jsonb_array_elements(CAST(:keys AS jsonb)) AS e(v)) b
+    FROM batch_key b
     CROSS JOIN LATERAL (SELECT * FROM crm_match_key m WHERE m.key = b.key AND m.kind = b.kind OFFSET 0) k
     LEFT JOIN captured_contact cc
            ON cc.external_id = k.leadsync_id AND cc.status = 'exported'
@@ -26,6 +22,6 @@ WITH candidates AS (
                                    ORDER BY priority, systemmodstamp DESC NULLS LAST, crm_id DESC) AS rank
     FROM candidates c
 )
-SELECT row_id, kind, crm_object, crm_id, sfid, leadsync_id, same_person, in_run
+SELECT row_id, kind, crm_object, crm_id, sfid, leadsync_id, same_person, in_run, priority, systemmodstamp
 FROM ranked
 WHERE rank = 1

@@ -2,8 +2,9 @@
 -- surname agrees (always for email), and whether the record was exported during this run, the
 -- best record by object priority (Contact > Lead > Person Account), then the most recent
 -- systemmodstamp.
--- Differs from PostgreSQL: ISO-8601 text compares as time; NULL sorts first, so it is ordered
--- explicitly last.
+-- Differs from PostgreSQL: the keys come as JSON, not in a batch_key table (SQLite's catch-up
+-- never runs, and loading a temporary table made the match twice as slow as json_each here);
+-- ISO-8601 text compares as time; NULL sorts first, so it is ordered explicitly last.
 -- :keys is the batch's keys as JSON (BatchJSON): [[row_id, kind, key, lastname_key], ...].
 -- params: :keys, :run_started_at
 -- returns: many
@@ -25,6 +26,6 @@ WITH candidates AS (
                                    ORDER BY priority, systemmodstamp IS NULL, systemmodstamp DESC, crm_id DESC) AS rank
     FROM candidates c
 )
-SELECT row_id, kind, crm_object, crm_id, sfid, leadsync_id, same_person, in_run
+SELECT row_id, kind, crm_object, crm_id, sfid, leadsync_id, same_person, in_run, priority, systemmodstamp
 FROM ranked
 WHERE rank = 1
