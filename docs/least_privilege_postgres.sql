@@ -10,3 +10,7 @@ GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA leadsync TO leadsync_job;
 GRANT SELECT ON ALL TABLES IN SCHEMA salesforce TO leadsync_job;
 GRANT INSERT ON salesforce.lead, salesforce.contact TO leadsync_job;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA salesforce TO leadsync_job;
+-- Tables and sequences a later `leadsync migrate` creates (run as this same owner) get the same
+-- grants, so an upgrade needs nothing more here.
+ALTER DEFAULT PRIVILEGES IN SCHEMA leadsync GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO leadsync_job;
+ALTER DEFAULT PRIVILEGES IN SCHEMA leadsync GRANT USAGE, SELECT ON SEQUENCES TO leadsync_job;

@@ -68,26 +68,51 @@ import Testing
     @Test func leastPrivilegeRoleRunsAFullSync() throws {
         try withTestDatabase(.postgres) { t in
             let config = try Corpus.load(into: t)
-            let role = "leadsync_job_\(UUID().uuidString.prefix(8).lowercased())"
-            let password = "pw-\(UUID().uuidString)"
-            let dbName = String(URLComponents(string: t.url)?.path.dropFirst() ?? "")
-            var sql = try String(contentsOf: Fixtures.packageRoot.appendingPathComponent("docs/least_privilege_postgres.sql"), encoding: .utf8)
-            sql = sql.replacingOccurrences(of: "leadsync_job", with: role)
-                .replacingOccurrences(of: "'change-me'", with: "'\(password)'")
-                .replacingOccurrences(of: "current_database_placeholder", with: dbName)
-            try t.exec(sql)
-            defer { try? t.exec("DROP OWNED BY \(role); DROP ROLE \(role)") }
-            var components = try #require(URLComponents(string: t.url))
-            components.user = role
-            components.password = password
-            let url = try #require(components.string)
-            let run = try CLI.run(["run", "--settle-minutes", "0", "--config", config,
-                                   "--report-dir", t.directory.appendingPathComponent("reports").path], environment: ["LEADSYNC_DATABASE_URL": url])
-            #expect(run.status == 0, "\(run.stderr)")
-            #expect(run.stdout.contains("1391 contacts exported"))
-            let ddl = try CLI.run(["migrate", "--crm-mirror"], environment: ["LEADSYNC_DATABASE_URL": url])
-            #expect(ddl.status == 1, "the role cannot run DDL")
+            try Self.withLeastPrivilegeRole(t) { url in
+                let run = try CLI.run(["run", "--settle-minutes", "0", "--config", config,
+                                       "--report-dir", t.directory.appendingPathComponent("reports").path], environment: ["LEADSYNC_DATABASE_URL": url])
+                #expect(run.status == 0, "\(run.stderr)")
+                #expect(run.stdout.contains("1391 contacts exported"))
+                let ddl = try CLI.run(["migrate", "--crm-mirror"], environment: ["LEADSYNC_DATABASE_URL": url])
+                #expect(ddl.status == 1, "the role cannot run DDL")
+            }
         }
+    }
+
+    /// A role set up by the grants file before an upgrade can use the tables a later migration
+    /// creates (006 adds batch_clock): the file's default privileges cover them, so an upgrade is
+    /// `leadsync migrate` as the owner and nothing more.
+    @Test func aRoleGrantedBeforeAMigrationUsesTheTablesItCreates() throws {
+        try withTestDatabase(.postgres) { t in
+            let config = try Corpus.load(into: t)
+            // The database as migration 005 left it.
+            try t.exec("DROP TABLE batch_clock; ALTER TABLE crm_match_key DROP COLUMN batch_seq; DELETE FROM schema_migration WHERE set_name = 'migrations' AND version = 6")
+            try Self.withLeastPrivilegeRole(t) { url in
+                let migrate = try CLI.run(["migrate", "--database", t.url])
+                #expect(migrate.status == 0, "\(migrate.stderr)")
+                let run = try CLI.run(["run", "--settle-minutes", "0", "--config", config,
+                                       "--report-dir", t.directory.appendingPathComponent("reports").path], environment: ["LEADSYNC_DATABASE_URL": url])
+                #expect(run.status == 0, "\(run.stderr)")
+                #expect(run.stdout.contains("1391 contacts exported"))
+            }
+        }
+    }
+
+    /// Creates a role with `docs/least_privilege_postgres.sql` and gives `body` its URL.
+    static func withLeastPrivilegeRole(_ t: TestDatabase, _ body: (String) throws -> Void) throws {
+        let role = "leadsync_job_\(UUID().uuidString.prefix(8).lowercased())"
+        let password = "pw-\(UUID().uuidString)"
+        let dbName = String(URLComponents(string: t.url)?.path.dropFirst() ?? "")
+        var sql = try String(contentsOf: Fixtures.packageRoot.appendingPathComponent("docs/least_privilege_postgres.sql"), encoding: .utf8)
+        sql = sql.replacingOccurrences(of: "leadsync_job", with: role)
+            .replacingOccurrences(of: "'change-me'", with: "'\(password)'")
+            .replacingOccurrences(of: "current_database_placeholder", with: dbName)
+        try t.exec(sql)
+        defer { try? t.exec("DROP OWNED BY \(role); DROP ROLE \(role)") }
+        var components = try #require(URLComponents(string: t.url))
+        components.user = role
+        components.password = password
+        try body(try #require(components.string))
     }
 }
 

@@ -17,6 +17,9 @@ public struct CRMKeyIndex {
     let db: any Database
     let phones: PhoneNormalizer
     var times = PhaseTimes()
+    /// Whether keys re-read from the mirror are stamped on the batch clock (real runs; a dry run
+    /// writes nothing that lasts, and must not hold the clock for its whole transaction).
+    var stampsKeys = true
 
     /// What a refresh did.
     public struct Stats: Sendable {
@@ -44,6 +47,19 @@ public struct CRMKeyIndex {
                 try db.run("crm_match_key_drop_record_index", [:])
             }
         }
+        // Keys written after the full load are stamped on the batch clock, like a batch's: a batch
+        // matched before this refresh commits then finds them in its catch-up (SyncJob). That
+        // covers records re-keyed here that another process's batch has just written (their keys
+        // are replaced, and lose the batch's stamp), and records new from Salesforce. The clock's
+        // row stays locked until this refresh commits: batches of other processes wait that long
+        // to commit. Advanced only once there is something to write.
+        var stamp: SQLValue?
+        func keyStamp() throws -> SQLValue {
+            if let stamp { return stamp }
+            let value: SQLValue = bulk || !stampsKeys ? .null : .integer(try db.one("batch_clock_advance")?["seq"].intValue ?? 0)
+            stamp = value
+            return value
+        }
         for (object, priority) in Self.objects {
             let mark = try db.one("crm_key_watermark_get", ["crm_object": .text(object)])
             var afterTS = mark?.string("systemmodstamp") ?? "1970-01-01T00:00:00.000Z"
@@ -53,7 +69,10 @@ public struct CRMKeyIndex {
                 let rows = try times.measure("refresh.read") { try db.rows("crm_changed_\(object)", ["after_ts": .text(afterTS), "after_id": .integer(afterID),
                                                                   "limit": .integer(Int64(Self.pageSize))]) }
                 guard let last = rows.last else { break }
-                let keys = times.measure("refresh.key") { Self.keyRows(for: rows, object: object, priority: priority, phones: phones) }
+                let batchSeq = try keyStamp()
+                let keys = times.measure("refresh.key") {
+                    Self.keyRows(for: rows, object: object, priority: priority, phones: phones, batchSeq: batchSeq)
+                }
                 try times.measure("refresh.write") {
                     // Without a watermark, or with the table empty at the start, nothing was
                     // keyed for these records yet: nothing to remove.
@@ -107,12 +126,12 @@ public struct CRMKeyIndex {
 
     /// The key rows of one page, computed on every core: parsing phone numbers is most of a cold
     /// refresh's time, and the rows are independent.
-    static func keyRows(for rows: [Row], object: String, priority: Int, phones: PhoneNormalizer) -> [[SQLValue]] {
-        rows.parallelMap { keyRows(for: $0, object: object, priority: priority, phones: phones) }.flatMap { $0 }
+    static func keyRows(for rows: [Row], object: String, priority: Int, phones: PhoneNormalizer, batchSeq: SQLValue) -> [[SQLValue]] {
+        rows.parallelMap { keyRows(for: $0, object: object, priority: priority, phones: phones, batchSeq: batchSeq) }.flatMap { $0 }
     }
 
     /// A live record's email and phone keys (none for a deleted one).
-    static func keyRows(for row: Row, object: String, priority: Int, phones: PhoneNormalizer) -> [[SQLValue]] {
+    static func keyRows(for row: Row, object: String, priority: Int, phones: PhoneNormalizer, batchSeq: SQLValue) -> [[SQLValue]] {
         guard isTrue(row["live"]) else { return [] }
         var phoneKeys: [String] = []
         for column in ["phone", "mobile"] {
@@ -121,7 +140,7 @@ public struct CRMKeyIndex {
         return keyRows(object: object, id: row["id"], sfid: row["sfid"], leadsyncID: row["leadsync_id"],
                        emailKey: MatchKeys.email(row.string("email")), phoneKeys: phoneKeys,
                        lastNameKey: MatchKeys.lastName(row.string("lastname")), priority: priority, systemmodstamp: row["systemmodstamp"],
-                       batchSeq: .null)
+                       batchSeq: batchSeq)
     }
 
     /// `crm_match_key`'s columns, as `keyRows` fills them.

@@ -162,7 +162,9 @@ public final class SyncJob {
                 report = try ReportWriter(db: db, config: config, options: reportOptions, runID: summary.runID, startedAt: start,
                                           dryRun: options.dryRun, times: times)
             }
-            let stats = try inTransaction(!options.dryRun) { try CRMKeyIndex(db: db, phones: phones, times: times).refresh() }
+            let stats = try inTransaction(!options.dryRun) {
+                try CRMKeyIndex(db: db, phones: phones, times: times, stampsKeys: !options.dryRun).refresh()
+            }
             summary.crmRecordsKeyed = stats.recordsRead
             logger.info("crm keys refreshed", metadata: ["records": "\(stats.recordsRead)", "pruned": "\(stats.pruned)"])
             var decider = DuplicateDecider()

@@ -4,7 +4,9 @@
 -- under the batch lock and stamps its new records' keys with the value (batch_seq). A batch
 -- matched when the clock read N needs, once it holds the lock, only the keys stamped above N:
 -- a range of the partial index below, one or a few batches' keys, not a probe per key.
--- Keys the refresh reads from the mirror carry no stamp (NULL) and are not in that index.
+-- The refresh stamps the keys it re-reads from the mirror the same way (a record re-keyed there
+-- loses its batch's stamp, and one new from Salesforce should be caught up on too); only the
+-- first full load's keys carry no stamp (NULL) and stay out of that index.
 ALTER TABLE {{job_schema}}.crm_match_key ADD COLUMN batch_seq bigint;
 CREATE INDEX crm_match_key_batch_idx ON {{job_schema}}.crm_match_key (batch_seq) WHERE batch_seq IS NOT NULL;
 CREATE TABLE {{job_schema}}.batch_clock (
