@@ -370,6 +370,36 @@ import Testing
         }
     }
 
+    /// A CRM whose records carry no email and no phone leaves crm_match_key without a key; it is
+    /// still read only once (the table is marked loaded), not again on every run. Keys loaded
+    /// before the mark existed get it from migration 007, so upgrading costs no full load.
+    @Test(arguments: TestEngine.available)
+    func aCRMWithoutContactDataIsReadOnce(engine: TestEngine) throws {
+        try withTestDatabase(engine) { t in
+            var s = Scenario(t)
+            s.lead("00Q000000000000001", last: "Alpha")
+            s.lead("00Q000000000000002", last: "Beta")
+            let (db, config) = try s.load()
+            var options = SyncOptions(mode: .run)
+            options.clock = { Scenario.now }
+            #expect(try SyncJob(db: db, config: config).run(options).crmRecordsKeyed == 2)
+            #expect(try t.scalar("SELECT count(*) FROM crm_match_key WHERE kind <> '-'") == "0")
+            #expect(try SyncJob(db: db, config: config).run(options).crmRecordsKeyed == 0, "the mirror is not read again")
+
+            // An install keyed before the mark: migration 007 marks it.
+            try db.executeScript("""
+                INSERT INTO lead (sfid, lastname, company, email, isdeleted, systemmodstamp)
+                VALUES ('00Q000000000000003', 'Gamma', 'G', 'gamma@x.example', \(engine == .postgres ? "false" : "0"), '2026-11-02T00:00:00');
+                """, name: "t")
+            #expect(try SyncJob(db: db, config: config).run(options).crmRecordsKeyed == 1)
+            try t.exec("DELETE FROM crm_match_key WHERE kind = '-'; DELETE FROM schema_migration WHERE set_name = 'migrations' AND version = 7")
+            let migrate = try CLI.run(["migrate", "--database", t.url])
+            #expect(migrate.status == 0, "\(migrate.stderr)")
+            #expect(try SyncJob(db: db, config: config).run(options).crmRecordsKeyed == 0, "the upgrade costs no full load")
+            #expect(try t.scalar("SELECT count(*) FROM crm_match_key WHERE kind = '-'") == "1")
+        }
+    }
+
     /// Keys the refresh re-reads from the mirror are stamped on the batch clock, so a batch of
     /// another process matched before this refresh committed catches up on them (a record its
     /// batch wrote loses that batch's stamp when it is re-keyed); the first full load is not.

@@ -266,6 +266,15 @@ INSERT INTO {{job_schema}}.batch_clock (id, seq) VALUES (1, 0);
 -- is planned as the few rows it is.
 ANALYZE {{job_schema}}.crm_match_key;
 """#,
+        "postgres/migrations/007_crm_match_key_loaded_mark.sql": #"""
+-- A loaded crm_match_key now carries a mark (crm_match_key_mark_loaded), and the refresh reads
+-- the whole mirror again only without it (it used to whenever the table was empty, so a CRM with
+-- no email or phone was read again on every run). Keys loaded before this version get the mark
+-- here, so the upgrade costs no full load; an empty table gets one at the next run, as before.
+INSERT INTO {{job_schema}}.crm_match_key (crm_object, crm_id, kind, key, lastname_key, priority)
+SELECT 'leadsync', 0, '-', '', '', 0
+WHERE EXISTS (SELECT 1 FROM {{job_schema}}.crm_match_key);
+"""#,
         "postgres/queries/advisory_lock.sql": #"""
 -- Serialises one kind of work (migrate, CRM key refresh, batch) across processes until the
 -- transaction ends.
@@ -761,6 +770,13 @@ ON CONFLICT (crm_object) DO UPDATE SET systemmodstamp = excluded.systemmodstamp,
 -- returns: none
 ANALYZE crm_match_key
 """#,
+        "postgres/queries/crm_match_key_clear.sql": #"""
+-- Removes every key before a full load (crm_match_key not marked loaded: normally it is empty
+-- already, but keys left without the mark would otherwise be loaded twice).
+-- params: none
+-- returns: affected
+DELETE FROM crm_match_key
+"""#,
         "postgres/queries/crm_match_key_create_key_index.sql": #"""
 -- Rebuilds the key lookup index after the first refresh loaded the table (see
 -- crm_match_key_drop_key_index); the same definition as migration 002.
@@ -791,15 +807,26 @@ DROP INDEX crm_match_key_key_idx
 -- returns: none
 DROP INDEX crm_match_key_record_idx
 """#,
+        "postgres/queries/crm_match_key_mark_loaded.sql": #"""
+-- Marks crm_match_key as loaded, after a full load: one row no match can find (kind '-'), of
+-- no mirror object (so no prune or re-key removes it). The refresh reads the whole mirror again
+-- only when this row is missing: on the first run, or after a crash emptied the unlogged table
+-- (PostgreSQL) or a manual TRUNCATE. Without it, a CRM with no email or phone at all left the
+-- table empty, and every run read the whole mirror again.
+-- params: none
+-- returns: affected
+INSERT INTO crm_match_key (crm_object, crm_id, kind, key, lastname_key, priority)
+VALUES ('leadsync', 0, '-', '', '', 0)
+"""#,
         "postgres/queries/crm_match_key_state.sql": #"""
--- Before a refresh: whether crm_match_key is empty (the first run, or a crash emptied the
--- unlogged table: every key is read again), and whether the job's role owns it, so that such a
+-- Before a refresh: whether crm_match_key lacks its loaded mark (crm_match_key_mark_loaded: the
+-- first run, or a crash emptied the unlogged table: every key is read again), and whether the job's role owns it, so that such a
 -- full load may drop the indexes and build them once after loading instead of updating them for
 -- every row. A role without ownership (the least-privilege role of the README) loads into the
 -- indexed table, which is slower but needs no extra right.
 -- params: none
 -- returns: one
-SELECT NOT EXISTS (SELECT 1 FROM crm_match_key) AS empty, pg_has_role(c.relowner, 'USAGE') AS owned
+SELECT NOT EXISTS (SELECT 1 FROM crm_match_key WHERE crm_object = 'leadsync' AND crm_id = 0) AS empty, pg_has_role(c.relowner, 'USAGE') AS owned
 FROM pg_class c
 WHERE c.oid = CAST('crm_match_key' AS regclass)
 """#,
@@ -1228,6 +1255,15 @@ CREATE TABLE batch_clock (
     seq integer NOT NULL
 );
 INSERT INTO batch_clock (id, seq) VALUES (1, 0);
+"""#,
+        "sqlite/migrations/007_crm_match_key_loaded_mark.sql": #"""
+-- A loaded crm_match_key now carries a mark (crm_match_key_mark_loaded), and the refresh reads
+-- the whole mirror again only without it (it used to whenever the table was empty, so a CRM with
+-- no email or phone was read again on every run). Keys loaded before this version get the mark
+-- here, so the upgrade costs no full load; an empty table gets one at the next run, as before.
+INSERT INTO crm_match_key (crm_object, crm_id, kind, key, lastname_key, priority)
+SELECT 'leadsync', 0, '-', '', '', 0
+WHERE EXISTS (SELECT 1 FROM crm_match_key);
 """#,
         "sqlite/queries/advisory_lock.sql": #"""
 -- Serialises one kind of work across processes until the transaction ends.
@@ -1725,6 +1761,13 @@ ON CONFLICT (crm_object) DO UPDATE SET systemmodstamp = excluded.systemmodstamp,
 -- returns: none
 SELECT 1 AS analyzed
 """#,
+        "sqlite/queries/crm_match_key_clear.sql": #"""
+-- Removes every key before a full load (crm_match_key not marked loaded: normally it is empty
+-- already, but keys left without the mark would otherwise be loaded twice).
+-- params: none
+-- returns: affected
+DELETE FROM crm_match_key
+"""#,
         "sqlite/queries/crm_match_key_create_key_index.sql": #"""
 -- Rebuilds the key lookup index after the first refresh loaded the table (see
 -- crm_match_key_drop_key_index); the same definition as migration 002.
@@ -1755,13 +1798,24 @@ DROP INDEX crm_match_key_key_idx
 -- returns: none
 DROP INDEX crm_match_key_record_idx
 """#,
+        "sqlite/queries/crm_match_key_mark_loaded.sql": #"""
+-- Marks crm_match_key as loaded, after a full load: one row no match can find (kind '-'), of
+-- no mirror object (so no prune or re-key removes it). The refresh reads the whole mirror again
+-- only when this row is missing: on the first run, or after a crash emptied the unlogged table
+-- (PostgreSQL) or a manual TRUNCATE. Without it, a CRM with no email or phone at all left the
+-- table empty, and every run read the whole mirror again.
+-- params: none
+-- returns: affected
+INSERT INTO crm_match_key (crm_object, crm_id, kind, key, lastname_key, priority)
+VALUES ('leadsync', 0, '-', '', '', 0)
+"""#,
         "sqlite/queries/crm_match_key_state.sql": #"""
--- Before a refresh: whether crm_match_key is empty (the first run: every key is read, and the
--- indexes are built once after loading instead of updated for every row); the file's owner may
--- always rebuild them.
+-- Before a refresh: whether crm_match_key lacks its loaded mark (crm_match_key_mark_loaded: the
+-- first run, or a manual DELETE: every key is read, and the indexes are built once after loading
+-- instead of updated for every row); the file's owner may always rebuild them.
 -- params: none
 -- returns: one
-SELECT NOT EXISTS (SELECT 1 FROM crm_match_key) AS empty, 1 AS owned
+SELECT NOT EXISTS (SELECT 1 FROM crm_match_key WHERE crm_object = 'leadsync' AND crm_id = 0) AS empty, 1 AS owned
 """#,
         "sqlite/queries/crm_mirror_rows_account.sql": #"""
 -- How many account rows the mirror holds, its highest id, and how many rows lie above :after_id

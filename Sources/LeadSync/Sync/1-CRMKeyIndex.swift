@@ -33,13 +33,18 @@ public struct CRMKeyIndex {
     func refresh() throws -> Stats {
         var stats = Stats()
         try db.run("advisory_lock", ["lock_id": .integer(JobLock.crmKeyRefresh.rawValue)])
-        // An empty table means no key is known (the first run, or a crash emptied the unlogged
-        // table on PostgreSQL): forget the watermarks and read the whole mirror again. Such a
-        // full load builds the indexes once afterwards, not row by row (the cold run's largest
-        // cost), if the role owns the table; another role loads into the indexed table.
+        // A table without its loaded mark holds no trustworthy keys (the first run, or a crash
+        // emptied the unlogged table on PostgreSQL): forget the watermarks and read the whole
+        // mirror again, then mark it loaded. Such a full load builds the indexes once afterwards,
+        // not row by row (the cold run's largest cost), if the role owns the table; another role
+        // loads into the indexed table. (A mark, not emptiness: a CRM without any email or phone
+        // leaves the table empty, and was read again on every run.)
         let state = try db.one("crm_match_key_state")
         let empty = isTrue(state?["empty"] ?? .null)
-        if empty { try db.run("crm_key_watermark_reset", [:]) }
+        if empty {
+            try db.run("crm_key_watermark_reset", [:])
+            try db.run("crm_match_key_clear", [:])
+        }
         let bulk = empty && isTrue(state?["owned"] ?? .null)
         if bulk {
             try times.measure("refresh.write") {
@@ -93,6 +98,7 @@ public struct CRMKeyIndex {
             }
             stats.pruned += try times.measure("refresh.prune") { try prune(object, firstRefresh: mark == nil) }
         }
+        if empty { try db.run("crm_match_key_mark_loaded", [:]) }
         if bulk {
             try times.measure("refresh.index") {
                 try db.run("crm_match_key_create_key_index", [:])
