@@ -302,15 +302,6 @@ SELECT seq FROM batch_clock WHERE id = 1
 -- returns: affected
 DELETE FROM batch_key
 """#,
-        "postgres/queries/batch_key_index.sql": #"""
--- batch_key's index on key: whatever the planner guesses for the catch-up's range of new keys
--- (before ANALYZE has seen batch_seq it takes one row, or a third of the table), each of its
--- plans is then cheap; a nested loop over an unindexed batch_key compared every new key with
--- every batch key. Costs about 3 ms per batch of 12,000 keys.
--- params: none
--- returns: none
-CREATE INDEX IF NOT EXISTS batch_key_key_idx ON batch_key (key)
-"""#,
         "postgres/queries/batch_key_stage.sql": #"""
 -- The keys of the batch being matched, loaded with COPY once per batch: the match and the
 -- catch-up (batch_match_since) both read them, where each used to parse the batch's keys from
@@ -902,7 +893,8 @@ WHERE id IN (SELECT CAST(v ->> 0 AS bigint) FROM jsonb_array_elements(CAST(:ids 
         "postgres/queries/planner_nestloop_off.sql": #"""
 -- Until planner_nestloop_on, in this transaction: no nested-loop joins. The catch-up's range of new
 -- keys is planned as one row until ANALYZE has seen stamped keys, and a nested loop then
--- probes batch_key 12,000 times (33 ms per batch) where a hash join takes a few ms.
+-- scans batch_key once per new key: with an index on batch_key 12,000 probes (33 ms per batch,
+-- and the index cost every batch's load), where the hash join takes 8-15 ms.
 -- params: none
 -- returns: none
 SET LOCAL enable_nestloop = off
@@ -1288,14 +1280,6 @@ UPDATE batch_clock SET seq = seq + 1 WHERE id = 1 RETURNING seq
 SELECT seq FROM batch_clock WHERE id = 1
 """#,
         "sqlite/queries/batch_key_clear.sql": #"""
--- Differs from PostgreSQL: a no-op. SQLite's match queries take the batch's keys as JSON (a
--- temporary batch_key table made its match twice as slow here, and its catch-up never runs: a
--- SQLite batch holds the one write lock from its claim to its commit).
--- params: none
--- returns: none
-SELECT 1 AS done
-"""#,
-        "sqlite/queries/batch_key_index.sql": #"""
 -- Differs from PostgreSQL: a no-op. SQLite's match queries take the batch's keys as JSON (a
 -- temporary batch_key table made its match twice as slow here, and its catch-up never runs: a
 -- SQLite batch holds the one write lock from its claim to its commit).

@@ -366,7 +366,6 @@ public final class SyncJob {
             for phone in row.phoneKeys { keys.append([id, "p", .text(phone), last]) }
         }
         try db.run("batch_key_stage", [:])
-        try db.run("batch_key_index", [:])
         try db.run("batch_key_clear", [:])
         guard db.engine == .postgres else { return ["keys": BatchJSON.encode(keys)] }
         try db.bulkLoad(table: "batch_key", columns: ["row_id", "kind", "key", "lastname_key"], rows: keys)
