@@ -154,8 +154,8 @@ public struct CRMKeyIndex {
                              "batch_seq"]
 
     /// One record's key rows (`keyColumns`): its email key, then each phone key. The refresh
-    /// keys mirror rows with it (`batchSeq` NULL); a batch keys the records it has just written,
-    /// stamped with its number on the batch clock.
+    /// keys mirror rows with it (`batchSeq` NULL in a full load, else its stamp on the batch
+    /// clock); a batch keys the records it has just written, stamped with its number.
     static func keyRows(object: String, id: SQLValue, sfid: SQLValue, leadsyncID: SQLValue, emailKey: String?, phoneKeys: [String],
                         lastNameKey: String, priority: Int, systemmodstamp: SQLValue, batchSeq: SQLValue) -> [[SQLValue]] {
         let base: (String, String) -> [SQLValue] = { kind, key in
