@@ -84,8 +84,8 @@ final class BackgroundJob {
     init(_ arguments: [String], environment: [String: String], directory: URL) throws {
         stdout = directory.appendingPathComponent("job-\(UUID().uuidString.prefix(6)).out")
         stderr = directory.appendingPathComponent("job-\(UUID().uuidString.prefix(6)).err")
-        FileManager.default.createFile(atPath: stdout.path, contents: nil)
-        FileManager.default.createFile(atPath: stderr.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
         process.executableURL = CLI.executable
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
