@@ -65,6 +65,30 @@ import Testing
         }
     }
 
+    /// A report that cannot be written (here every file is capped at 64 KB, which fails writes as
+    /// a full disk does) stops the run at the next batch with one line saying so: the batches
+    /// already committed stay exported, the rest stay pending, no half report is left, the run is
+    /// recorded as failed with the reason, and the next run completes the corpus.
+    @Test func aReportWriteErrorStopsTheRunAndLosesNoRow() throws {
+        try withTestDatabase(.postgres) { t in
+            let config = try Corpus.load(into: t)
+            let reports = t.directory.appendingPathComponent("reports")
+            let r = try CLI.run(["run", "--settle-minutes", "0", "--batch-size", "100", "--config", config, "--database", t.url,
+                                 "--report-dir", reports.path], fileSizeLimitKB: 64)
+            #expect(r.status == 1)
+            #expect(r.errorLines.count == 1, "\(r.stderr)")
+            #expect(r.stderr.contains("report") && r.stderr.contains("File too large"), "\(r.stderr)")
+            let left = (try? FileManager.default.contentsOfDirectory(atPath: reports.path)) ?? []
+            #expect(left.isEmpty, "no report folder, finished or not: \(left)")
+            #expect(try t.scalar("SELECT status FROM sync_run") == "failed")
+            #expect(try t.scalar("SELECT error FROM sync_run")?.contains("File too large") == true)
+            let done = Int(try t.scalar("SELECT count(*) FROM captured_contact WHERE status <> 'pending'") ?? "") ?? 0
+            #expect(done > 0 && done < 1500, "stopped after some batches: \(done) rows done")
+            try Self.checkInvariants(t)
+            try Self.nextRunCompletesTheCorpus(t, config: config)
+        }
+    }
+
     @Test func leastPrivilegeRoleRunsAFullSync() throws {
         try withTestDatabase(.postgres) { t in
             let config = try Corpus.load(into: t)

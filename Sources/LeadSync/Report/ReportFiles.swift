@@ -41,9 +41,21 @@ enum ReportFiles {
     /// Writes a whole file without syncing it: a report folder is synced once, before the
     /// rename that publishes it (`syncFileSystem`), not once per file.
     static func write(_ text: String, to url: URL) throws {
-        let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw UsageError("cannot create \(url.path): \(String(cString: strerror(errno)))") }
+        let fd = try create(url)
         defer { close(fd) }
+        try writeAll(text, to: fd, path: url.path)
+    }
+
+    /// Creates (or empties) a report file for writing.
+    static func create(_ url: URL) throws -> Int32 {
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw UsageError("cannot create report file \(url.path): \(String(cString: strerror(errno)))") }
+        return fd
+    }
+
+    /// Writes all of `text` to `fd`; a failure (disk full, …) names the file and the system's
+    /// reason in one line.
+    static func writeAll(_ text: String, to fd: Int32, path: String) throws {
         var text = text
         try text.withUTF8 { buffer in
             var offset = 0
@@ -51,7 +63,7 @@ enum ReportFiles {
                 let n = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    throw UsageError("cannot write \(url.path): \(String(cString: strerror(errno)))")
+                    throw UsageError("cannot write report file \(path): \(String(cString: strerror(errno)))")
                 }
                 offset += n
             }
@@ -93,14 +105,17 @@ enum ReportFiles {
 
 /// A file written in pieces, so large CSVs stream to disk.
 final class TextFile {
-    private let handle: FileHandle
+    private let path: String
+    private var fd: Int32
     private var buffer = ""
 
     init(_ url: URL) throws {
-        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-            throw UsageError("cannot create \(url.path)")
-        }
-        handle = try FileHandle(forWritingTo: url)
+        path = url.path
+        fd = try ReportFiles.create(url)
+    }
+
+    deinit {
+        if fd >= 0 { Foundation.close(fd) }
     }
 
     func write(_ text: String) throws {
@@ -109,13 +124,15 @@ final class TextFile {
     }
 
     func flush() throws {
-        try handle.write(contentsOf: Data(buffer.utf8))
+        try ReportFiles.writeAll(buffer, to: fd, path: path)
         buffer.removeAll(keepingCapacity: true)
     }
 
     func close() throws {
         try flush()
-        try handle.close()
+        let closed = Foundation.close(fd)
+        fd = -1
+        if closed != 0 { throw UsageError("cannot write report file \(path): \(String(cString: strerror(errno)))") }
     }
 }
 

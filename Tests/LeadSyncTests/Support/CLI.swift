@@ -16,9 +16,12 @@ enum CLI {
         return Fixtures.packageRoot.appendingPathComponent(".build/debug/leadsync")
     }()
 
-    /// Runs `leadsync ARGS` in `directory` with extra environment variables.
+    /// Runs `leadsync ARGS` in `directory` with extra environment variables. `fileSizeLimitKB`
+    /// caps every file it writes (`ulimit -f`, with SIGXFSZ ignored): a write past it fails as
+    /// on a full disk.
     @discardableResult
-    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:], stdin: String? = nil) throws -> Result {
+    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:], stdin: String? = nil,
+                    fileSizeLimitKB: Int? = nil) throws -> Result {
         let process = Process()
         process.executableURL = executable
         var env = ProcessInfo.processInfo.environment
@@ -31,6 +34,10 @@ enum CLI {
             arguments.removeSubrange(i...(i + 1))
         }
         process.arguments = arguments
+        if let fileSizeLimitKB {
+            process.executableURL = URL(fileURLWithPath: "/bin/bash")
+            process.arguments = ["-c", "trap '' XFSZ; ulimit -f \(fileSizeLimitKB); exec \"$0\" \"$@\"", executable.path] + arguments
+        }
         for (k, v) in environment { env[k] = v }
         process.environment = env
         // A working directory of its own, so a default `reports/` never lands in the checkout.
