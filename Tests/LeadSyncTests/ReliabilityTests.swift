@@ -21,6 +21,18 @@ import Testing
             """) == "0", "no two exported rows share an email key")
     }
 
+    /// PostgreSQL ends a killed client's sessions only once each notices (its statement or lock
+    /// wait over, its next read from the socket): until then the run's owner lock is held and the
+    /// next run rightly leaves that run `running`. The next run here starts after they ended, as
+    /// the next cron run would; a session that outlives 10 s fails the test.
+    static func waitForKilledSessions(_ t: TestDatabase) throws {
+        guard t.engine == .postgres else { return }
+        let sessions = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name = 'leadsync'"
+        let deadline = Date().addingTimeInterval(10)
+        while try t.scalar(sessions) != "0" && Date() < deadline { usleep(50_000) }
+        #expect(try t.scalar(sessions) == "0", "a killed run's session outlived 10 s")
+    }
+
     /// After a failure scenario: a normal run exits 0, keeps the invariants, leaves nothing pending
     /// and no run `running` (the failed ones were marked abandoned), and every row has the
     /// corpus's status and error code.
@@ -58,6 +70,7 @@ import Testing
                 p.waitUntilExit()
                 try Self.checkInvariants(t)
             }
+            try Self.waitForKilledSessions(t)
             try Self.nextRunCompletesTheCorpus(t, config: config)
             if engine == .sqlite {
                 #expect(try t.scalar("PRAGMA integrity_check") == "ok")
