@@ -7,6 +7,10 @@
 #   cold:  the first `run --settle-minutes 0` on a fresh copy: indexes the CRM's keys, then every row;
 #   warm:  the same run on another copy whose CRM keys an earlier run indexed;
 # with rows/s, the ratio to the floor, the job's peak resident memory and its phase times.
+# BENCH_AB=/path/to/another/leadsync adds an A/B comparison of warm runs: BENCH_REPEATS (default 3)
+# runs of that binary and of this build, taken in turn on copies of the same warm database, with
+# their medians. The machine's speed drifts between invocations (10-20% here), so two builds are
+# best told apart this way. The other binary must accept the migrations this build applied.
 # A benchmark, not a test: nothing here fails on a slow figure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,15 +34,16 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}
 echo "SQLite: $(sqlite3 --version | cut -d' ' -f1) (sqlite3 shell for data and floor; the job links libsqlite3)"
 echo "CRM: $leads leads + $contacts contacts; batch size: default"
 
-# timed LABEL DATABASE ARGS...: runs the job, prints "seconds peak_kb" and keeps its phase times.
+# timed LABEL DATABASE ARGS...: runs the job ($job, default this build), prints "seconds peak_kb"
+# and keeps its phase times.
 timed() {
   local label=$1 database=$2; shift 2
-  local start end
+  local start end job=${job:-$bin}
   # The database copy just made may still be being written back by the kernel: flushing it
   # first keeps that work out of the job's time.
   sync
   start=$(date +%s.%N)
-  LEADSYNC_DATABASE_URL=$database LEADSYNC_LOG_LEVEL=info /usr/bin/time -f "%M" -o "$dir/$label.mem" "$bin" run --settle-minutes 0 \
+  LEADSYNC_DATABASE_URL=$database LEADSYNC_LOG_LEVEL=info /usr/bin/time -f "%M" -o "$dir/$label.mem" "$job" run --settle-minutes 0 \
     --config "$dir/bench.toml" --report-dir "$dir/reports" "$@" >/dev/null 2>"$dir/$label.log"
   end=$(date +%s.%N)
   echo "$(python3 -c "print(f'{$end - $start:.3f}')") $(tail -n 1 "$dir/$label.mem")"
@@ -78,10 +83,36 @@ for n in $sizes; do
     fi
     read -r cold_s cold_kb < <(timed cold "$cold_db")
     LEADSYNC_DATABASE_URL=$warm_db "$bin" run --settle-minutes 0 --limit 1 --config "$dir/bench.toml" --report-dir "$dir/reports" >/dev/null
+    if [ -n "${BENCH_AB:-}" ]; then
+      if [ "$engine" = postgres ]; then psql "$url" -qc "CREATE DATABASE bench_abtpl TEMPLATE bench_warm"; else cp "$dir/warm.sqlite" "$dir/abtpl.sqlite"; fi
+    fi
     read -r warm_s warm_kb < <(timed warm "$warm_db")
     report "$engine" "$n" "$floor" "$cold_s" "$cold_kb" "$warm_s" "$warm_kb"
     echo "  cold phases: $(phases cold)"
     echo "  warm phases: $(phases warm)"
+    if [ -n "${BENCH_AB:-}" ]; then
+      a_times="" b_times=""
+      for _ in $(seq "${BENCH_REPEATS:-3}"); do
+        for side in a b; do
+          if [ "$engine" = postgres ]; then
+            psql "$url" -qc "DROP DATABASE IF EXISTS bench_ab" 2>/dev/null
+            psql "$url" -qc "CREATE DATABASE bench_ab TEMPLATE bench_abtpl"; ab_db=$base/bench_ab
+          else
+            rm -f "$dir"/ab.sqlite*; cp "$dir/abtpl.sqlite" "$dir/ab.sqlite"; ab_db=sqlite:$dir/ab.sqlite
+          fi
+          job=$([ $side = a ] && echo "$BENCH_AB" || echo "$bin")
+          read -r s _ < <(job=$job timed "ab-$side" "$ab_db")
+          if [ $side = a ]; then a_times="$a_times $s"; else b_times="$b_times $s"; fi
+        done
+      done
+      python3 - "$a_times" "$b_times" "$BENCH_AB" <<'PY'
+import statistics, sys
+a, b = [float(x) for x in sys.argv[1].split()], [float(x) for x in sys.argv[2].split()]
+print(f"  A/B warm, in turn on the same data: {sys.argv[3]}: {', '.join(f'{x:.2f}' for x in a)} s (median {statistics.median(a):.2f});"
+      f" this build: {', '.join(f'{x:.2f}' for x in b)} s (median {statistics.median(b):.2f}; {statistics.median(b) / statistics.median(a):.3f}x)")
+PY
+      if [ "$engine" = postgres ]; then psql "$url" -qc "DROP DATABASE IF EXISTS bench_ab" -c "DROP DATABASE IF EXISTS bench_abtpl"; else rm -f "$dir"/ab.sqlite* "$dir"/abtpl.sqlite*; fi
+    fi
     if [ "$engine" = postgres ]; then
       for db in gen cold warm; do psql "$url" -qc "DROP DATABASE IF EXISTS bench_$db"; done
     else
