@@ -44,7 +44,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LeadSyncTests",
-            dependencies: ["LeadSync", "leadsync", .product(name: "CSV", package: "CSV.swift"), .product(name: "Logging", package: "swift-log")],
+            dependencies: ["LeadSync", "leadsync", .product(name: "CSV", package: "CSV.swift")],
             resources: [.copy("Fixtures")]
         ),
     ],

@@ -49,7 +49,7 @@ func runSync(_ global: GlobalOptions, _ group: SyncOptionGroup, _ options: SyncO
     var status: Int32 = 0
     try failing {
         let (config, db) = try global.open()
-        LoggingSystem.bootstrapOnce()
+        LogSetup.once()
         var options = options
         var report = ReportOptions(directory: group.reportDir ?? config.reportDir)
         report.mailUsers = mailUsers
@@ -77,19 +77,4 @@ func runSync(_ global: GlobalOptions, _ group: SyncOptionGroup, _ options: SyncO
         }
     }
     if status != 0 { throw ExitCode(status) }
-}
-
-extension LoggingSystem {
-    /// swift-log to stderr, level from `LEADSYNC_LOG_LEVEL` (default warning), set up once.
-    static func bootstrapOnce() {
-        struct Once { nonisolated(unsafe) static var done = false }
-        guard !Once.done else { return }
-        Once.done = true
-        let level = ProcessInfo.processInfo.environment["LEADSYNC_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
-        bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
-    }
 }

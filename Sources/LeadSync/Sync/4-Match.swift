@@ -48,6 +48,18 @@ struct CRMMatch: Sendable {
     }
 }
 
+/// A batch's match, made before the batch holds the batch lock: the caught-up part comes later.
+struct BatchMatch {
+    /// The CRM records the batch's keys matched, by row id (best per kind, surname agreement and
+    /// origin).
+    var matches: [Int64: [CRMMatch]] = [:]
+    /// How the match queries find the batch's keys (empty where they are in `batch_key`).
+    var keyParams: [String: SQLValue] = [:]
+    /// The batch clock just before the match: the batches committed after that are caught up on
+    /// once the batch holds the batch lock.
+    var clock: Int64 = 0
+}
+
 /// What happens to one row.
 enum Decision: Sendable {
     /// Write it to the mirror.

@@ -13,13 +13,8 @@ struct ClaimedBatch {
     let rows: [ClaimedRow]
     /// Each row mapped and keyed (stage 3).
     let prepared: [PreparedRow]
-    /// The CRM records its keys matched when it was claimed (stage 4's input), by row id.
-    let matches: [Int64: [CRMMatch]]
-    /// How the match queries find its keys (empty where they are in `batch_key`).
-    let keyParams: [String: SQLValue]
-    /// The batch clock when it was matched: batches committed after that are caught up on once
-    /// it holds the batch lock.
-    let matchedAtClock: Int64
+    /// What its keys matched when it was claimed (stage 4's input).
+    let matched: BatchMatch
     /// Whether it was claimed on the other connection while the batch before it was written.
     var claimedAhead = false
 }

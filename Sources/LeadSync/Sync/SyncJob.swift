@@ -187,13 +187,9 @@ public final class SyncJob {
                 let prepared = times.measure("batch.prepare") { rows.parallelMap { preparer.prepare($0) } }
                 // Matched before the batch lock, so that on the pipeline this overlaps the batch
                 // before it; finishBatch catches up on what was committed in between.
-                let (clock, matched) = try times.measure("batch.match") { () throws -> (Int64, (matches: [Int64: [CRMMatch]], keyParams: [String: SQLValue])) in
-                    guard !rows.isEmpty else { return (0, ([:], [:])) }
-                    let clock = try db.one("batch_clock_read")?["seq"].intValue ?? 0
-                    return (clock, try Self.match(prepared, on: db, runStartedAt: startText))
-                }
-                return ClaimedBatch(db: db, connection: connection, want: want, rows: rows, prepared: prepared, matches: matched.matches,
-                                    keyParams: matched.keyParams, matchedAtClock: clock)
+                let matched = rows.isEmpty ? BatchMatch()
+                    : try times.measure("batch.match") { try Self.match(prepared, on: db, runStartedAt: startText) }
+                return ClaimedBatch(db: db, connection: connection, want: want, rows: rows, prepared: prepared, matched: matched)
             }
             // Not for push: its ids are staged in a temporary table only this connection sees.
             let pipeline = options.dryRun || options.mode == .push || db.engine != .postgres ? nil
@@ -321,12 +317,12 @@ public final class SyncJob {
             _ = try batch.db.run("session_unlock", ["lock_id": .integer(JobLock.claim.rawValue)])
             return try batch.db.one("batch_clock_advance")?["seq"].intValue ?? 0
         }
-        var matches = batch.matches
-        if seq - 1 > batch.matchedAtClock {
+        var matches = batch.matched.matches
+        if seq - 1 > batch.matched.clock {
             try times.measure("batch.catchup") {
                 try batch.db.run("planner_nestloop_off", [:])
                 defer { _ = try? batch.db.run("planner_nestloop_on", [:]) }
-                let params = batch.keyParams.merging(["after_seq": .integer(batch.matchedAtClock), "run_started_at": .text(runStartedAt)]) { $1 }
+                let params = batch.matched.keyParams.merging(["after_seq": .integer(batch.matched.clock), "run_started_at": .text(runStartedAt)]) { $1 }
                 for row in try batch.db.rows("batch_match_since", params) {
                     CRMMatch.keepBest(CRMMatch(row), in: &matches[row["row_id"].intValue ?? 0, default: []])
                 }
@@ -341,16 +337,16 @@ public final class SyncJob {
     }
 
     /// Matches a batch's keys against the CRM's in one statement: the best record per row, kind,
-    /// surname agreement and origin (the query ranks them). Returns the key parameters the
-    /// catch-up needs too.
-    private static func match(_ rows: [PreparedRow], on db: any Database, runStartedAt: String) throws
-        -> (matches: [Int64: [CRMMatch]], keyParams: [String: SQLValue]) {
-        let keyParams = try stageKeys(rows, on: db)
-        var matches: [Int64: [CRMMatch]] = [:]
-        for row in try db.rows("batch_match", keyParams.merging(["run_started_at": .text(runStartedAt)]) { $1 }) {
-            matches[row["row_id"].intValue ?? 0, default: []].append(CRMMatch(row))
+    /// surname agreement and origin (the query ranks them), with the batch clock read just before
+    /// and the key parameters the catch-up needs too.
+    private static func match(_ rows: [PreparedRow], on db: any Database, runStartedAt: String) throws -> BatchMatch {
+        var match = BatchMatch()
+        match.clock = try db.one("batch_clock_read")?["seq"].intValue ?? 0
+        match.keyParams = try stageKeys(rows, on: db)
+        for row in try db.rows("batch_match", match.keyParams.merging(["run_started_at": .text(runStartedAt)]) { $1 }) {
+            match.matches[row["row_id"].intValue ?? 0, default: []].append(CRMMatch(row))
         }
-        return (matches, keyParams)
+        return match
     }
 
     /// The keys of a batch's valid rows, for the match and the catch-up. PostgreSQL: loaded with
@@ -449,13 +445,14 @@ public final class SyncJob {
     /// for it, and the run goes on.
     private func reject(_ id: Int64, error: DatabaseError, writer: BatchWriter, runID: Int64, now: Date) throws -> BatchOutcome {
         try db.run("advisory_lock", ["lock_id": .integer(JobLock.batch.rawValue)])
+        let seq = try db.one("batch_clock_advance")?["seq"].intValue ?? 0
         let rows = try db.rows("captured_contact_claim_id", ["id": .integer(id)]).map(ClaimedRow.init)
         guard let row = rows.first else { return BatchOutcome(rows: [], result: BatchWriter.Result(), possibleDuplicates: 0) }
         let failure = RowFailure(code: "crm_rejected",
                                  message: "The CRM refused the record (\(error.engine.displayName) \(error.code): \(error.message)).")
         let prepared = PreparedRow(row: row, target: .lead, emailKey: nil, phoneKeys: [], lastNameKey: "", failure: failure, values: [], ownerColumns: [])
         let result = try writer.write([prepared], [.failed(failure, crmObject: nil, crmID: nil, refExternalID: nil, record: nil)],
-                                      now: Timestamp.format(now), runID: runID, batchSeq: 0)
+                                      now: Timestamp.format(now), runID: runID, batchSeq: seq)
         return BatchOutcome(rows: rows, result: result, possibleDuplicates: 0)
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import Testing
 @testable import LeadSync
 
@@ -63,7 +62,7 @@ enum TestQueries {
 
 /// Creates a fresh database for `engine`, runs `body`, then removes it.
 func withTestDatabase<T>(_ engine: TestEngine, _ body: (TestDatabase) throws -> T) throws -> T {
-    TestLogging.once
+    LogSetup.once()
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("leadsync-test-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
@@ -87,19 +86,4 @@ func withTestDatabase<T>(_ engine: TestEngine, _ body: (TestDatabase) throws -> 
 /// overlapping runs and restarts as the CI-sized suite.
 enum Soak {
     static let rounds = max(1, Int(ProcessInfo.processInfo.environment["LEADSYNC_SOAK_ROUNDS"] ?? "") ?? 1)
-}
-
-/// In-process runs log as the command does: at warning unless `LEADSYNC_LOG_LEVEL` says otherwise
-/// (the default handler logged every run's phase times at info, burying a failing test's output).
-/// Set up once, before the first test database; the command's own bootstrap runs only in the
-/// `leadsync` processes the CLI tests start.
-enum TestLogging {
-    static let once: Void = {
-        let level = ProcessInfo.processInfo.environment["LEADSYNC_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
-    }()
 }
