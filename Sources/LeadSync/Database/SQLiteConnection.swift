@@ -16,6 +16,7 @@ public final class SQLiteConnection: Database {
 
     /// Opens (creating when absent) the file at `path`.
     public init(path: String, options: ConnectionOptions) throws {
+        _ = Self.configured
         displayURL = "sqlite:\(path)"
         self.path = path
         self.options = options
@@ -33,6 +34,10 @@ public final class SQLiteConnection: Database {
         // From here deinit closes the handle if setup throws.
         try executeScript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON", name: "session_setup")
     }
+
+    /// SQLite's process-wide set-up, once before the first connection: no memory statistics
+    /// (their global mutex is taken on every allocation, by both of a run's connections).
+    private static let configured: Int32 = leadsync_sqlite3_disable_memstatus()
 
     /// Another connection to the same file with the same options.
     public func openAnother() throws -> any Database { try SQLiteConnection(path: path, options: options) }

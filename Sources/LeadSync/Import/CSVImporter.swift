@@ -65,6 +65,8 @@ public struct CSVImporter {
             let params: [String: SQLValue] = ["now": .text(Timestamp.format(now))]
             try db.run("captured_contact_import_update", params)
             try db.run("captured_contact_import_insert", params)
+            // SQLite: a run's claim ahead that read these rows before now must claim them again.
+            _ = try db.one("batch_clock_note_import")
             return ImportSummary(new: counts.int("new_rows") ?? 0, updated: counts.int("updated_rows") ?? 0,
                                  unchanged: counts.int("unchanged_rows") ?? 0, repeatedInFile: repeated)
         }

@@ -289,6 +289,15 @@ SELECT pg_advisory_xact_lock(CAST(:lock_id AS bigint)) IS NULL AS locked
 -- returns: one
 UPDATE batch_clock SET seq = seq + 1 WHERE id = 1 RETURNING seq
 """#,
+        "postgres/queries/batch_clock_note_import.sql": #"""
+-- Nothing to do on PostgreSQL (see SQLite, where an import advances the batch clock so that a
+-- claim ahead read in a snapshot is taken again): here a claimed row is locked, and an import
+-- that changes it waits for the batch holding it. Advancing the clock would only make every
+-- import wait for the batches of every run.
+-- params: none
+-- returns: one
+SELECT CAST(NULL AS bigint) AS seq
+"""#,
         "postgres/queries/batch_clock_read.sql": #"""
 -- How many batches have committed: read just before a batch is matched, so that batch can
 -- later catch up on the keys of the batches committed after it (batch_match_since).
@@ -375,7 +384,10 @@ JOIN batch_key b ON k.key = b.key AND k.kind = b.kind
 -- process holds are skipped, not waited for; the lock lasts until the batch commits, so a
 -- crashed process's rows simply become pending again. Also returns the mirror row already
 -- carrying the row's external id, if any, so a row is never written twice.
--- params: :cutoff, :since, :until, :limit
+-- :after_captured_at, :after_id: only rows after this one in processing order (a claim ahead on
+-- SQLite, which reads a snapshot where the batch being written is still pending); NULL here,
+-- where the locks of the batch being written keep its rows out.
+-- params: :cutoff, :since, :until, :after_captured_at, :after_id, :limit
 -- returns: many
 SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
        c.department, c.company, c.email, c.phone, c.mobile, c.website, c.street, c.postal_code, c.city, c.country, c.notes,
@@ -387,6 +399,7 @@ WHERE c.status = 'pending'
   AND c.captured_at <= CAST(:cutoff AS timestamptz)
   AND c.captured_at >= COALESCE(CAST(:since AS timestamptz), '-infinity')
   AND c.captured_at <  COALESCE(CAST(:until AS timestamptz), 'infinity')
+  AND (c.captured_at, c.id) > (COALESCE(CAST(:after_captured_at AS timestamptz), '-infinity'), COALESCE(CAST(:after_id AS bigint), 0))
 ORDER BY c.captured_at, c.id
 LIMIT :limit
 FOR UPDATE OF c SKIP LOCKED
@@ -1272,6 +1285,17 @@ SELECT :lock_id AS locked
 -- returns: one
 UPDATE batch_clock SET seq = seq + 1 WHERE id = 1 RETURNING seq
 """#,
+        "sqlite/queries/batch_clock_note_import.sql": #"""
+-- An import that changes captured rows counts as a batch on the batch clock, in its transaction:
+-- a run's claim ahead read its rows in a snapshot and keeps them only if nothing but the run's
+-- own batch was written since (BatchPipeline), so an import in between makes it claim them again
+-- and export what the import wrote.
+-- Differs from PostgreSQL, where it does nothing: there a claimed row is locked, and an import
+-- waits for the batch holding it.
+-- params: none
+-- returns: one
+UPDATE batch_clock SET seq = seq + 1 WHERE id = 1 RETURNING seq
+"""#,
         "sqlite/queries/batch_clock_read.sql": #"""
 -- How many batches have committed: read just before a batch is matched, so that batch can
 -- later catch up on the keys of the batches committed after it (batch_match_since).
@@ -1353,8 +1377,11 @@ JOIN (SELECT json_extract(value, '$[0]') AS row_id,
 -- Claims the next batch of eligible rows (SYNC_RULES.md §1) in processing order, with the
 -- mirror row already carrying the row's external id, if any.
 -- Differs from PostgreSQL: no FOR UPDATE SKIP LOCKED; the batch runs under BEGIN IMMEDIATE,
--- which holds SQLite's single write lock, so no other process can claim the same rows.
--- params: :cutoff, :since, :until, :limit
+-- which holds SQLite's single write lock, so no other process can claim the same rows. A claim
+-- ahead (BatchPipeline) reads a snapshot in which the batch being written is still pending: it
+-- passes that batch's last row as :after_captured_at, :after_id (NULL otherwise), and its rows
+-- are kept only if, under the write lock, nothing but that batch was written since.
+-- params: :cutoff, :since, :until, :after_captured_at, :after_id, :limit
 -- returns: many
 SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
        c.department, c.company, c.email, c.phone, c.mobile, c.website, c.street, c.postal_code, c.city, c.country, c.notes,
@@ -1366,6 +1393,7 @@ WHERE c.status = 'pending'
   AND c.captured_at <= :cutoff
   AND c.captured_at >= COALESCE(:since, '')
   AND c.captured_at <  COALESCE(:until, '9999')
+  AND (c.captured_at, c.id) > (COALESCE(:after_captured_at, ''), COALESCE(:after_id, 0))
 ORDER BY c.captured_at, c.id
 LIMIT :limit
 """#,

@@ -34,11 +34,14 @@ public enum ClaimScope: Sendable {
     /// The rows staged in `push_request`, pending or failed.
     case pushed
 
-    /// Claims up to `limit` rows in processing order for run `runID`.
-    func claim(_ db: any Database, limit: Int, runID: Int64) throws -> [ClaimedRow] {
+    /// Claims up to `limit` rows in processing order for run `runID`; only rows after `after` in
+    /// that order when given (a claim ahead in a snapshot, where `after`'s batch is still pending).
+    func claim(_ db: any Database, limit: Int, runID: Int64, after: ClaimedRow? = nil) throws -> [ClaimedRow] {
         switch self {
         case .window(let cutoff, let since, let until):
             return try db.rows("captured_contact_claim", ["cutoff": .text(cutoff), "since": .optional(since), "until": .optional(until),
+                                                          "after_captured_at": .optional(after?["captured_at"]),
+                                                          "after_id": after.map { .integer($0.id) } ?? .null,
                                                           "limit": .integer(Int64(limit))]).map(ClaimedRow.init)
         case .pushed:
             return try db.rows("captured_contact_claim_push", ["limit": .integer(Int64(limit)), "run_id": .integer(runID)]).map(ClaimedRow.init)

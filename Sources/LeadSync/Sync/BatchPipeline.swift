@@ -13,26 +13,41 @@ struct ClaimedBatch {
     let rows: [ClaimedRow]
     /// Each row mapped and keyed (stage 3).
     let prepared: [PreparedRow]
-    /// What its keys matched when it was claimed (stage 4's input).
-    let matched: BatchMatch
+    /// What its keys matched when it was claimed (stage 4's input); nil when it is matched once
+    /// it holds the batch lock (a claim ahead on SQLite).
+    let matched: BatchMatch?
+    /// SQLite, claimed ahead: the batch clock in the snapshot its rows were read from. Nil when
+    /// the claim itself holds the rows (PostgreSQL's row locks, or SQLite's write lock).
+    var snapshotClock: Int64? = nil
     /// Whether it was claimed on the other connection while the batch before it was written.
     var claimedAhead = false
 }
 
-/// Two connections taking turns (PostgreSQL, real runs): while one writes batch N, the other
-/// claims, prepares and matches batch N+1 on a background thread. Each batch still lives in
-/// one transaction on one connection, from its claim to its commit; `FOR UPDATE SKIP LOCKED`
-/// keeps the two claims apart, and the batch lock taken before the write orders the writes as
-/// for two processes side by side. Once it holds the lock, batch N+1 catches up on the records
-/// committed since it was matched (batch N's, and any other process's), by the batch clock.
-/// Claiming, preparing and matching (about two fifths of a warm run) then overlap the server's
-/// writes.
+/// Two connections taking turns (real runs): while one writes batch N, the other claims and
+/// prepares batch N+1 on a background thread.
+///
+/// PostgreSQL: it matches batch N+1 too. Each batch lives in one transaction on one connection,
+/// from its claim to its commit; `FOR UPDATE SKIP LOCKED` keeps the two claims apart, and the
+/// batch lock taken before the write orders the writes as for two processes side by side. Once
+/// it holds the lock, batch N+1 catches up on the records committed since it was matched (batch
+/// N's, and any other process's), by the batch clock. Claiming, preparing and matching (about
+/// two fifths of a warm run) then overlap the server's writes.
+///
+/// SQLite (`snapshots`): one connection writes at a time, so the claim ahead is a read, in a
+/// snapshot where batch N is still pending: it takes the rows after batch N's last and notes the
+/// batch clock. When its turn comes, its connection takes the write lock and keeps the rows only
+/// if the clock shows that batch N alone was written since (another process's batch, or an
+/// import, advances it too); else it claims again under the lock. It is matched under the lock,
+/// as a batch claimed there is. Claiming and preparing then overlap the writes.
 final class BatchPipeline: @unchecked Sendable {
-    /// Claims up to `want` rows on a connection inside its open transaction.
-    typealias Claim = (_ db: any Database, _ connection: Int, _ want: Int) throws -> ClaimedBatch
+    /// Claims up to `want` rows on a connection inside its open transaction; `after` is the last
+    /// row of the batch being written when the claim reads a snapshot (SQLite, ahead), else nil.
+    typealias Claim = (_ db: any Database, _ connection: Int, _ want: Int, _ after: ClaimedRow?) throws -> ClaimedBatch
 
     private let connections: [any Database]
     private let claim: Claim
+    /// Claims ahead read a snapshot and are checked under the write lock (SQLite).
+    private let snapshots: Bool
     /// Ends the claim of a batch dropped before it was written (its rows are rolled back).
     private let release: (any Database) -> Void
     private var ahead: Ahead?
@@ -64,28 +79,54 @@ final class BatchPipeline: @unchecked Sendable {
         connections = [main, second]
         self.claim = claim
         self.release = release
+        snapshots = main.engine == .sqlite
     }
 
     /// The batch to process now, its transaction open: the one claimed ahead when it was
-    /// claimed for `want` rows, else one claimed now. A failed claim is rolled back and thrown.
-    func next(want: Int) throws -> ClaimedBatch {
+    /// claimed for `want` rows (and, read in a snapshot, still stands), else one claimed now.
+    /// `lastWritten`: the batch clock's value the batch before this one committed. A failed claim
+    /// is rolled back and thrown.
+    func next(want: Int, lastWritten: Int64?) throws -> ClaimedBatch {
         if let pending = ahead {
             ahead = nil
             let batch = try pending.wait()
-            if batch.want == want { return batch }
+            if batch.want == want {
+                guard let seen = batch.snapshotClock else { return batch }
+                if try stands(batch, seen: seen, lastWritten: lastWritten) { return batch }
+                return try claimInTransaction(on: batch.connection, want: want, after: nil)
+            }
             drop(batch)
         }
-        return try claimInTransaction(on: 0, want: want)
+        return try claimInTransaction(on: 0, want: want, after: nil)
+    }
+
+    /// Ends the read of a batch claimed in a snapshot and takes the write lock on its
+    /// connection: the rows stand when the one batch committed since the snapshot is the one
+    /// this run wrote last. Otherwise its transaction is ended, for a claim made afresh.
+    private func stands(_ batch: ClaimedBatch, seen: Int64, lastWritten: Int64?) throws -> Bool {
+        do {
+            try batch.db.commit()
+            try batch.db.begin(immediate: true)
+            let now = try batch.db.one("batch_clock_read")?["seq"].intValue
+            if let lastWritten, now == lastWritten, seen == lastWritten - 1 { return true }
+            batch.db.rollback()
+            return false
+        } catch {
+            batch.db.rollback()
+            release(batch.db)
+            throw error
+        }
     }
 
     /// Starts claiming the batch after `batch` (up to `want` rows) on the other connection.
     func claimAhead(after batch: ClaimedBatch, want: Int) {
         cancel()
         let index = 1 - batch.connection
+        let after = snapshots ? batch.rows.last : nil
         let pipeline = Unchecked(self)
         ahead = Ahead(want: want) {
             Result {
-                var batch = try pipeline.value.claimInTransaction(on: index, want: want)
+                var batch = try pipeline.value.claimInTransaction(on: index, want: want, after: after)
                 batch.claimedAhead = true
                 return batch
             }
@@ -104,11 +145,13 @@ final class BatchPipeline: @unchecked Sendable {
         release(batch.db)
     }
 
-    private func claimInTransaction(on connection: Int, want: Int) throws -> ClaimedBatch {
+    /// Claims in a new transaction on `connection`: a read (deferred) when `after` is given, so
+    /// the claim ahead does not wait for the write lock the other connection holds.
+    private func claimInTransaction(on connection: Int, want: Int, after: ClaimedRow?) throws -> ClaimedBatch {
         let db = connections[connection]
-        try db.begin(immediate: true)
+        try db.begin(immediate: after == nil)
         do {
-            return try claim(db, connection, want)
+            return try claim(db, connection, want, after)
         } catch {
             db.rollback()
             release(db)

@@ -65,8 +65,9 @@ public struct SyncSummary: Sendable {
     public var notProcessed: [String] = []
     /// CRM records (re)keyed by the refresh.
     public var crmRecordsKeyed = 0
-    /// Batches claimed on the run's second connection while the batch before was written
-    /// (PostgreSQL; 0 on SQLite, in dry runs, or without a second connection).
+    /// Batches claimed on the run's second connection while the batch before was written, and
+    /// written as claimed (0 in dry runs, pushes, or without a second connection; on SQLite a
+    /// claim ahead that another writer overtook is claimed again, and not counted).
     public var batchesClaimedAhead = 0
     /// The report written, if any.
     public var report: WrittenReport?
@@ -83,6 +84,8 @@ struct BatchOutcome {
     var rows: [ClaimedRow] = []
     var result: BatchWriter.Result?
     var possibleDuplicates = 0
+    /// The batch's number on the batch clock (nil when nothing was written).
+    var seq: Int64?
 }
 
 /// The sync job: checks its configuration against the database, refreshes the CRM keys, then
@@ -177,23 +180,31 @@ public final class SyncJob {
             // back after its rollback (a session lock outlives the transaction, and an aborted
             // transaction cannot release it).
             let runID = summary.runID
-            let claim: BatchPipeline.Claim = { db, connection, want in
+            let claim: BatchPipeline.Claim = { db, connection, want, after in
+                // A claim ahead in a snapshot (SQLite) notes the batch clock first: the read that
+                // fixes the snapshot.
+                let snapshotClock = after == nil ? nil : try db.one("batch_clock_read")?["seq"].intValue ?? 0
                 let rows = try times.measure("batch.claim") {
                     _ = try db.run("session_lock", ["lock_id": .integer(JobLock.claim.rawValue)])
-                    let rows = try scope.claim(db, limit: want, runID: runID)
+                    let rows = try scope.claim(db, limit: want, runID: runID, after: after)
                     if rows.isEmpty { Self.releaseClaimLock(db) }
                     return rows
                 }
-                let prepared = times.measure("batch.prepare") { rows.parallelMap { preparer.prepare($0) } }
+                let prepared = times.measure("batch.prepare") { after == nil ? rows.parallelMap { preparer.prepare($0) } : rows.map { preparer.prepare($0) } }
                 // Matched before the batch lock, so that on the pipeline this overlaps the batch
-                // before it; finishBatch catches up on what was committed in between.
-                let matched = rows.isEmpty ? BatchMatch()
+                // before it; finishBatch catches up on what was committed in between. A snapshot's
+                // batch is matched under the lock instead (SQLite's catch-up would read every key).
+                let matched = rows.isEmpty || snapshotClock != nil ? nil
                     : try times.measure("batch.match") { try Self.match(prepared, on: db, runStartedAt: startText) }
-                return ClaimedBatch(db: db, connection: connection, want: want, rows: rows, prepared: prepared, matched: matched)
+                return ClaimedBatch(db: db, connection: connection, want: want, rows: rows, prepared: prepared, matched: matched,
+                                    snapshotClock: snapshotClock)
             }
             // Not for push: its ids are staged in a temporary table only this connection sees.
-            let pipeline = options.dryRun || options.mode == .push || db.engine != .postgres ? nil
+            let pipeline = options.dryRun || options.mode == .push ? nil
                 : openSecondConnection().map { BatchPipeline(main: db, second: $0, claim: claim, release: Self.releaseClaimLock) }
+            // The batch clock's value the last batch committed with: a batch claimed ahead in a
+            // snapshot stands only if that batch alone was written since.
+            var lastWritten: Int64?
             defer { pipeline?.cancel() }
             // After a pipelined batch failed for a transient reason: the next batch goes the
             // sequential way, with its retries.
@@ -206,7 +217,7 @@ public final class SyncJob {
                 do {
                     if let pipeline, isolate == 0, !sequentialOnce {
                         pipelined = true
-                        let batch = try times.measure("batch.wait") { try pipeline.next(want: want) }
+                        let batch = try times.measure("batch.wait") { try pipeline.next(want: want, lastWritten: lastWritten) }
                         lastClaimed = batch.rows
                         do {
                             let after = min(batchSize, (options.limit ?? Int.max) - summary.read - batch.rows.count)
@@ -228,7 +239,7 @@ public final class SyncJob {
                         outcome = try withTransientRetry {
                             do {
                                 return try batchTransaction(own: !options.dryRun) { () throws -> BatchOutcome in
-                                    let batch = try claim(db, 0, want)
+                                    let batch = try claim(db, 0, want, nil)
                                     lastClaimed = batch.rows
                                     guard !batch.rows.isEmpty else { return BatchOutcome() }
                                     return try finishBatch(batch, decider: &decider, runStartedAt: startText, runID: summary.runID,
@@ -258,6 +269,7 @@ public final class SyncJob {
                     }
                 }
                 if isolate > 0 { isolate -= 1 }
+                lastWritten = outcome.seq
                 guard let result = outcome.result else { break }
                 summary.read += outcome.rows.count
                 summary.exported += result.exported
@@ -317,12 +329,13 @@ public final class SyncJob {
             _ = try batch.db.run("session_unlock", ["lock_id": .integer(JobLock.claim.rawValue)])
             return try batch.db.one("batch_clock_advance")?["seq"].intValue ?? 0
         }
-        var matches = batch.matched.matches
-        if seq - 1 > batch.matched.clock {
+        let matched = try batch.matched ?? times.measure("batch.match") { try Self.match(batch.prepared, on: batch.db, runStartedAt: runStartedAt) }
+        var matches = matched.matches
+        if seq - 1 > matched.clock {
             try times.measure("batch.catchup") {
                 try batch.db.run("planner_nestloop_off", [:])
                 defer { _ = try? batch.db.run("planner_nestloop_on", [:]) }
-                let params = batch.matched.keyParams.merging(["after_seq": .integer(batch.matched.clock), "run_started_at": .text(runStartedAt)]) { $1 }
+                let params = matched.keyParams.merging(["after_seq": .integer(matched.clock), "run_started_at": .text(runStartedAt)]) { $1 }
                 for row in try batch.db.rows("batch_match_since", params) {
                     CRMMatch.keepBest(CRMMatch(row), in: &matches[row["row_id"].intValue ?? 0, default: []])
                 }
@@ -333,7 +346,7 @@ public final class SyncJob {
         let result = try times.measure("batch.write") {
             try writer.write(batch.prepared, decisions, now: Timestamp.format(options.clock()), runID: runID, batchSeq: seq)
         }
-        return BatchOutcome(rows: batch.rows, result: result, possibleDuplicates: decider.possibleDuplicates)
+        return BatchOutcome(rows: batch.rows, result: result, possibleDuplicates: decider.possibleDuplicates, seq: seq)
     }
 
     /// Matches a batch's keys against the CRM's in one statement: the best record per row, kind,

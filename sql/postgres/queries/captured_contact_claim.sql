@@ -2,7 +2,10 @@
 -- process holds are skipped, not waited for; the lock lasts until the batch commits, so a
 -- crashed process's rows simply become pending again. Also returns the mirror row already
 -- carrying the row's external id, if any, so a row is never written twice.
--- params: :cutoff, :since, :until, :limit
+-- :after_captured_at, :after_id: only rows after this one in processing order (a claim ahead on
+-- SQLite, which reads a snapshot where the batch being written is still pending); NULL here,
+-- where the locks of the batch being written keep its rows out.
+-- params: :cutoff, :since, :until, :after_captured_at, :after_id, :limit
 -- returns: many
 SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
        c.department, c.company, c.email, c.phone, c.mobile, c.website, c.street, c.postal_code, c.city, c.country, c.notes,
@@ -14,6 +17,7 @@ WHERE c.status = 'pending'
   AND c.captured_at <= CAST(:cutoff AS timestamptz)
   AND c.captured_at >= COALESCE(CAST(:since AS timestamptz), '-infinity')
   AND c.captured_at <  COALESCE(CAST(:until AS timestamptz), 'infinity')
+  AND (c.captured_at, c.id) > (COALESCE(CAST(:after_captured_at AS timestamptz), '-infinity'), COALESCE(CAST(:after_id AS bigint), 0))
 ORDER BY c.captured_at, c.id
 LIMIT :limit
 FOR UPDATE OF c SKIP LOCKED

@@ -1,8 +1,11 @@
 -- Claims the next batch of eligible rows (SYNC_RULES.md §1) in processing order, with the
 -- mirror row already carrying the row's external id, if any.
 -- Differs from PostgreSQL: no FOR UPDATE SKIP LOCKED; the batch runs under BEGIN IMMEDIATE,
--- which holds SQLite's single write lock, so no other process can claim the same rows.
--- params: :cutoff, :since, :until, :limit
+-- which holds SQLite's single write lock, so no other process can claim the same rows. A claim
+-- ahead (BatchPipeline) reads a snapshot in which the batch being written is still pending: it
+-- passes that batch's last row as :after_captured_at, :after_id (NULL otherwise), and its rows
+-- are kept only if, under the write lock, nothing but that batch was written since.
+-- params: :cutoff, :since, :until, :after_captured_at, :after_id, :limit
 -- returns: many
 SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
        c.department, c.company, c.email, c.phone, c.mobile, c.website, c.street, c.postal_code, c.city, c.country, c.notes,
@@ -14,5 +17,6 @@ WHERE c.status = 'pending'
   AND c.captured_at <= :cutoff
   AND c.captured_at >= COALESCE(:since, '')
   AND c.captured_at <  COALESCE(:until, '9999')
+  AND (c.captured_at, c.id) > (COALESCE(:after_captured_at, ''), COALESCE(:after_id, 0))
 ORDER BY c.captured_at, c.id
 LIMIT :limit
