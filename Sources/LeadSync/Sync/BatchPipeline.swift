@@ -100,12 +100,11 @@ final class BatchPipeline: @unchecked Sendable {
         return try claimInTransaction(on: 0, want: want, after: nil)
     }
 
-    /// Ends the read of a batch claimed in a snapshot and takes the write lock on its
-    /// connection: the rows stand when the one batch committed since the snapshot is the one
-    /// this run wrote last. Otherwise its transaction is ended, for a claim made afresh.
+    /// Takes the write lock on the connection of a batch claimed in a snapshot (whose read
+    /// ended with the claim): the rows stand when the one batch committed since the snapshot is
+    /// the one this run wrote last. Otherwise its transaction is ended, for a claim made afresh.
     private func stands(_ batch: ClaimedBatch, seen: Int64, lastWritten: Int64?) throws -> Bool {
         do {
-            try batch.db.commit()
             try batch.db.begin(immediate: true)
             let now = try batch.db.one("batch_clock_read")?["seq"].intValue
             if let lastWritten, now == lastWritten, seen == lastWritten - 1 { return true }

@@ -188,6 +188,10 @@ public final class SyncJob {
                     _ = try db.run("session_lock", ["lock_id": .integer(JobLock.claim.rawValue)])
                     let rows = try scope.claim(db, limit: want, runID: runID, after: after)
                     if rows.isEmpty { Self.releaseClaimLock(db) }
+                    // A snapshot's read ends here: held while the other connection writes, it
+                    // would keep SQLite from reusing its write-ahead log, which then grew by the
+                    // whole run (1 GB for a million rows).
+                    if snapshotClock != nil { try db.commit() }
                     return rows
                 }
                 let prepared = times.measure("batch.prepare") { after == nil ? rows.parallelMap { preparer.prepare($0) } : rows.map { preparer.prepare($0) } }
