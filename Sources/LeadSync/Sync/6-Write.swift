@@ -1,6 +1,7 @@
 /// Stage 6: writes a decided batch: the exported rows into the mirror (COPY / prepared insert)
 /// with ids drawn from the mirror beforehand, then every row's outcome into `captured_contact`
-/// and the new records' keys into `crm_match_key`, all in the batch's transaction.
+/// (loaded the same way into `batch_outcome`, then one update), and the new records' keys into
+/// `crm_match_key`, all in the batch's transaction.
 struct BatchWriter {
     let db: any Database
     let owners: OwnerResolver
@@ -15,6 +16,9 @@ struct BatchWriter {
         /// Every row as the report shows it.
         var reportRows: [ReportRow] = []
     }
+
+    /// The columns of `batch_outcome`, which captured_contact_write_outcome reads.
+    static let outcomeColumns = ["id", "status", "error_code", "error_message", "crm_object", "crm_id", "owner_sfid", "owner_source", "exported_at"]
 
     /// `batchSeq`: the batch's number on the batch clock, which stamps its new records' keys.
     func write(_ rows: [PreparedRow], _ decisions: [Decision], now: String, runID: Int64, batchSeq: Int64) throws -> Result {
@@ -62,7 +66,7 @@ struct BatchWriter {
                 values += [.text("PENDING"), db.engine == .sqlite ? .integer(0) : .text("false"), .text(now), .text(now)]
                 mirrorRows[row.target, default: (columns, [])].rows.append(values)
                 outcomes.append([.integer(row.row.id), "exported", nil, nil, .text(row.target.rawValue), .integer(id),
-                                 .text(owner.sfid), .text(owner.source)])
+                                 .text(owner.sfid), .text(owner.source), .text(now)])
                 result.reportRows.append(ReportRow(captured: row.row, status: "exported", errorCode: nil, errorMessage: nil,
                                                    crmObject: row.target.rawValue, crmID: id, crmRecord: row.row.externalID,
                                                    ownerSfid: owner.sfid, ownerSource: owner.source, exportedAt: now))
@@ -77,7 +81,7 @@ struct BatchWriter {
             case .alreadyExported(let object, let id):
                 let owner = owners.owner(capturedBy: row.row["captured_by"])
                 outcomes.append([.integer(row.row.id), "exported", nil, nil, .text(object.rawValue), .integer(id),
-                                 .text(owner.sfid), .text(owner.source)])
+                                 .text(owner.sfid), .text(owner.source), .text(now)])
                 let record = heldRecords[object]?[id]
                 result.reportRows.append(ReportRow(captured: row.row, status: "exported", errorCode: nil, errorMessage: nil,
                                                    crmObject: object.rawValue, crmID: id, crmRecord: record,
@@ -88,7 +92,7 @@ struct BatchWriter {
                 // A duplicate of an earlier row of this batch points at that row's new record.
                 let target = crmID ?? ref.flatMap { newIDs[$0] }
                 outcomes.append([.integer(row.row.id), "failed", .text(failure.code), .text(failure.message), .optional(object),
-                                 target.map { SQLValue.integer($0) } ?? .null, nil, nil])
+                                 target.map { SQLValue.integer($0) } ?? .null, nil, nil, nil])
                 result.reportRows.append(ReportRow(captured: row.row, status: "failed", errorCode: failure.code, errorMessage: failure.message,
                                                    crmObject: object, crmID: target, crmRecord: record,
                                                    ownerSfid: nil, ownerSource: nil, exportedAt: nil))
@@ -102,8 +106,10 @@ struct BatchWriter {
             }
         }
         try times.measure("write.outcome") {
-            let json = BatchJSON.encode(outcomes)
-            try db.run("captured_contact_write_outcome", ["outcomes": json, "now": .text(now), "run_id": .integer(runID)])
+            try db.run("batch_outcome_stage", [:])
+            try db.run("batch_outcome_clear", [:])
+            try db.bulkLoad(table: "batch_outcome", columns: Self.outcomeColumns, rows: outcomes)
+            try db.run("captured_contact_write_outcome", ["now": .text(now), "run_id": .integer(runID)])
         }
         try times.measure("write.keys") {
             try db.bulkLoad(table: "crm_match_key", columns: CRMKeyIndex.keyColumns, rows: keys)

@@ -1,28 +1,17 @@
 -- Writes every row's outcome back (SYNC_RULES.md §8) in the batch's transaction, with the
 -- mirror write it describes: one terminal state per processed row.
--- :outcomes is the batch's outcomes as JSON (BatchJSON): [[id, status, error_code, error_message,
--- crm_object, crm_id (the record written or duplicated), owner_sfid, owner_source], ...].
--- params: :outcomes, :now, :run_id
+-- The outcomes are in batch_outcome (id, status, error_code, error_message, crm_object, crm_id
+-- (the record written or duplicated), owner_sfid, owner_source, exported_at).
+-- Differs from PostgreSQL: not UPDATE ... FROM, for which SQLite scanned captured_contact and
+-- looked each row up in batch_outcome (36 against 5.4 us per row here); each row of
+-- batch_outcome is looked up by its id instead.
+-- params: :now, :run_id
 -- returns: affected
 UPDATE captured_contact
-SET status        = o.status,
-    error_code    = o.error_code,
-    error_message = o.error_message,
-    crm_object    = o.crm_object,
-    crm_id        = o.crm_id,
-    owner_sfid    = o.owner_sfid,
-    owner_source  = o.owner_source,
-    exported_at   = CASE WHEN o.status = 'exported' THEN :now ELSE NULL END,
-    run_id        = :run_id,
-    attempts      = captured_contact.attempts + 1,
-    updated_at    = :now
-FROM (SELECT json_extract(value, '$[0]') AS id,
-             json_extract(value, '$[1]') AS status,
-             json_extract(value, '$[2]') AS error_code,
-             json_extract(value, '$[3]') AS error_message,
-             json_extract(value, '$[4]') AS crm_object,
-             json_extract(value, '$[5]') AS crm_id,
-             json_extract(value, '$[6]') AS owner_sfid,
-             json_extract(value, '$[7]') AS owner_source
-      FROM json_each(:outcomes)) o
-WHERE captured_contact.id = o.id
+SET (status, error_code, error_message, crm_object, crm_id, owner_sfid, owner_source, exported_at) =
+        (SELECT o.status, o.error_code, o.error_message, o.crm_object, o.crm_id, o.owner_sfid, o.owner_source, o.exported_at
+         FROM batch_outcome o WHERE o.id = captured_contact.id),
+    run_id     = :run_id,
+    attempts   = attempts + 1,
+    updated_at = :now
+WHERE id IN (SELECT id FROM batch_outcome)
