@@ -1,9 +1,11 @@
 import Foundation
 
-/// A batch claimed (its rows locked) and prepared inside an open transaction on `db`, waiting
-/// to be matched and written in that same transaction.
+/// A batch claimed and prepared on `db`, waiting to be matched and written. Its transaction
+/// is open and holds its rows (PostgreSQL's row locks, SQLite's write lock), except for a claim
+/// ahead on SQLite: read in a snapshot whose read has ended, it is checked once it holds the
+/// write lock (BatchPipeline).
 struct ClaimedBatch {
-    /// The connection whose transaction holds the rows.
+    /// The connection that claimed the rows, and writes them.
     let db: any Database
     /// Which of the pipeline's connections that is (0 when there is no pipeline).
     let connection: Int

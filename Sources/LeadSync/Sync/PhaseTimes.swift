@@ -2,7 +2,7 @@ import Foundation
 
 /// Wall-clock seconds spent per phase of a run (key refresh: read / key / write; batches: claim,
 /// prepare, match, write; report), logged at `info` when the run ends. `make bench` prints them.
-/// Phases measured on different threads (the claim ahead on PostgreSQL) overlap, so their sum
+/// Phases measured on different threads (the claim ahead) overlap, so their sum
 /// can exceed the run's time. Safe to use from several threads.
 final class PhaseTimes: @unchecked Sendable {
     private let lock = NSLock()
