@@ -127,7 +127,7 @@ import Testing
                 guard done == 97 else { return }
                 // The claim ahead started before the first batch was written: it has read the
                 // second batch by now.
-                Thread.sleep(forTimeInterval: 0.5)
+                Thread.sleep(forTimeInterval: 1.0)
                 let summary = try? CSVImporter(db: try t.open()).importFile(path: file.path)
                 imported.withLock { $0 = summary?.updated == 1 }
             }
@@ -155,7 +155,7 @@ import Testing
             options.progress = { done, _ in
                 guard done <= 97 * 3 else { return }
                 // The claim ahead started before the batch was written: it has its rows by now.
-                Thread.sleep(forTimeInterval: 0.3)
+                Thread.sleep(forTimeInterval: 1.0)
                 let row = try? t.rawRows("PRAGMA wal_checkpoint(TRUNCATE)").first
                 checkpoints.withLock { $0.append([row?.string("busy"), row?.string("log"), row?.string("checkpointed")].map { $0 ?? "nil" }.joined(separator: " ")) }
             }
