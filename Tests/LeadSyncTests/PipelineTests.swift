@@ -9,13 +9,15 @@ import Testing
 /// its batch.
 @Suite struct PipelineTests {
     /// A run of `mode` over the corpus in batches of `batchSize`.
+    /// `progress` is called after each committed batch, as backfill's progress line is.
     static func run(_ db: any Database, _ mode: SyncOptions.Mode = .run, batchSize: Int, limit: Int? = nil,
-                    pushIDs: [String] = []) throws -> SyncSummary {
+                    pushIDs: [String] = [], progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> SyncSummary {
         var options = SyncOptions(mode: mode)
         options.settleMinutes = 0
         options.batchSize = batchSize
         options.limit = limit
         options.pushIDs = pushIDs
+        options.progress = progress
         return try SyncJob(db: db, config: try Configuration.parse(Corpus.config, file: "corpus.toml")).run(options)
     }
 
@@ -119,11 +121,8 @@ import Testing
             let changed = try #require(order[97..<194].first { leads.contains($0) })
             let file = t.directory.appendingPathComponent("update.csv")
             try Data("external_id,notes\n\(changed),changed by an import between two batches\n".utf8).write(to: file)
-            var options = SyncOptions(mode: .run)
-            options.settleMinutes = 0
-            options.batchSize = 97
             let imported = Mutex(false)
-            options.progress = { done, _ in
+            let summary = try Self.run(try t.open(), batchSize: 97) { done, _ in
                 guard done == 97 else { return }
                 // The claim ahead started before the first batch was written: it has read the
                 // second batch by now.
@@ -131,8 +130,6 @@ import Testing
                 let summary = try? CSVImporter(db: try t.open()).importFile(path: file.path)
                 imported.withLock { $0 = summary?.updated == 1 }
             }
-            let db = try t.open()
-            let summary = try SyncJob(db: db, config: try Configuration.parse(Corpus.config, file: "corpus.toml")).run(options)
             #expect(imported.withLock { $0 })
             #expect(summary.read == 1998)
             // The second batch was claimed again under the write lock; every later one stood.
@@ -148,18 +145,14 @@ import Testing
     @Test func aClaimAheadHoldsNoSnapshotBetweenBatches() throws {
         try withTestDatabase(.sqlite) { t in
             _ = try Corpus.load(into: t)
-            var options = SyncOptions(mode: .run)
-            options.settleMinutes = 0
-            options.batchSize = 97
             let checkpoints = Mutex<[String]>([])
-            options.progress = { done, _ in
+            let summary = try Self.run(try t.open(), batchSize: 97) { done, _ in
                 guard done <= 97 * 3 else { return }
                 // The claim ahead started before the batch was written: it has its rows by now.
                 Thread.sleep(forTimeInterval: 1.0)
                 let row = try? t.rawRows("PRAGMA wal_checkpoint(TRUNCATE)").first
                 checkpoints.withLock { $0.append([row?.string("busy"), row?.string("log"), row?.string("checkpointed")].map { $0 ?? "nil" }.joined(separator: " ")) }
             }
-            let summary = try SyncJob(db: try t.open(), config: try Configuration.parse(Corpus.config, file: "corpus.toml")).run(options)
             #expect(summary.batchesClaimedAhead == 20)
             // busy 0: nothing kept the log from being emptied (0 frames left in it).
             #expect(checkpoints.withLock { $0 } == ["0 0 0", "0 0 0", "0 0 0"])

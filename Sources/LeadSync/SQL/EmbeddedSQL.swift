@@ -400,8 +400,7 @@ CREATE TEMP TABLE IF NOT EXISTS batch_outcome (
     crm_object    text,
     crm_id        bigint,
     owner_sfid    text,
-    owner_source  text,
-    exported_at   timestamptz
+    owner_source  text
 ) ON COMMIT DELETE ROWS
 """#,
         "postgres/queries/captured_contact_claim.sql": #"""
@@ -642,7 +641,7 @@ SELECT status, count(*) AS row_count FROM captured_contact GROUP BY status ORDER
 -- Writes every row's outcome back (SYNC_RULES.md §8) in the batch's transaction, with the
 -- mirror write it describes: one terminal state per processed row.
 -- The outcomes are in batch_outcome (id, status, error_code, error_message, crm_object, crm_id
--- (the record written or duplicated), owner_sfid, owner_source, exported_at).
+-- (the record written or duplicated), owner_sfid, owner_source).
 -- params: :now, :run_id
 -- returns: affected
 UPDATE captured_contact
@@ -653,7 +652,7 @@ SET status        = o.status,
     crm_id        = o.crm_id,
     owner_sfid    = o.owner_sfid,
     owner_source  = o.owner_source,
-    exported_at   = o.exported_at,
+    exported_at   = CASE WHEN o.status = 'exported' THEN CAST(:now AS timestamptz) END,
     run_id        = :run_id,
     attempts      = captured_contact.attempts + 1,
     updated_at    = CAST(:now AS timestamptz)
@@ -1412,8 +1411,7 @@ CREATE TEMP TABLE IF NOT EXISTS batch_outcome (
     crm_object    text,
     crm_id        integer,
     owner_sfid    text,
-    owner_source  text,
-    exported_at   text
+    owner_source  text
 )
 """#,
         "sqlite/queries/captured_contact_claim.sql": #"""
@@ -1654,7 +1652,7 @@ SELECT status, count(*) AS row_count FROM captured_contact GROUP BY status ORDER
 -- Writes every row's outcome back (SYNC_RULES.md §8) in the batch's transaction, with the
 -- mirror write it describes: one terminal state per processed row.
 -- The outcomes are in batch_outcome (id, status, error_code, error_message, crm_object, crm_id
--- (the record written or duplicated), owner_sfid, owner_source, exported_at).
+-- (the record written or duplicated), owner_sfid, owner_source).
 -- Differs from PostgreSQL: not UPDATE ... FROM, for which SQLite scanned captured_contact and
 -- looked each row up in batch_outcome (36 against 5.4 us per row here); each row of
 -- batch_outcome is looked up by its id instead.
@@ -1662,7 +1660,8 @@ SELECT status, count(*) AS row_count FROM captured_contact GROUP BY status ORDER
 -- returns: affected
 UPDATE captured_contact
 SET (status, error_code, error_message, crm_object, crm_id, owner_sfid, owner_source, exported_at) =
-        (SELECT o.status, o.error_code, o.error_message, o.crm_object, o.crm_id, o.owner_sfid, o.owner_source, o.exported_at
+        (SELECT o.status, o.error_code, o.error_message, o.crm_object, o.crm_id, o.owner_sfid, o.owner_source,
+                CASE WHEN o.status = 'exported' THEN :now END
          FROM batch_outcome o WHERE o.id = captured_contact.id),
     run_id     = :run_id,
     attempts   = attempts + 1,

@@ -18,7 +18,7 @@ struct BatchWriter {
     }
 
     /// The columns of `batch_outcome`, which captured_contact_write_outcome reads.
-    static let outcomeColumns = ["id", "status", "error_code", "error_message", "crm_object", "crm_id", "owner_sfid", "owner_source", "exported_at"]
+    static let outcomeColumns = ["id", "status", "error_code", "error_message", "crm_object", "crm_id", "owner_sfid", "owner_source"]
 
     /// `batchSeq`: the batch's number on the batch clock, which stamps its new records' keys.
     func write(_ rows: [PreparedRow], _ decisions: [Decision], now: String, runID: Int64, batchSeq: Int64) throws -> Result {
@@ -66,7 +66,7 @@ struct BatchWriter {
                 values += [.text("PENDING"), db.engine == .sqlite ? .integer(0) : .text("false"), .text(now), .text(now)]
                 mirrorRows[row.target, default: (columns, [])].rows.append(values)
                 outcomes.append([.integer(row.row.id), "exported", nil, nil, .text(row.target.rawValue), .integer(id),
-                                 .text(owner.sfid), .text(owner.source), .text(now)])
+                                 .text(owner.sfid), .text(owner.source)])
                 result.reportRows.append(ReportRow(captured: row.row, status: "exported", errorCode: nil, errorMessage: nil,
                                                    crmObject: row.target.rawValue, crmID: id, crmRecord: row.row.externalID,
                                                    ownerSfid: owner.sfid, ownerSource: owner.source, exportedAt: now))
@@ -81,7 +81,7 @@ struct BatchWriter {
             case .alreadyExported(let object, let id):
                 let owner = owners.owner(capturedBy: row.row["captured_by"])
                 outcomes.append([.integer(row.row.id), "exported", nil, nil, .text(object.rawValue), .integer(id),
-                                 .text(owner.sfid), .text(owner.source), .text(now)])
+                                 .text(owner.sfid), .text(owner.source)])
                 let record = heldRecords[object]?[id]
                 result.reportRows.append(ReportRow(captured: row.row, status: "exported", errorCode: nil, errorMessage: nil,
                                                    crmObject: object.rawValue, crmID: id, crmRecord: record,
@@ -92,7 +92,7 @@ struct BatchWriter {
                 // A duplicate of an earlier row of this batch points at that row's new record.
                 let target = crmID ?? ref.flatMap { newIDs[$0] }
                 outcomes.append([.integer(row.row.id), "failed", .text(failure.code), .text(failure.message), .optional(object),
-                                 target.map { SQLValue.integer($0) } ?? .null, nil, nil, nil])
+                                 target.map { SQLValue.integer($0) } ?? .null, nil, nil])
                 result.reportRows.append(ReportRow(captured: row.row, status: "failed", errorCode: failure.code, errorMessage: failure.message,
                                                    crmObject: object, crmID: target, crmRecord: record,
                                                    ownerSfid: nil, ownerSource: nil, exportedAt: nil))

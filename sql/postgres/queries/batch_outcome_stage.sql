@@ -12,6 +12,5 @@ CREATE TEMP TABLE IF NOT EXISTS batch_outcome (
     crm_object    text,
     crm_id        bigint,
     owner_sfid    text,
-    owner_source  text,
-    exported_at   timestamptz
+    owner_source  text
 ) ON COMMIT DELETE ROWS

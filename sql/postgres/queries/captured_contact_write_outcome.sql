@@ -1,7 +1,7 @@
 -- Writes every row's outcome back (SYNC_RULES.md §8) in the batch's transaction, with the
 -- mirror write it describes: one terminal state per processed row.
 -- The outcomes are in batch_outcome (id, status, error_code, error_message, crm_object, crm_id
--- (the record written or duplicated), owner_sfid, owner_source, exported_at).
+-- (the record written or duplicated), owner_sfid, owner_source).
 -- params: :now, :run_id
 -- returns: affected
 UPDATE captured_contact
@@ -12,7 +12,7 @@ SET status        = o.status,
     crm_id        = o.crm_id,
     owner_sfid    = o.owner_sfid,
     owner_source  = o.owner_source,
-    exported_at   = o.exported_at,
+    exported_at   = CASE WHEN o.status = 'exported' THEN CAST(:now AS timestamptz) END,
     run_id        = :run_id,
     attempts      = captured_contact.attempts + 1,
     updated_at    = CAST(:now AS timestamptz)

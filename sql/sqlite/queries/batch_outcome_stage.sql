@@ -13,6 +13,5 @@ CREATE TEMP TABLE IF NOT EXISTS batch_outcome (
     crm_object    text,
     crm_id        integer,
     owner_sfid    text,
-    owner_source  text,
-    exported_at   text
+    owner_source  text
 )
