@@ -72,7 +72,6 @@ import Testing
                 disagreements.append("\(f[0].debugDescription) [\(f[1])] expected \(f[2].isEmpty ? "-" : f[2]) ext \(f[3].isEmpty ? "-" : f[3]), got \(key.e164 ?? "-") ext \(key.extensionDigits.isEmpty ? "-" : key.extensionDigits)")
             }
         }
-        let agreement = Double(lines.count - disagreements.count) / Double(max(lines.count, 1))
         print("phone oracle: \(lines.count - disagreements.count)/\(lines.count) agree over \(normalizers.count) default regions")
         for d in disagreements { print("  disagreement \(d)") }
         #expect(lines.count > 5000)

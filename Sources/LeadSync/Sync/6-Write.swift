@@ -114,6 +114,7 @@ struct BatchWriter {
         try times.measure("write.keys") {
             try db.bulkLoad(table: "crm_match_key", columns: CRMKeyIndex.keyColumns, rows: keys)
         }
+        releaseInBackground((consume mirrorRows, consume outcomes, consume keys))
         return result
     }
 }

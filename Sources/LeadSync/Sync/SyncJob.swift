@@ -234,6 +234,7 @@ public final class SyncJob {
                             try batch.db.commit()
                             outcome = done
                             if batch.claimedAhead { summary.batchesClaimedAhead += 1 }
+                            releaseInBackground(consume batch)
                         } catch {
                             batch.db.rollback()
                             Self.releaseClaimLock(batch.db)
