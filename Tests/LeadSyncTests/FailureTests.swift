@@ -83,3 +83,40 @@ import Testing
         #expect(try CLI.run(["status", "--database", "mysql://x"]).status != 0)
     }
 }
+
+/// A bulk load left running (`startBulkLoad`: PostgreSQL's COPY sent, its answer not yet read,
+/// while the batch writer builds the next write's rows) loses no error: a rejected row is
+/// reported by the next call on the connection, naming the load, and a rollback after it leaves
+/// the connection as good as new.
+@Suite struct BulkLoadTests {
+    @Test(arguments: TestEngine.available)
+    func aRejectedLoadAnswersAtTheNextCall(engine: TestEngine) throws {
+        try withTestDatabase(engine) { t in
+            let db = try t.migrated()
+            try db.executeScript("CREATE TABLE load_check (v integer CHECK (v > 0))", name: "t")
+            let bad: [[SQLValue]] = [[.integer(1)], [.integer(-1)], [.integer(2)]]
+            try db.begin(immediate: true)
+            var rejected: DatabaseError?
+            do {
+                try db.startBulkLoad(table: "load_check", columns: ["v"], rows: bad)
+                _ = try db.one("batch_clock_read")
+            } catch let error as DatabaseError {
+                rejected = error
+            }
+            #expect(rejected?.query == (engine == .postgres ? "copy load_check" : "load load_check"))
+            #expect(rejected?.isDataRejection == true)
+            db.rollback()
+            if engine == .postgres {
+                // The COPY's answer is read later, not by startBulkLoad; a rollback reads it too.
+                try db.begin(immediate: true)
+                try db.startBulkLoad(table: "load_check", columns: ["v"], rows: bad)
+                db.rollback()
+            }
+            try db.transaction {
+                try db.startBulkLoad(table: "load_check", columns: ["v"], rows: [[.integer(3)], [.integer(4)]])
+                try db.finishLoad()
+            }
+            #expect(try db.runAdHoc("SELECT count(*) AS n FROM load_check", name: "t").first?.int("n") == 2)
+        }
+    }
+}

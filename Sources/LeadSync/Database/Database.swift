@@ -30,12 +30,29 @@ public protocol Database: AnyObject {
     /// Runs inside the caller's transaction.
     func bulkLoad(table: String, columns: [String], rows: [[SQLValue]]) throws
 
+    /// `bulkLoad`, except that it may return while the server still writes the rows, so the
+    /// caller can work meanwhile: PostgreSQL returns once the COPY is sent and ended, and its
+    /// result (an error, such as a value too long for its column) is read by `finishLoad`, which
+    /// every other call on the connection makes first. SQLite loads at once.
+    func startBulkLoad(table: String, columns: [String], rows: [[SQLValue]]) throws
+
+    /// Waits for a load `startBulkLoad` left running and throws its error; nothing when none is.
+    func finishLoad() throws
+
     /// Opens another connection to the same database with the same options (the sync job's
     /// second connection, which claims the next batch while this one writes).
     func openAnother() throws -> any Database
 }
 
 extension Database {
+    /// Loads at once: the engine's writes happen in this process (SQLite).
+    public func startBulkLoad(table: String, columns: [String], rows: [[SQLValue]]) throws {
+        try bulkLoad(table: table, columns: columns, rows: rows)
+    }
+
+    /// Nothing is ever left running (SQLite).
+    public func finishLoad() throws {}
+
     /// Runs `body` in a transaction, committing on success and rolling back on any error.
     @discardableResult
     public func transaction<T>(immediate: Bool = true, _ body: () throws -> T) throws -> T {

@@ -17,6 +17,8 @@ public final class PostgresConnection: Database {
     private let answerTimeout: Double?
     /// Set when the connection was lost or abandoned; every later call fails at once.
     private var broken: DatabaseError?
+    /// A COPY sent and ended whose result is still to be read (`startBulkLoad`, `finishLoad`).
+    private var loading: (query: String, deadline: Date?)?
     /// What it was opened with, for `openAnother`.
     private let conninfo: String
     private let options: ConnectionOptions
@@ -112,11 +114,21 @@ public final class PostgresConnection: Database {
     public func begin(immediate: Bool) throws { try executeScript("BEGIN", name: "begin") }
     /// COMMIT; a failed commit is reported like any statement.
     public func commit() throws { try executeScript("COMMIT", name: "commit") }
-    /// ROLLBACK, ignoring errors.
-    public func rollback() { if let result = try? send("rollback", { PQsendQuery(conn, "ROLLBACK") }) { PQclear(result) } }
+    /// ROLLBACK, ignoring errors (a load still running is waited for first, its error dropped).
+    public func rollback() {
+        try? finishLoad()
+        if let result = try? send("rollback", { PQsendQuery(conn, "ROLLBACK") }) { PQclear(result) }
+    }
 
     /// COPY FROM STDIN in text format, sent in chunks of about a megabyte.
     public func bulkLoad(table: String, columns: [String], rows: [[SQLValue]]) throws {
+        try startBulkLoad(table: table, columns: columns, rows: rows)
+        try finishLoad()
+    }
+
+    /// The COPY, sent and ended, its result left to `finishLoad`: the server writes the rows
+    /// (a batch's fit in the socket's buffers) while the caller goes on.
+    public func startBulkLoad(table: String, columns: [String], rows: [[SQLValue]]) throws {
         let query = "copy \(table)"
         let columnList = try columns.map(quoteIdentifier).joined(separator: ", ")
         let copySQL = "COPY \(try quoteIdentifier(table)) (\(columnList)) FROM STDIN"
@@ -146,9 +158,23 @@ public final class PostgresConnection: Database {
         }
         try flush()
         try put(query, until: deadline) { PQputCopyEnd(conn, nil) }
-        let result = try collect(query: query, deadline: deadline)
+        // Everything libpq still holds goes out now: the server cannot write rows it has not got.
+        while true {
+            let left = PQflush(conn)
+            if left == 0 { break }
+            if left < 0 { throw lost(query) }
+            try wait(forWriting: true, until: deadline, query: query)
+        }
+        loading = (query, deadline)
+    }
+
+    /// Reads the result of the COPY `startBulkLoad` left running, if any.
+    public func finishLoad() throws {
+        guard let load = loading else { return }
+        loading = nil
+        let result = try collect(query: load.query, deadline: load.deadline)
         defer { PQclear(result) }
-        try check(result, query: query)
+        try check(result, query: load.query)
     }
 
     // MARK: - private
@@ -167,6 +193,7 @@ public final class PostgresConnection: Database {
     /// timeout. The result is the first error, else the last result (as PQexec returns).
     private func send(_ query: String, _ submit: () -> Int32) throws -> OpaquePointer? {
         if let broken { throw broken }
+        try finishLoad()
         guard submit() == 1 else { throw lost(query) }
         // collect() sends whatever libpq still holds of the query before it waits for the answer.
         return try collect(query: query, deadline: answerTimeout.map { Date().addingTimeInterval($0) })

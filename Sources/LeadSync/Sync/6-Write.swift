@@ -1,7 +1,8 @@
 /// Stage 6: writes a decided batch: the exported rows into the mirror (COPY / prepared insert)
 /// with ids drawn from the mirror beforehand, then every row's outcome into `captured_contact`
 /// (loaded the same way into `batch_outcome`, then one update), and the new records' keys into
-/// `crm_match_key`, all in the batch's transaction.
+/// `crm_match_key`, all in the batch's transaction. On PostgreSQL each write's rows are built
+/// while the server still writes the ones before (`startBulkLoad`).
 struct BatchWriter {
     let db: any Database
     let owners: OwnerResolver
@@ -32,9 +33,9 @@ struct BatchWriter {
             for object in TargetObject.allCases {
                 var count = 0
                 var held: [[SQLValue]] = []
-                for (row, decision) in zip(rows, decisions) {
-                    switch decision {
-                    case .export where row.target == object: count += 1
+                for i in rows.indices {
+                    switch decisions[i] {
+                    case .export where rows[i].target == object: count += 1
                     case .alreadyExported(object, let id): held.append([.integer(id)])
                     default: break
                     }
@@ -50,70 +51,122 @@ struct BatchWriter {
                 }
             }
         }
+        // Four passes, each building what the next write needs while the server (PostgreSQL)
+        // still writes what the pass before sent: the mirror rows; the outcomes; the new
+        // records' keys; the report's rows. Each write waits for the one before it.
+        // 1. The mirror rows, with each exported row's new id and owner.
         var newIDs: [String: Int64] = [:]
-        var outcomes: [[SQLValue]] = []
-        var keys: [[SQLValue]] = []
+        var exportedIDs = [Int64?](repeating: nil, count: rows.count)
+        var rowOwners = [(sfid: String, source: String)?](repeating: nil, count: rows.count)
         var mirrorRows: [TargetObject: (columns: [String], rows: [[SQLValue]])] = [:]
-        for (row, decision) in zip(rows, decisions) {
-            switch decision {
+        // Rows are read in place (rows[i]), not copied: a copy of each row per pass cost more
+        // than the pass's own work.
+        for i in rows.indices {
+            switch decisions[i] {
             case .export:
+                let row = rows[i]
                 guard let id = ids[row.target]?.next() else { throw UsageError("the mirror gave fewer \(row.target.rawValue) ids than asked for") }
                 newIDs[row.row.externalID] = id
+                exportedIDs[i] = id
                 let owner = owners.owner(capturedBy: row.row["captured_by"])
+                rowOwners[i] = owner
                 var columns = ["id"] + row.values.map(\.column)
                 var values = [SQLValue.integer(id)] + row.values.map { row.ownerColumns.contains($0.column) ? SQLValue.text(owner.sfid) : $0.value }
                 columns += ["_hc_lastop", "isdeleted", "createddate", "systemmodstamp"]
                 values += [.text("PENDING"), db.engine == .sqlite ? .integer(0) : .text("false"), .text(now), .text(now)]
                 mirrorRows[row.target, default: (columns, [])].rows.append(values)
-                outcomes.append([.integer(row.row.id), "exported", nil, nil, .text(row.target.rawValue), .integer(id),
+            case .alreadyExported:
+                rowOwners[i] = owners.owner(capturedBy: rows[i].row["captured_by"])
+            case .failed:
+                break
+            }
+        }
+        try times.measure("write.mirror") {
+            for (object, batch) in mirrorRows.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                try db.startBulkLoad(table: object.rawValue, columns: batch.columns, rows: batch.rows)
+            }
+        }
+        // What pass 1 gave an exported row (for one it did not, the batch fails rather than write
+        // a row without it).
+        func exportedID(_ i: Int) throws -> Int64 {
+            guard let id = exportedIDs[i] else { throw UsageError("row \(rows[i].row.id) was given no mirror id") }
+            return id
+        }
+        func rowOwner(_ i: Int) throws -> (sfid: String, source: String) {
+            guard let owner = rowOwners[i] else { throw UsageError("row \(rows[i].row.id) was given no owner") }
+            return owner
+        }
+        // 2. Every row's outcome.
+        var outcomes: [[SQLValue]] = []
+        outcomes.reserveCapacity(rows.count)
+        for i in rows.indices {
+            switch decisions[i] {
+            case .export:
+                let id = try exportedID(i), owner = try rowOwner(i)
+                outcomes.append([.integer(rows[i].row.id), "exported", nil, nil, .text(rows[i].target.rawValue), .integer(id),
                                  .text(owner.sfid), .text(owner.source)])
-                result.reportRows.append(ReportRow(captured: row.row, status: "exported", errorCode: nil, errorMessage: nil,
-                                                   crmObject: row.target.rawValue, crmID: id, crmRecord: row.row.externalID,
+            case .alreadyExported(let object, let id):
+                let owner = try rowOwner(i)
+                outcomes.append([.integer(rows[i].row.id), "exported", nil, nil, .text(object.rawValue), .integer(id),
+                                 .text(owner.sfid), .text(owner.source)])
+            case .failed(let failure, let object, let crmID, let ref, _):
+                // A duplicate of an earlier row of this batch points at that row's new record.
+                let target = crmID ?? ref.flatMap { newIDs[$0] }
+                outcomes.append([.integer(rows[i].row.id), "failed", .text(failure.code), .text(failure.message), .optional(object),
+                                 target.map { SQLValue.integer($0) } ?? .null, nil, nil])
+            }
+        }
+        try times.measure("write.mirror") { try db.finishLoad() }
+        try times.measure("write.outcome") {
+            try db.run("batch_outcome_stage", [:])
+            try db.run("batch_outcome_clear", [:])
+            try db.startBulkLoad(table: "batch_outcome", columns: Self.outcomeColumns, rows: outcomes)
+        }
+        // 3. The new records' keys, so later batches and runs (and processes beside this one)
+        // match them without waiting for the next refresh.
+        var keys: [[SQLValue]] = []
+        for i in rows.indices {
+            guard let id = exportedIDs[i] else { continue }
+            let target = rows[i].target
+            keys += CRMKeyIndex.keyRows(object: target.rawValue, id: .integer(id), sfid: .null, leadsyncID: .text(rows[i].row.externalID),
+                                        emailKey: rows[i].emailKey, phoneKeys: rows[i].phoneKeys, lastNameKey: rows[i].lastNameKey,
+                                        priority: CRMKeyIndex.priority(of: target), systemmodstamp: .text(now),
+                                        batchSeq: .integer(batchSeq))
+        }
+        _ = try times.measure("write.outcome") {
+            try db.run("captured_contact_write_outcome", ["now": .text(now), "run_id": .integer(runID)])
+        }
+        try times.measure("write.keys") {
+            try db.startBulkLoad(table: "crm_match_key", columns: CRMKeyIndex.keyColumns, rows: keys)
+        }
+        // 4. The report's rows and the counts.
+        result.reportRows.reserveCapacity(rows.count)
+        for i in rows.indices {
+            let captured = rows[i].row
+            switch decisions[i] {
+            case .export:
+                let id = try exportedID(i), owner = try rowOwner(i)
+                result.reportRows.append(ReportRow(captured: captured, status: "exported", errorCode: nil, errorMessage: nil,
+                                                   crmObject: rows[i].target.rawValue, crmID: id, crmRecord: captured.externalID,
                                                    ownerSfid: owner.sfid, ownerSource: owner.source, exportedAt: now))
-                // Its keys, so later batches and runs (and processes beside this one) match it
-                // without waiting for the next refresh.
-                keys += CRMKeyIndex.keyRows(object: row.target.rawValue, id: .integer(id), sfid: .null, leadsyncID: .text(row.row.externalID),
-                                            emailKey: row.emailKey, phoneKeys: row.phoneKeys, lastNameKey: row.lastNameKey,
-                                            priority: CRMKeyIndex.priority(of: row.target), systemmodstamp: .text(now),
-                                            batchSeq: .integer(batchSeq))
                 result.exported += 1
                 result.ownersBySource[owner.source, default: 0] += 1
             case .alreadyExported(let object, let id):
-                let owner = owners.owner(capturedBy: row.row["captured_by"])
-                outcomes.append([.integer(row.row.id), "exported", nil, nil, .text(object.rawValue), .integer(id),
-                                 .text(owner.sfid), .text(owner.source)])
-                let record = heldRecords[object]?[id]
-                result.reportRows.append(ReportRow(captured: row.row, status: "exported", errorCode: nil, errorMessage: nil,
-                                                   crmObject: object.rawValue, crmID: id, crmRecord: record,
+                let owner = try rowOwner(i)
+                result.reportRows.append(ReportRow(captured: captured, status: "exported", errorCode: nil, errorMessage: nil,
+                                                   crmObject: object.rawValue, crmID: id, crmRecord: heldRecords[object]?[id],
                                                    ownerSfid: owner.sfid, ownerSource: owner.source, exportedAt: now))
                 result.exported += 1
                 result.ownersBySource[owner.source, default: 0] += 1
             case .failed(let failure, let object, let crmID, let ref, let record):
-                // A duplicate of an earlier row of this batch points at that row's new record.
-                let target = crmID ?? ref.flatMap { newIDs[$0] }
-                outcomes.append([.integer(row.row.id), "failed", .text(failure.code), .text(failure.message), .optional(object),
-                                 target.map { SQLValue.integer($0) } ?? .null, nil, nil])
-                result.reportRows.append(ReportRow(captured: row.row, status: "failed", errorCode: failure.code, errorMessage: failure.message,
-                                                   crmObject: object, crmID: target, crmRecord: record,
+                result.reportRows.append(ReportRow(captured: captured, status: "failed", errorCode: failure.code, errorMessage: failure.message,
+                                                   crmObject: object, crmID: crmID ?? ref.flatMap { newIDs[$0] }, crmRecord: record,
                                                    ownerSfid: nil, ownerSource: nil, exportedAt: nil))
                 result.failed += 1
                 result.failedByCode[failure.code, default: 0] += 1
             }
         }
-        try times.measure("write.mirror") {
-            for (object, batch) in mirrorRows.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-                try db.bulkLoad(table: object.rawValue, columns: batch.columns, rows: batch.rows)
-            }
-        }
-        try times.measure("write.outcome") {
-            try db.run("batch_outcome_stage", [:])
-            try db.run("batch_outcome_clear", [:])
-            try db.bulkLoad(table: "batch_outcome", columns: Self.outcomeColumns, rows: outcomes)
-            try db.run("captured_contact_write_outcome", ["now": .text(now), "run_id": .integer(runID)])
-        }
-        try times.measure("write.keys") {
-            try db.bulkLoad(table: "crm_match_key", columns: CRMKeyIndex.keyColumns, rows: keys)
-        }
+        try times.measure("write.keys") { try db.finishLoad() }
         releaseInBackground((consume mirrorRows, consume outcomes, consume keys))
         return result
     }
