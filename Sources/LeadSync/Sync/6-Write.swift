@@ -59,6 +59,10 @@ struct BatchWriter {
         var exportedIDs = [Int64?](repeating: nil, count: rows.count)
         var rowOwners = [(sfid: String, source: String)?](repeating: nil, count: rows.count)
         var mirrorRows: [TargetObject: (columns: [String], rows: [[SQLValue]])] = [:]
+        // A target's rows all carry the columns its mapping gives, in its order: the column list
+        // and where the owner goes are worked out from its first row (per row, they had cost a
+        // column array and a set lookup per value).
+        var ownerPositions: [TargetObject: [Int]] = [:]
         // Rows are read in place (rows[i]), not copied: a copy of each row per pass cost more
         // than the pass's own work.
         for i in rows.indices {
@@ -70,11 +74,18 @@ struct BatchWriter {
                 exportedIDs[i] = id
                 let owner = owners.owner(capturedBy: row.row["captured_by"])
                 rowOwners[i] = owner
-                var columns = ["id"] + row.values.map(\.column)
-                var values = [SQLValue.integer(id)] + row.values.map { row.ownerColumns.contains($0.column) ? SQLValue.text(owner.sfid) : $0.value }
-                columns += ["_hc_lastop", "isdeleted", "createddate", "systemmodstamp"]
+                if mirrorRows[row.target] == nil {
+                    let columns = ["id"] + row.values.map(\.column) + ["_hc_lastop", "isdeleted", "createddate", "systemmodstamp"]
+                    mirrorRows[row.target] = (columns, [])
+                    ownerPositions[row.target] = row.values.indices.filter { row.ownerColumns.contains(row.values[$0].column) }.map { $0 + 1 }
+                }
+                var values: [SQLValue] = []
+                values.reserveCapacity(row.values.count + 5)
+                values.append(.integer(id))
+                for (_, value) in row.values { values.append(value) }
+                for position in ownerPositions[row.target] ?? [] { values[position] = .text(owner.sfid) }
                 values += [.text("PENDING"), db.engine == .sqlite ? .integer(0) : .text("false"), .text(now), .text(now)]
-                mirrorRows[row.target, default: (columns, [])].rows.append(values)
+                mirrorRows[row.target]?.rows.append(values)
             case .alreadyExported:
                 rowOwners[i] = owners.owner(capturedBy: rows[i].row["captured_by"])
             case .failed:
