@@ -18,6 +18,9 @@ struct ClaimedBatch {
     /// What its keys matched when it was claimed (stage 4's input); nil when it is matched once
     /// it holds the batch lock (a claim ahead on SQLite).
     let matched: BatchMatch?
+    /// SQLite, claimed ahead: the batch's keys as its match takes them, built on the claim's
+    /// thread; nil when the match stages them itself.
+    var keyParams: [String: SQLValue]? = nil
     /// SQLite, claimed ahead: the batch clock in the snapshot its rows were read from. Nil when
     /// the claim itself holds the rows (PostgreSQL's row locks, or SQLite's write lock).
     var snapshotClock: Int64? = nil
@@ -36,10 +39,10 @@ struct ClaimedBatch {
 /// two fifths of a warm run) then overlap the server's writes.
 ///
 /// SQLite (`snapshots`): one connection writes at a time, so the claim ahead is a read, in a
-/// snapshot where batch N is still pending: it takes the rows after batch N's last and notes the
-/// batch clock. When its turn comes, its connection takes the write lock and keeps the rows only
-/// if the clock shows that batch N alone was written since (another process's batch, or an
-/// import, advances it too); else it claims again under the lock. It is matched under the lock,
+/// snapshot where batch N is (as a rule) still pending: it takes the rows after batch N's last and
+/// notes the batch clock. When its turn comes, its connection takes the write lock and keeps the
+/// rows only if the clock shows that nothing but batch N was written since (another process's
+/// batch, or an import, advances it too); else it claims again under the lock. It is matched under the lock,
 /// as a batch claimed there is. Claiming and preparing then overlap the writes.
 final class BatchPipeline: @unchecked Sendable {
     /// Claims up to `want` rows on a connection inside its open transaction; `after` is the last
@@ -103,13 +106,15 @@ final class BatchPipeline: @unchecked Sendable {
     }
 
     /// Takes the write lock on the connection of a batch claimed in a snapshot (whose read
-    /// ended with the claim): the rows stand when the one batch committed since the snapshot is
-    /// the one this run wrote last. Otherwise its transaction is ended, for a claim made afresh.
+    /// ended with the claim): the rows stand when nothing but the batch this run wrote last was
+    /// committed since the snapshot, be it taken before that batch's commit (as a rule) or after
+    /// it (the claim's thread started late). Otherwise its transaction is ended, for a claim made
+    /// afresh.
     private func stands(_ batch: ClaimedBatch, seen: Int64, lastWritten: Int64?) throws -> Bool {
         do {
             try batch.db.begin(immediate: true)
             let now = try batch.db.one("batch_clock_read")?["seq"].intValue
-            if let lastWritten, now == lastWritten, seen == lastWritten - 1 { return true }
+            if let lastWritten, now == lastWritten, seen == lastWritten - 1 || seen == lastWritten { return true }
             batch.db.rollback()
             return false
         } catch {

@@ -202,8 +202,11 @@ public final class SyncJob {
                 // batch is matched under the lock instead (SQLite's catch-up would read every key).
                 let matched = rows.isEmpty || snapshotClock != nil ? nil
                     : try times.measure("batch.match") { try Self.match(prepared, on: db, runStartedAt: startText) }
+                // Its keys as the match will take them (SQLite's JSON parameter), built here rather
+                // than under the write lock.
+                let keyParams = rows.isEmpty || snapshotClock == nil ? nil : times.measure("batch.prepare") { Self.keyParameters(prepared) }
                 return ClaimedBatch(db: db, connection: connection, want: want, rows: rows, prepared: prepared, matched: matched,
-                                    snapshotClock: snapshotClock)
+                                    keyParams: keyParams, snapshotClock: snapshotClock)
             }
             // Not for push: its ids are staged in a temporary table only this connection sees.
             let pipeline = options.dryRun || options.mode == .push ? nil
@@ -336,7 +339,9 @@ public final class SyncJob {
             _ = try batch.db.run("session_unlock", ["lock_id": .integer(JobLock.claim.rawValue)])
             return try batch.db.one("batch_clock_advance")?["seq"].intValue ?? 0
         }
-        let matched = try batch.matched ?? times.measure("batch.match") { try Self.match(batch.prepared, on: batch.db, runStartedAt: runStartedAt) }
+        let matched = try batch.matched ?? times.measure("batch.match") {
+            try Self.match(batch.prepared, on: batch.db, runStartedAt: runStartedAt, keyParams: batch.keyParams)
+        }
         var matches = matched.matches
         if seq - 1 > matched.clock {
             try times.measure("batch.catchup") {
@@ -359,10 +364,12 @@ public final class SyncJob {
     /// Matches a batch's keys against the CRM's in one statement: the best record per row, kind,
     /// surname agreement and origin (the query ranks them), with the batch clock read just before
     /// and the key parameters the catch-up needs too.
-    private static func match(_ rows: [PreparedRow], on db: any Database, runStartedAt: String) throws -> BatchMatch {
+    /// `keyParams`: the batch's keys as `keyParameters` gave them, when that was done ahead.
+    private static func match(_ rows: [PreparedRow], on db: any Database, runStartedAt: String,
+                              keyParams: [String: SQLValue]? = nil) throws -> BatchMatch {
         var match = BatchMatch()
         match.clock = try db.one("batch_clock_read")?["seq"].intValue ?? 0
-        match.keyParams = try stageKeys(rows, on: db)
+        match.keyParams = try keyParams ?? stageKeys(rows, on: db)
         for row in try db.rows("batch_match", match.keyParams.merging(["run_started_at": .text(runStartedAt)]) { $1 }) {
             match.matches[row["row_id"].intValue ?? 0, default: []].append(CRMMatch(row))
         }
@@ -374,18 +381,45 @@ public final class SyncJob {
     /// twice cost 10-20 ms a batch); no parameter. SQLite: the `keys` parameter, as JSON (a
     /// temporary table made its match twice as slow, and its catch-up never runs).
     private static func stageKeys(_ rows: [PreparedRow], on db: any Database) throws -> [String: SQLValue] {
+        guard db.engine == .postgres else { return keyParameters(rows) }
         var keys: [[SQLValue]] = []
-        for row in rows where row.failure == nil {
-            let id = SQLValue.integer(row.row.id)
-            let last = SQLValue.text(row.lastNameKey)
-            if let email = row.emailKey { keys.append([id, "e", .text(email), last]) }
-            for phone in row.phoneKeys { keys.append([id, "p", .text(phone), last]) }
+        for i in rows.indices where rows[i].failure == nil {
+            let id = SQLValue.integer(rows[i].row.id)
+            let last = SQLValue.text(rows[i].lastNameKey)
+            if let email = rows[i].emailKey { keys.append([id, "e", .text(email), last]) }
+            for phone in rows[i].phoneKeys { keys.append([id, "p", .text(phone), last]) }
         }
         try db.run("batch_key_stage", [:])
         try db.run("batch_key_clear", [:])
-        guard db.engine == .postgres else { return ["keys": BatchJSON.encode(keys)] }
         try db.bulkLoad(table: "batch_key", columns: ["row_id", "kind", "key", "lastname_key"], rows: keys)
         return [:]
+    }
+
+    /// SQLite's match parameter: the keys of a batch's valid rows as JSON (BatchJSON's layout,
+    /// `[[row_id, kind, key, lastname_key], …]`), written straight from the rows. It needs no
+    /// connection, so a claim ahead builds it on its own thread.
+    static func keyParameters(_ rows: [PreparedRow]) -> [String: SQLValue] {
+        var out = "["
+        out.reserveCapacity(rows.count * 120)
+        var first = true
+        func key(_ id: Int64, _ kind: String, _ key: String, _ last: String) {
+            out += first ? "[" : ",["
+            first = false
+            out += String(id)
+            out += ",\""
+            out += kind
+            out += "\","
+            BatchJSON.appendString(key, to: &out)
+            out += ","
+            BatchJSON.appendString(last, to: &out)
+            out += "]"
+        }
+        for i in rows.indices where rows[i].failure == nil {
+            if let email = rows[i].emailKey { key(rows[i].row.id, "e", email, rows[i].lastNameKey) }
+            for phone in rows[i].phoneKeys { key(rows[i].row.id, "p", phone, rows[i].lastNameKey) }
+        }
+        out += "]"
+        return ["keys": .text(out)]
     }
 
     private func finish(_ summary: inout SyncSummary, status: String, error: String?, now: Date) throws {
