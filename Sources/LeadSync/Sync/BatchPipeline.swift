@@ -42,8 +42,9 @@ struct ClaimedBatch {
 /// snapshot where batch N is (as a rule) still pending: it takes the rows after batch N's last and
 /// notes the batch clock. When its turn comes, its connection takes the write lock and keeps the
 /// rows only if the clock shows that nothing but batch N was written since (another process's
-/// batch, or an import, advances it too); else it claims again under the lock. It is matched under the lock,
-/// as a batch claimed there is. Claiming and preparing then overlap the writes.
+/// batch, or an import, advances it too); else it claims again under the lock. It is matched
+/// under the lock, as a batch claimed there is, with its keys' JSON built ahead. Claiming and
+/// preparing then overlap the writes.
 final class BatchPipeline: @unchecked Sendable {
     /// Claims up to `want` rows on a connection inside its open transaction; `after` is the last
     /// row of the batch being written when the claim reads a snapshot (SQLite, ahead), else nil.
