@@ -35,69 +35,135 @@ struct RowPreparer {
     /// Mirror column lengths per object (from the mirror where it says, else Salesforce's).
     let maxLengths: [TargetObject: [String: Int]]
 
-    func prepare(_ row: ClaimedRow) -> PreparedRow {
-        let target = TargetObject(rawValue: MatchKeys.trim(row["target_object"] ?? "").lowercased()) ?? config.defaultTarget
-        let email = MatchKeys.trim(row["email"] ?? "")
-        var phoneKeys: [String] = []
-        var e164: [String: String] = [:]
-        for column in ["phone", "mobile"] {
-            if let raw = row[column], let key = phones.normalize(raw).e164 {
-                e164[column] = key
-                if !phoneKeys.contains(key) { phoneKeys.append(key) }
+    /// What `prepare` reads from a claim result, looked up once per result rather than by name
+    /// in every row: the captured columns' positions, and per target the mapping's steps with
+    /// their value maps and length limits (a million rows made some 40 string hashes each).
+    struct Plan: Sendable {
+        /// One mapped mirror column.
+        struct Step: Sendable {
+            enum Source: Sendable {
+                case owner
+                /// A captured column at this position; `phone` 0 or 1 when it is phone or mobile,
+                /// written as its E.164 key when it has one.
+                case column(Int?, phone: Int?)
+                case customField(String)
             }
+            let column: String
+            let source: Source
+            let valueMap: [String: String]?
+            let maxLength: Int?
+        }
+        struct Target: Sendable {
+            let steps: [Step]
+            let ownerColumns: Set<String>
+        }
+        let shape: ResultColumns
+        let targetObject, email, phone, mobile, firstName, lastName, company, attempts, customFields: Int?
+        let targets: [Target]
+
+        func target(_ object: TargetObject) -> Target { targets[object == .lead ? 0 : 1] }
+    }
+
+    /// The plan for rows of `shape`.
+    func plan(for shape: ResultColumns) -> Plan {
+        func target(_ object: TargetObject) -> Plan.Target {
+            let lengths = maxLengths[object] ?? [:]
+            var owners = Set<String>()
+            let steps = (config.mapping[object] ?? []).map { mapping -> Plan.Step in
+                let source: Plan.Step.Source
+                switch mapping.source {
+                case .owner:
+                    owners.insert(mapping.column)
+                    source = .owner
+                case .column(let column):
+                    source = .column(shape.position(column), phone: column == "phone" ? 0 : column == "mobile" ? 1 : nil)
+                case .customField(let key):
+                    source = .customField(key)
+                }
+                return Plan.Step(column: mapping.column, source: source, valueMap: config.valueMaps[mapping.column],
+                                 maxLength: lengths[mapping.column])
+            }
+            return Plan.Target(steps: steps, ownerColumns: owners)
+        }
+        return Plan(shape: shape, targetObject: shape.position("target_object"), email: shape.position("email"),
+                    phone: shape.position("phone"), mobile: shape.position("mobile"), firstName: shape.position("first_name"),
+                    lastName: shape.position("last_name"), company: shape.position("company"), attempts: shape.position("attempts"),
+                    customFields: shape.position("custom_fields"), targets: [target(.lead), target(.contact)])
+    }
+
+    /// Prepares one row (a plan of its own: for a batch, `prepare(_:plan:)`).
+    func prepare(_ row: ClaimedRow) -> PreparedRow { prepare(row, plan: plan(for: row.result.shape)) }
+
+    /// Prepares a row of the result `plan` was made for (another result's row gets its own plan).
+    func prepare(_ row: ClaimedRow, plan: Plan) -> PreparedRow {
+        guard plan.shape === row.result.shape else { return prepare(row) }
+        let values = row.result.values
+        func text(_ position: Int?) -> String? { position.flatMap { values[$0].textValue } }
+        let target = TargetObject(rawValue: MatchKeys.trim(text(plan.targetObject) ?? "").lowercased()) ?? config.defaultTarget
+        let email = MatchKeys.trim(text(plan.email) ?? "")
+        var phoneKeys: [String] = []
+        var e164: (String?, String?) = (nil, nil)
+        if let raw = text(plan.phone), let key = phones.normalize(raw).e164 {
+            e164.0 = key
+            phoneKeys.append(key)
+        }
+        if let raw = text(plan.mobile), let key = phones.normalize(raw).e164 {
+            e164.1 = key
+            if !phoneKeys.contains(key) { phoneKeys.append(key) }
         }
         // Parsed only when the mapping reads a custom field: most mappings do not.
         var parsedCustomFields: [String: Any]?
         func customFields() -> [String: Any] {
             if let parsedCustomFields { return parsedCustomFields }
-            let parsed = (row["custom_fields"].flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } as? [String: Any]) ?? [:]
+            let parsed = (text(plan.customFields).flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } as? [String: Any]) ?? [:]
             parsedCustomFields = parsed
             return parsed
         }
-        var values: [(column: String, value: SQLValue)] = []
-        var ownerColumns = Set<String>()
-        for mapping in config.mapping[target] ?? [] {
-            var text: String?
-            switch mapping.source {
+        let steps = plan.target(target)
+        var mapped: [(column: String, value: SQLValue)] = []
+        mapped.reserveCapacity(steps.steps.count)
+        for step in steps.steps {
+            var value: String?
+            switch step.source {
             case .owner:
-                values.append((mapping.column, .null))
-                ownerColumns.insert(mapping.column)
+                mapped.append((step.column, .null))
                 continue
-            case .column(let column):
-                text = e164[column] ?? row[column].map(MatchKeys.trim)
+            case .column(let position, let phone):
+                value = (phone == 0 ? e164.0 : phone == 1 ? e164.1 : nil) ?? text(position).map(MatchKeys.trim)
             case .customField(let key):
-                if let v = customFields()[key], !(v is NSNull) { text = MatchKeys.trim(String(describing: v)) }
+                if let v = customFields()[key], !(v is NSNull) { value = MatchKeys.trim(String(describing: v)) }
             }
-            if let t = text, let map = config.valueMaps[mapping.column], let mapped = map[t] ?? map[t.lowercased()] {
-                text = mapped
+            if let t = value, let map = step.valueMap, let mappedValue = map[t] ?? map[t.lowercased()] {
+                value = mappedValue
             }
-            values.append((mapping.column, text.flatMap { $0.isEmpty ? nil : $0 }.map(SQLValue.text) ?? .null))
+            mapped.append((step.column, value.flatMap { $0.isEmpty ? nil : $0 }.map(SQLValue.text) ?? .null))
         }
-        let failure = validate(row, target: target, email: email, values: values)
+        let lastName = text(plan.lastName)
+        let failure = validate(plan, text, target: target, email: email, lastName: lastName, values: mapped, steps: steps.steps)
         return PreparedRow(row: row, target: target, emailKey: MatchKeys.email(email), phoneKeys: phoneKeys,
-                           lastNameKey: MatchKeys.lastName(row["last_name"]), failure: failure, values: values,
-                           ownerColumns: ownerColumns)
+                           lastNameKey: MatchKeys.lastName(lastName), failure: failure, values: mapped,
+                           ownerColumns: steps.ownerColumns)
     }
 
-    /// §4: the first failing check wins.
-    private func validate(_ row: ClaimedRow, target: TargetObject, email: String, values: [(column: String, value: SQLValue)]) -> RowFailure? {
-        if let attempts = row["attempts"].flatMap({ Int($0) }), attempts >= config.maxAttempts {
+    /// §4: the first failing check wins. `values[i]` was mapped by `steps[i]`.
+    private func validate(_ plan: Plan, _ text: (Int?) -> String?, target: TargetObject, email: String, lastName: String?,
+                          values: [(column: String, value: SQLValue)], steps: [Plan.Step]) -> RowFailure? {
+        if let attempts = text(plan.attempts).flatMap({ Int($0) }), attempts >= config.maxAttempts {
             return RowFailure(code: "too_many_attempts",
                               message: "leadsync tried this contact \(attempts) times without success and stops retrying it (max_attempts = \(config.maxAttempts)). Correct it in the capturing app and import it again.")
         }
-        if MatchKeys.trim(row["first_name"] ?? "").isEmpty && MatchKeys.trim(row["last_name"] ?? "").isEmpty {
+        if MatchKeys.trim(text(plan.firstName) ?? "").isEmpty && MatchKeys.trim(lastName ?? "").isEmpty {
             return RowFailure(code: "missing_name", message: "The contact has neither a first nor a last name.")
         }
-        if target == .lead && MatchKeys.trim(row["company"] ?? "").isEmpty {
+        if target == .lead && MatchKeys.trim(text(plan.company) ?? "").isEmpty {
             return RowFailure(code: "missing_company", message: "A Lead needs a company, and the company is empty.")
         }
         if !email.isEmpty && !MatchKeys.isValidEmail(email) {
             return RowFailure(code: "invalid_email", message: "The email address is not valid: it needs one @ and a domain such as example.com.")
         }
-        let lengths = maxLengths[target] ?? [:]
-        for (column, value) in values {
+        for (i, (column, value)) in values.enumerated() {
             // A text no longer in UTF-8 bytes than allowed is no longer in code points either.
-            guard let text = value.textValue, let max = lengths[column], text.utf8.count > max else { continue }
+            guard let max = steps[i].maxLength, let text = value.textValue, text.utf8.count > max else { continue }
             let length = text.unicodeScalars.count
             if length > max {
                 return RowFailure(code: "field_too_long",
