@@ -186,4 +186,12 @@ import Testing
         PostgresConnection.appendCopyRow([.real(1.5)], to: &buffer)
         #expect(String(decoding: buffer, as: UTF8.self) == "a\\tb\\\\c\\nd\\re\t\\N\t-42\tMüller 😀\t\n1.5\n")
     }
+
+    /// Integers are written digit by digit into the buffer: every width and both ends of Int64.
+    @Test(arguments: [0, 7, -7, 10, 99, -100, 1_234_567_890_123, Int64.max, Int64.min])
+    func copyRowsWriteIntegersAsDecimal(value: Int64) {
+        var buffer: [UInt8] = []
+        PostgresConnection.appendCopyRow([.integer(value), .integer(value)], to: &buffer)
+        #expect(String(decoding: buffer, as: UTF8.self) == "\(value)\t\(value)\n")
+    }
 }

@@ -339,35 +339,60 @@ public final class PostgresConnection: Database {
     /// stands for itself). Bytes, not String appends: formatting was a fifth of a cold run's
     /// client time.
     static func appendCopyRow(_ row: [SQLValue], to buffer: inout [UInt8]) {
-        for (i, value) in row.enumerated() {
+        // Through the row's own storage: iterating the array retained every string (a third of
+        // the formatting's time).
+        row.withUnsafeBufferPointer { values in
+          for i in values.indices {
             if i > 0 { buffer.append(0x09) }
-            switch value {
+            switch values[i] {
             case .null:
                 buffer.append(0x5C)
                 buffer.append(0x4E)
             case .integer(let v):
-                buffer.append(contentsOf: String(v).utf8)
+                appendDecimal(v, to: &buffer)
             case .real(let v):
                 buffer.append(contentsOf: String(v).utf8)
-            case .text(var text):
-                text.withUTF8 { bytes in
-                    guard bytes.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else {
-                        buffer.append(contentsOf: bytes)
-                        return
-                    }
-                    for byte in bytes {
-                        switch byte {
-                        case 0x5C: buffer.append(0x5C); buffer.append(0x5C)
-                        case 0x09: buffer.append(0x5C); buffer.append(0x74)
-                        case 0x0A: buffer.append(0x5C); buffer.append(0x6E)
-                        case 0x0D: buffer.append(0x5C); buffer.append(0x72)
-                        default: buffer.append(byte)
-                        }
-                    }
+            case .text(let text):
+                // A native string's own bytes (no copy); a bridged one's are copied first.
+                if text.utf8.withContiguousStorageIfAvailable({ appendEscaped($0, to: &buffer) }) == nil {
+                    Array(text.utf8).withUnsafeBufferPointer { appendEscaped($0, to: &buffer) }
                 }
             }
+          }
         }
         buffer.append(0x0A)
+    }
+
+    /// `bytes`, with COPY's four special bytes escaped.
+    private static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to buffer: inout [UInt8]) {
+        guard bytes.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else {
+            buffer.append(contentsOf: bytes)
+            return
+        }
+        for byte in bytes {
+            switch byte {
+            case 0x5C: buffer.append(0x5C); buffer.append(0x5C)
+            case 0x09: buffer.append(0x5C); buffer.append(0x74)
+            case 0x0A: buffer.append(0x5C); buffer.append(0x6E)
+            case 0x0D: buffer.append(0x5C); buffer.append(0x72)
+            default: buffer.append(byte)
+            }
+        }
+    }
+
+    /// `v` in decimal, written straight into the buffer (no String).
+    static func appendDecimal(_ v: Int64, to buffer: inout [UInt8]) {
+        var n = v.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var i = 20
+            repeat {
+                i -= 1
+                digits[i] = UInt8(truncatingIfNeeded: 0x30 &+ n % 10)
+                n /= 10
+            } while n > 0
+            if v < 0 { buffer.append(0x2D) }
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: digits[i...]))
+        }
     }
 
     /// The options libpq reads from a URI or key=value string (environment defaults included).
