@@ -11,30 +11,39 @@ enum ReportFiles {
 
     /// One RFC 4180 line: every field quoted when it needs it, CRLF at the end.
     static func csvLine(_ fields: [String]) -> String {
-        var line = ""
+        var line: [UInt8] = []
         line.reserveCapacity(fields.reduce(2) { $0 + $1.utf8.count + 1 })
         for (i, field) in fields.enumerated() {
-            if i > 0 { line += "," }
+            if i > 0 { line.append(0x2C) }
             appendCSVCell(field, to: &line)
         }
-        return line + "\r\n"
+        line.append(0x0D)
+        line.append(0x0A)
+        return String(decoding: line, as: UTF8.self)
     }
 
-    /// Appends one field of a CSV line: neutralised, and quoted when it needs it.
-    static func appendCSVCell(_ field: String, to line: inout String) {
-        guard let first = field.utf8.first else { return }
+    /// Appends one field of a CSV line, as bytes: neutralised, and quoted when it needs it.
+    static func appendCSVCell(_ field: String, to line: inout [UInt8]) {
+        if field.utf8.withContiguousStorageIfAvailable({ appendCSVCell(bytes: $0, to: &line) }) == nil {
+            Array(field.utf8).withUnsafeBufferPointer { appendCSVCell(bytes: $0, to: &line) }
+        }
+    }
+
+    private static func appendCSVCell(bytes: UnsafeBufferPointer<UInt8>, to line: inout [UInt8]) {
+        guard let first = bytes.first else { return }
         // A formula's first character (see `neutralize`) or a character that needs quoting.
         let formula = first == 0x3D || first == 0x2B || first == 0x2D || first == 0x40 || first == 0x09 || first == 0x0D
-        let needsQuotes = field.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
-        if !formula && !needsQuotes {
-            line += field
-            return
-        }
-        let cell = formula ? "'" + field : field
+        let needsQuotes = bytes.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+        if needsQuotes { line.append(0x22) }
+        if formula { line.append(0x27) }
         if needsQuotes {
-            line += "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            for byte in bytes {
+                line.append(byte)
+                if byte == 0x22 { line.append(0x22) }
+            }
+            line.append(0x22)
         } else {
-            line += cell
+            line.append(contentsOf: bytes)
         }
     }
 
@@ -57,16 +66,19 @@ enum ReportFiles {
     /// reason in one line.
     static func writeAll(_ text: String, to fd: Int32, path: String) throws {
         var text = text
-        try text.withUTF8 { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw UsageError("cannot write report file \(path): \(String(cString: strerror(errno)))")
-                }
-                offset += n
+        try text.withUTF8 { try writeAll($0, to: fd, path: path) }
+    }
+
+    /// Writes `bytes` whole (see `writeAll(_:to:path:)`).
+    static func writeAll(_ bytes: UnsafeBufferPointer<UInt8>, to fd: Int32, path: String) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let n = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw UsageError("cannot write report file \(path): \(String(cString: strerror(errno)))")
             }
+            offset += n
         }
     }
 
@@ -107,7 +119,7 @@ enum ReportFiles {
 final class TextFile {
     private let path: String
     private var fd: Int32
-    private var buffer = ""
+    private var buffer: [UInt8] = []
 
     init(_ url: URL) throws {
         path = url.path
@@ -119,12 +131,18 @@ final class TextFile {
     }
 
     func write(_ text: String) throws {
-        buffer += text
-        if buffer.utf8.count > 1 << 16 { try flush() }
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count > 1 << 16 { try flush() }
+    }
+
+    /// Writes what `build` appends, straight into the file's buffer (no String in between).
+    func write(_ build: (inout [UInt8]) -> Void) throws {
+        build(&buffer)
+        if buffer.count > 1 << 16 { try flush() }
     }
 
     func flush() throws {
-        try ReportFiles.writeAll(buffer, to: fd, path: path)
+        try buffer.withUnsafeBufferPointer { try ReportFiles.writeAll($0, to: fd, path: path) }
         buffer.removeAll(keepingCapacity: true)
     }
 

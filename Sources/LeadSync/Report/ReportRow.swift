@@ -37,21 +37,38 @@ struct ReportRow: Sendable {
          ownerSfid ?? "", ownerSource ?? "", exportedAt ?? ""]
     }
 
-    /// The row's CSV line (`fields`, as `ReportFiles.csvLine` writes them), built without an
-    /// array of fields: the captured columns are read by position, `positions` being
-    /// `capturedColumns`' positions in the claim's result (see `CapturedPositions`).
+    /// The row's CSV line (`fields`, as `ReportFiles.csvLine` writes them).
     func csvLine(positions: [Int?]) -> String {
-        var line = ""
-        line.reserveCapacity(512)
+        var line: [UInt8] = []
+        appendCSVLine(positions: positions, to: &line)
+        return String(decoding: line, as: UTF8.self)
+    }
+
+    /// Appends the row's CSV line as bytes, built without an array of fields or a String: the
+    /// captured columns are read by position, `positions` being `capturedColumns`' positions in
+    /// the claim's result (see `CapturedPositions`).
+    func appendCSVLine(positions: [Int?], to line: inout [UInt8]) {
+        let values = captured.result.values
         for position in positions {
-            if let position, let text = captured.result.values[position].textValue { ReportFiles.appendCSVCell(text, to: &line) }
-            line += ","
+            if let position, let text = values[position].textValue { ReportFiles.appendCSVCell(text, to: &line) }
+            line.append(0x2C)
         }
-        for (i, field) in outcomeFields.enumerated() {
-            if i > 0 { line += "," }
-            ReportFiles.appendCSVCell(field, to: &line)
+        func cell(_ field: String?) {
+            line.append(0x2C)
+            if let field { ReportFiles.appendCSVCell(field, to: &line) }
         }
-        return line + "\r\n"
+        ReportFiles.appendCSVCell(status, to: &line)
+        cell(errorCode)
+        cell(errorMessage)
+        cell(crmObject)
+        line.append(0x2C)
+        if let crmID { PostgresConnection.appendDecimal(crmID, to: &line) }
+        cell(crmRecord)
+        cell(ownerSfid)
+        cell(ownerSource)
+        cell(exportedAt)
+        line.append(0x0D)
+        line.append(0x0A)
     }
 }
 

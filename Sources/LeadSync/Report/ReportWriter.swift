@@ -112,13 +112,13 @@ public final class ReportWriter: @unchecked Sendable {
 
     private func writeLines(_ rows: [ReportRow]) throws {
         for row in rows {
-            let line = row.csvLine(positions: captured.positions(for: row.captured))
+            let positions = captured.positions(for: row.captured)
             let user = MatchKeys.trim(row.captured["captured_by"] ?? "").lowercased()
             if row.status == "exported" {
-                try exportedCSV.write(line)
+                try exportedCSV.write { row.appendCSVLine(positions: positions, to: &$0) }
                 users[user, default: UserStats()].exported += 1
             } else {
-                try failedCSV.write(line)
+                try failedCSV.write { row.appendCSVLine(positions: positions, to: &$0) }
                 let first = row.captured["first_name"], last = row.captured["last_name"], company = row.captured["company"]
                 let contact = [first, last].compactMap { $0 }.joined(separator: " ") + (company.map { $0.isEmpty ? "" : " (\($0))" } ?? "")
                 let failure = Failure(contact: contact, externalID: row.captured.externalID, code: row.errorCode ?? "",
