@@ -60,7 +60,9 @@ public final class PostgresConnection: Database {
         // session (the CRM key refresh), and a plan cached while a table was empty turns a
         // join into a nested loop over it. Parsing is still done once per statement. JIT is off:
         // it compiled for 0.6 s per batch to save milliseconds on statements that are index probes.
-        var setup = "SET search_path TO \(job), \(crm); SET TIME ZONE 'UTC'; SET plan_cache_mode = force_custom_plan; SET jit = off"
+        // Dates are shown in ISO whatever the server's default (DateStyle): the match ranks records
+        // by their systemmodstamp as text (CRMMatch.ranks), which is time order only in ISO.
+        var setup = "SET search_path TO \(job), \(crm); SET TIME ZONE 'UTC'; SET DateStyle = ISO; SET plan_cache_mode = force_custom_plan; SET jit = off"
         if options.statementTimeoutMilliseconds > 0 {
             setup += "; SET statement_timeout = \(options.statementTimeoutMilliseconds)"
         }
