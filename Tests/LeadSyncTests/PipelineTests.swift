@@ -107,6 +107,61 @@ import Testing
         }
     }
 
+    /// A batch claimed ahead is matched while the batch before it is written, so it misses that
+    /// batch's records; when nothing else committed in between, it catches up on them from the
+    /// records that batch wrote, in memory. The mirror inserts are slowed down here (PostgreSQL
+    /// sleeps 0.1 s per statement; SQLite counts to 5,000 per row), so each batch claimed ahead
+    /// is matched before the batch before it commits, and must catch up on it: the outcomes must
+    /// still be a single run's (the corpus has duplicates in neighbouring batches).
+    @Test(arguments: TestEngine.available)
+    func aBatchCatchesUpInMemoryOnTheBatchBeforeIt(engine: TestEngine) throws {
+        try withTestDatabase(engine) { t in
+            _ = try Corpus.load(into: t)
+            if engine == .postgres {
+                try t.exec("""
+                    CREATE FUNCTION leadsync_test_slow_write() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                        PERFORM pg_sleep(0.1);
+                        RETURN NULL;
+                    END $$;
+                    CREATE TRIGGER leadsync_test_slow_write AFTER INSERT ON lead
+                        FOR EACH STATEMENT EXECUTE FUNCTION leadsync_test_slow_write();
+                    """)
+            } else {
+                try t.exec("""
+                    CREATE TABLE leadsync_test_slow (n integer);
+                    CREATE TRIGGER leadsync_test_slow_write AFTER INSERT ON lead BEGIN
+                        INSERT INTO leadsync_test_slow
+                        SELECT count(*) FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000) SELECT x FROM c);
+                    END;
+                    """)
+            }
+            let summary = try Self.run(try t.open(), batchSize: 97)
+            #expect(summary.read == 1998)
+            #expect(summary.batchesClaimedAhead == 20)
+            // Every batch claimed ahead (the first batch was matched with nothing before it).
+            #expect(summary.batchesCaughtUpInMemory == 20)
+            try Self.expectSingleRunOutcomes(t)
+        }
+    }
+
+    /// The catch-up in memory gives a written record the systemmodstamp PostgreSQL shows for it,
+    /// so it ranks against records read from the database as they rank among themselves.
+    @Test(.enabled(if: TestEngine.postgresURL != nil))
+    func aWrittenTimestampReadsBackAsTheCatchUpShowsIt() throws {
+        try withTestDatabase(.postgres) { t in
+            // A server whose default shows dates another way: the job's connection sets ISO.
+            try t.exec("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET DateStyle = ''SQL, DMY''', current_database()); END $$")
+            let db = try t.open()
+            for millis in [0.0, 0.1, 0.12, 0.123, 0.999] {
+                let stored = Timestamp.format(Date(timeIntervalSince1970: 1_796_000_000 + millis + 0.0001))
+                let shown = try db.runAdHoc("SELECT CAST(CAST(:stored AS text) AS timestamp) AS t", name: "timestamp_shown",
+                                            ["stored": .text(stored)]).first?.string("t")
+                #expect(shown == Timestamp.postgresText(stored), "\(stored)")
+            }
+        }
+    }
+
     /// SQLite reads the batch claimed ahead in a snapshot while the batch before it is written.
     /// An import that changes one of its rows in between makes the run claim that batch again
     /// under the write lock: the mirror gets the imported value, not the one read ahead.

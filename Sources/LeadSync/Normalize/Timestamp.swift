@@ -77,4 +77,17 @@ public enum Timestamp {
         return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
                       Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), millis)
     }
+
+    /// How PostgreSQL shows a `format`ted value read back from a `timestamp` column (DateStyle
+    /// ISO, which every connection sets): a space for the T, no zone, no trailing zeros in the
+    /// fraction ("2026-11-30T19:51:18.120Z" is "2026-11-30 19:51:18.12").
+    static func postgresText(_ stored: String) -> String {
+        var text = stored.replacingOccurrences(of: "T", with: " ")
+        if text.hasSuffix("Z") { text.removeLast() }
+        if text.contains(".") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return text
+    }
 }

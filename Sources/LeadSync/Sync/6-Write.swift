@@ -16,6 +16,8 @@ struct BatchWriter {
         var ownersBySource: [String: Int] = [:]
         /// Every row as the report shows it.
         var reportRows: [ReportRow] = []
+        /// The id of the record each exported row was written as, by row (see `WrittenBatch`).
+        var newIDs: [Int64?] = []
     }
 
     /// The columns of `batch_outcome`, which captured_contact_write_outcome reads.
@@ -178,6 +180,7 @@ struct BatchWriter {
             }
         }
         try times.measure("write.keys") { try db.finishLoad() }
+        result.newIDs = exportedIDs
         releaseInBackground((consume mirrorRows, consume outcomes, consume keys))
         return result
     }

@@ -26,6 +26,8 @@ struct ClaimedBatch {
     var snapshotClock: Int64? = nil
     /// Whether it was claimed on the other connection while the batch before it was written.
     var claimedAhead = false
+    /// Its valid rows by key, for a catch-up in memory; nil when it is matched under the lock.
+    var keyIndex: BatchKeyIndex? = nil
 }
 
 /// Two connections taking turns (real runs): while one writes batch N, the other claims and
@@ -35,16 +37,18 @@ struct ClaimedBatch {
 /// from its claim to its commit; `FOR UPDATE SKIP LOCKED` keeps the two claims apart, and the
 /// batch lock taken before the write orders the writes as for two processes side by side. Once
 /// it holds the lock, batch N+1 catches up on the records committed since it was matched (batch
-/// N's, and any other process's), by the batch clock. Claiming, preparing and matching (about
-/// two fifths of a warm run) then overlap the server's writes.
+/// N's, and any other process's), by the batch clock: in memory when they are batch N's alone.
+/// Claiming, preparing and matching (about two fifths of a warm run) then overlap the server's
+/// writes.
 ///
 /// SQLite (`snapshots`): one connection writes at a time, so the claim ahead is a read, in a
 /// snapshot where batch N is (as a rule) still pending: it takes the rows after batch N's last and
 /// notes the batch clock. When its turn comes, its connection takes the write lock and keeps the
 /// rows only if the clock shows that nothing but batch N was written since (another process's
 /// batch, or an import, advances it too); else it claims again under the lock. It is matched
-/// under the lock, as a batch claimed there is, with its keys' JSON built ahead. Claiming and
-/// preparing then overlap the writes.
+/// ahead too, in a read of its own, and catches up on batch N in memory (`WrittenBatch`); if
+/// more than batch N was written since that match, it is matched again under the lock. Claiming,
+/// preparing and matching then overlap the writes.
 final class BatchPipeline: @unchecked Sendable {
     /// Claims up to `want` rows on a connection inside its open transaction; `after` is the last
     /// row of the batch being written when the claim reads a snapshot (SQLite, ahead), else nil.

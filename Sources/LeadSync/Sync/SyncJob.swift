@@ -69,6 +69,8 @@ public struct SyncSummary: Sendable {
     /// written as claimed (0 in dry runs, pushes, or without a second connection; on SQLite a
     /// claim ahead that another writer overtook is claimed again, and not counted).
     public var batchesClaimedAhead = 0
+    /// Batches that caught up on the batch before them from memory (see `WrittenBatch`).
+    public var batchesCaughtUpInMemory = 0
     /// The report written, if any.
     public var report: WrittenReport?
 
@@ -86,6 +88,10 @@ struct BatchOutcome {
     var possibleDuplicates = 0
     /// The batch's number on the batch clock (nil when nothing was written).
     var seq: Int64?
+    /// What the next batch's catch-up needs of it (nil for a batch not written by `finishBatch`).
+    var written: WrittenBatch?
+    /// Whether its own catch-up was made in memory.
+    var caughtUpInMemory = false
 }
 
 /// The sync job: checks its configuration against the database, refreshes the CRM keys, then
@@ -201,16 +207,23 @@ public final class SyncJob {
                     let plan = preparer.plan(for: shape)
                     return after == nil ? rows.parallelMap { preparer.prepare($0, plan: plan) } : rows.map { preparer.prepare($0, plan: plan) }
                 }
+                // Its keys as the match takes them (SQLite's JSON parameter), built here rather than
+                // under the write lock.
+                let keyParams = rows.isEmpty || snapshotClock == nil ? nil : times.measure("batch.prepare") { Self.keyParameters(prepared) }
                 // Matched before the batch lock, so that on the pipeline this overlaps the batch
                 // before it; finishBatch catches up on what was committed in between. A snapshot's
-                // batch is matched under the lock instead (SQLite's catch-up would read every key).
-                let matched = rows.isEmpty || snapshotClock != nil ? nil
-                    : try times.measure("batch.match") { try Self.match(prepared, on: db, runStartedAt: startText) }
-                // Its keys as the match will take them (SQLite's JSON parameter), built here rather
-                // than under the write lock.
-                let keyParams = rows.isEmpty || snapshotClock == nil ? nil : times.measure("batch.prepare") { Self.keyParameters(prepared) }
+                // batch is matched in a read of its own (the claim's read has ended), and caught
+                // up only in memory: SQLite's catch-up query would read every key.
+                let matched = rows.isEmpty ? nil : try times.measure("batch.match") { () throws -> BatchMatch in
+                    guard snapshotClock != nil else { return try Self.match(prepared, on: db, runStartedAt: startText) }
+                    try db.begin(immediate: false)
+                    defer { db.rollback() }
+                    return try Self.match(prepared, on: db, runStartedAt: startText, keyParams: keyParams)
+                }
+                // Its catch-up in memory needs its rows by key.
+                let keyIndex = matched == nil ? nil : times.measure("batch.prepare") { BatchKeyIndex(prepared) }
                 return ClaimedBatch(db: db, connection: connection, want: want, rows: rows, prepared: prepared, matched: matched,
-                                    keyParams: keyParams, snapshotClock: snapshotClock)
+                                    keyParams: keyParams, snapshotClock: snapshotClock, keyIndex: keyIndex)
             }
             // Not for push: its ids are staged in a temporary table only this connection sees.
             let pipeline = options.dryRun || options.mode == .push ? nil
@@ -218,6 +231,8 @@ public final class SyncJob {
             // The batch clock's value the last batch committed with: a batch claimed ahead in a
             // snapshot stands only if that batch alone was written since.
             var lastWritten: Int64?
+            // The last batch committed, for the next one's catch-up in memory.
+            var previous: WrittenBatch?
             defer { pipeline?.cancel() }
             // After a pipelined batch failed for a transient reason: the next batch goes the
             // sequential way, with its retries.
@@ -236,8 +251,8 @@ public final class SyncJob {
                             let after = min(batchSize, (options.limit ?? Int.max) - summary.read - batch.rows.count)
                             if batch.rows.count == want && after > 0 { pipeline.claimAhead(after: batch, want: after) }
                             let done = batch.rows.isEmpty ? BatchOutcome()
-                                : try finishBatch(batch, decider: &decider, runStartedAt: startText, runID: summary.runID, options: options,
-                                                  owners: owners, times: times)
+                                : try finishBatch(batch, previous: previous, decider: &decider, runStartedAt: startText, runID: summary.runID,
+                                                  options: options, owners: owners, times: times)
                             try batch.db.commit()
                             outcome = done
                             if batch.claimedAhead { summary.batchesClaimedAhead += 1 }
@@ -256,8 +271,8 @@ public final class SyncJob {
                                     let batch = try claim(db, 0, want, nil)
                                     lastClaimed = batch.rows
                                     guard !batch.rows.isEmpty else { return BatchOutcome() }
-                                    return try finishBatch(batch, decider: &decider, runStartedAt: startText, runID: summary.runID,
-                                                           options: options, owners: owners, times: times)
+                                    return try finishBatch(batch, previous: previous, decider: &decider, runStartedAt: startText,
+                                                           runID: summary.runID, options: options, owners: owners, times: times)
                                 }
                             } catch {
                                 Self.releaseClaimLock(db)
@@ -284,6 +299,10 @@ public final class SyncJob {
                 }
                 if isolate > 0 { isolate -= 1 }
                 lastWritten = outcome.seq
+                // The batch before is freed in the background (see releaseInBackground).
+                if let done = previous.take() { releaseInBackground(consume done) }
+                previous = outcome.written
+                if outcome.caughtUpInMemory { summary.batchesCaughtUpInMemory += 1 }
                 guard let result = outcome.result else { break }
                 summary.read += outcome.rows.count
                 summary.exported += result.exported
@@ -335,19 +354,33 @@ public final class SyncJob {
     /// Decides and writes a claimed and matched batch in its open transaction, under the batch
     /// lock: one batch at a time across connections and processes. The batch was matched before
     /// it held the lock; it first catches up on the batches committed since (by the batch clock),
-    /// so it sees every record written before it.
-    private func finishBatch(_ batch: ClaimedBatch, decider: inout DuplicateDecider, runStartedAt: String, runID: Int64,
-                             options: SyncOptions, owners: OwnerResolver, times: PhaseTimes) throws -> BatchOutcome {
+    /// so it sees every record written before it: in memory when that is only `previous`, else
+    /// with batch_match_since (PostgreSQL) or a new match (SQLite).
+    /// `previous`: the batch this process committed last, if any.
+    private func finishBatch(_ batch: ClaimedBatch, previous: WrittenBatch?, decider: inout DuplicateDecider, runStartedAt: String,
+                             runID: Int64, options: SyncOptions, owners: OwnerResolver, times: PhaseTimes) throws -> BatchOutcome {
         let seq = try times.measure("batch.lock") { () throws -> Int64 in
             _ = try batch.db.run("advisory_lock", ["lock_id": .integer(JobLock.batch.rawValue)])
             _ = try batch.db.run("session_unlock", ["lock_id": .integer(JobLock.claim.rawValue)])
             return try batch.db.one("batch_clock_advance")?["seq"].intValue ?? 0
         }
-        let matched = try batch.matched ?? times.measure("batch.match") {
+        var matched = try batch.matched ?? times.measure("batch.match") {
             try Self.match(batch.prepared, on: batch.db, runStartedAt: runStartedAt, keyParams: batch.keyParams)
         }
+        // One batch committed since the match, and it was this process's last: its records are
+        // all the match missed, and the catch-up is made in memory.
+        let inMemory = batch.keyIndex != nil && previous?.seq == seq - 1 && matched.clock == seq - 2
+        if !inMemory && seq - 1 > matched.clock && batch.db.engine == .sqlite {
+            // SQLite, matched ahead, and more was written since: matched again, under the lock
+            // (SQLite's catch-up query would read every key).
+            matched = try times.measure("batch.match") {
+                try Self.match(batch.prepared, on: batch.db, runStartedAt: runStartedAt, keyParams: batch.keyParams)
+            }
+        }
         var matches = matched.matches
-        if seq - 1 > matched.clock {
+        if inMemory, let previous, let index = batch.keyIndex {
+            times.measure("batch.catchup") { index.catchUp(on: previous, rows: batch.prepared, matches: &matches) }
+        } else if seq - 1 > matched.clock {
             try times.measure("batch.catchup") {
                 try batch.db.run("planner_nestloop_off", [:])
                 defer { _ = try? batch.db.run("planner_nestloop_on", [:]) }
@@ -359,10 +392,15 @@ public final class SyncJob {
         }
         let decisions = times.measure("batch.decide") { decider.decide(batch.prepared, matches: matches) }
         let writer = BatchWriter(db: batch.db, owners: owners, times: times)
-        let result = try times.measure("batch.write") {
-            try writer.write(batch.prepared, decisions, now: Timestamp.format(options.clock()), runID: runID, batchSeq: seq)
+        let now = Timestamp.format(options.clock())
+        var result = try times.measure("batch.write") {
+            try writer.write(batch.prepared, decisions, now: now, runID: runID, batchSeq: seq)
         }
-        return BatchOutcome(rows: batch.rows, result: result, possibleDuplicates: decider.possibleDuplicates, seq: seq)
+        let written = WrittenBatch(seq: seq, systemmodstamp: batch.db.engine == .postgres ? Timestamp.postgresText(now) : now,
+                                   rows: batch.prepared, ids: result.newIDs)
+        result.newIDs = []
+        return BatchOutcome(rows: batch.rows, result: result, possibleDuplicates: decider.possibleDuplicates, seq: seq,
+                            written: written, caughtUpInMemory: inMemory)
     }
 
     /// Matches a batch's keys against the CRM's in one statement: the best record per row, kind,
