@@ -59,9 +59,14 @@ struct RowPreparer {
         }
         let shape: ResultColumns
         let targetObject, email, phone, mobile, firstName, lastName, company, attempts, customFields: Int?
-        let targets: [Target]
+        let lead, contact: Target
 
-        func target(_ object: TargetObject) -> Target { targets[object == .lead ? 0 : 1] }
+        func target(_ object: TargetObject) -> Target {
+            switch object {
+            case .lead: lead
+            case .contact: contact
+            }
+        }
     }
 
     /// The plan for rows of `shape`.
@@ -88,7 +93,7 @@ struct RowPreparer {
         return Plan(shape: shape, targetObject: shape.position("target_object"), email: shape.position("email"),
                     phone: shape.position("phone"), mobile: shape.position("mobile"), firstName: shape.position("first_name"),
                     lastName: shape.position("last_name"), company: shape.position("company"), attempts: shape.position("attempts"),
-                    customFields: shape.position("custom_fields"), targets: [target(.lead), target(.contact)])
+                    customFields: shape.position("custom_fields"), lead: target(.lead), contact: target(.contact))
     }
 
     /// Prepares one row (a plan of its own: for a batch, `prepare(_:plan:)`).
