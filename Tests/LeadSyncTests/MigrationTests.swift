@@ -66,26 +66,6 @@ import Testing
         }
     }
 
-    /// The job's PostgreSQL sessions show timestamps in ISO whatever the database's default: the
-    /// match ranks candidates of the catch-up by systemmodstamp as text (CRMMatch.ranks), which is
-    /// time order only in ISO ("SQL, DMY" shows 31 January as "31/01/2026", after 1 February).
-    @Test(.enabled(if: TestEngine.postgresURL != nil))
-    func timestampsReadAsISOWhateverTheServerDefault() throws {
-        try withTestDatabase(.postgres) { t in
-            try t.exec("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET DateStyle = ''SQL, DMY''', current_database()); END $$")
-            let db = try t.open()
-            let shown = try db.runAdHoc("SELECT CAST('2026-01-31T10:00:00.120Z' AS timestamp) AS a, CAST('2026-02-01T09:00:00Z' AS timestamp) AS b",
-                                        name: "dates").first
-            #expect(shown?.string("a") == "2026-01-31 10:00:00.12")
-            #expect(shown?.string("b") == "2026-02-01 09:00:00")
-            let match = { (stamp: String?) in
-                CRMMatch(Row(columns: ["kind", "crm_object", "crm_id", "priority", "systemmodstamp"],
-                             values: [.text("e"), .text("lead"), .integer(1), .integer(2), stamp.map(SQLValue.text) ?? .null]))
-            }
-            let newer = match(shown?.string("b")), older = match(shown?.string("a"))
-            #expect(newer.ranks(before: older), "the newer record ranks first")
-        }
-    }
 
     @Test(arguments: TestEngine.available)
     func twoMigratesAtOnceApplyEachFileOnce(engine: TestEngine) throws {

@@ -146,7 +146,10 @@ import Testing
     }
 
     /// The catch-up in memory gives a written record the systemmodstamp PostgreSQL shows for it,
-    /// so it ranks against records read from the database as they rank among themselves.
+    /// so it ranks against records read from the database as they rank among themselves. The
+    /// job's sessions show timestamps in ISO whatever the database's default: candidates are
+    /// ranked by systemmodstamp as text (CRMMatch.ranks), which is time order only in ISO ("SQL,
+    /// DMY" shows 31 January as "31/01/2026", after 1 February).
     @Test(.enabled(if: TestEngine.postgresURL != nil))
     func aWrittenTimestampReadsBackAsTheCatchUpShowsIt() throws {
         try withTestDatabase(.postgres) { t in
@@ -159,6 +162,14 @@ import Testing
                                             ["stored": .text(stored)]).first?.string("t")
                 #expect(shown == Timestamp.postgresText(stored), "\(stored)")
             }
+            let dates = try db.runAdHoc("SELECT CAST('2026-01-31T10:00:00Z' AS timestamp) AS a, CAST('2026-02-01T09:00:00Z' AS timestamp) AS b",
+                                        name: "dates").first
+            let match = { (stamp: String?) in
+                CRMMatch(Row(columns: ["kind", "crm_object", "crm_id", "priority", "systemmodstamp"],
+                             values: [.text("e"), .text("lead"), .integer(1), .integer(2), stamp.map(SQLValue.text) ?? .null]))
+            }
+            let newer = match(dates?.string("b")), older = match(dates?.string("a"))
+            #expect(newer.ranks(before: older), "the newer record ranks first")
         }
     }
 

@@ -351,7 +351,7 @@ public final class PostgresConnection: Database {
                 buffer.append(0x5C)
                 buffer.append(0x4E)
             case .integer(let v):
-                appendDecimal(v, to: &buffer)
+                buffer.appendDecimal(v)
             case .real(let v):
                 buffer.append(contentsOf: String(v).utf8)
             case .text(let text):
@@ -379,21 +379,6 @@ public final class PostgresConnection: Database {
             case 0x0D: buffer.append(0x5C); buffer.append(0x72)
             default: buffer.append(byte)
             }
-        }
-    }
-
-    /// `v` in decimal, written straight into the buffer (no String).
-    static func appendDecimal(_ v: Int64, to buffer: inout [UInt8]) {
-        var n = v.magnitude
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var i = 20
-            repeat {
-                i -= 1
-                digits[i] = UInt8(truncatingIfNeeded: 0x30 &+ n % 10)
-                n /= 10
-            } while n > 0
-            if v < 0 { buffer.append(0x2D) }
-            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: digits[i...]))
         }
     }
 

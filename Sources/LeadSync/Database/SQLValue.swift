@@ -113,3 +113,21 @@ public struct QueryResult: Sendable {
     /// Rows inserted, updated or deleted.
     public var affected: Int
 }
+
+/// Text written as bytes (COPY rows, report CSV lines).
+extension Array where Element == UInt8 {
+    /// Appends `v` in decimal, digit by digit (no String).
+    mutating func appendDecimal(_ v: Int64) {
+        var n = v.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var i = 20
+            repeat {
+                i -= 1
+                digits[i] = UInt8(truncatingIfNeeded: 0x30 &+ n % 10)
+                n /= 10
+            } while n > 0
+            if v < 0 { append(0x2D) }
+            append(contentsOf: UnsafeBufferPointer(rebasing: digits[i...]))
+        }
+    }
+}

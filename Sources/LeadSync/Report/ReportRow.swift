@@ -62,7 +62,7 @@ struct ReportRow: Sendable {
         cell(errorMessage)
         cell(crmObject)
         line.append(0x2C)
-        if let crmID { PostgresConnection.appendDecimal(crmID, to: &line) }
+        if let crmID { line.appendDecimal(crmID) }
         cell(crmRecord)
         cell(ownerSfid)
         cell(ownerSource)
