@@ -484,4 +484,49 @@ import Testing
             #expect(o["fresh"]?.matched == "00Q000000000000004")
         }
     }
+
+    /// Each mirror table counts its own ids, so a lead and a contact can share one. Re-keying or
+    /// deleting the lead must leave the contact's keys alone (crm_match_key's record index holds
+    /// the id alone since migration 008; the object is filtered on the row).
+    @Test(arguments: TestEngine.available)
+    func aLeadAndAContactWithTheSameMirrorIDKeepTheirOwnKeys(engine: TestEngine) throws {
+        try withTestDatabase(engine) { t in
+            var s = Scenario(t)
+            s.lead("00Q000000000000001", last: "Alpha", email: "lead@x.example")
+            s.contact("003000000000000001", last: "Alpha", email: "contact@x.example")
+            let (db, config) = try s.load()
+            #expect(try db.runAdHoc("SELECT count(*) AS n FROM lead l JOIN contact c ON c.id = l.id", name: "t").first?.int("n") == 1)
+            var options = SyncOptions(mode: .run)
+            options.clock = { Scenario.now }
+            _ = try SyncJob(db: db, config: config).run(options)
+
+            func capture(_ name: String, _ lines: String) throws -> [String: Scenario.Outcome] {
+                let csv = t.directory.appendingPathComponent("\(name).csv")
+                try Data("external_id,last_name,company,email,captured_at\n\(lines)".utf8).write(to: csv)
+                _ = try CSVImporter(db: db).importFile(path: csv.path)
+                _ = try SyncJob(db: db, config: config).run(options)
+                return try Scenario.outcomes(db)
+            }
+            try db.executeScript("UPDATE lead SET email = 'changed@x.example', systemmodstamp = '2026-11-01T00:00:00' WHERE sfid = '00Q000000000000001'",
+                                 name: "t")
+            var o = try capture("changed", """
+                c1,Alpha,ACME,contact@x.example,2026-11-20T11:00:00Z
+                l1,Alpha,ACME,lead@x.example,2026-11-20T11:00:00Z
+                n1,Alpha,ACME,changed@x.example,2026-11-20T11:00:00Z
+
+                """)
+            #expect(o["c1"]?.matched == "003000000000000001", "the contact keeps its key when the lead is re-keyed")
+            #expect(o["l1"]?.status == "exported", "the lead's old email is gone")
+            #expect(o["n1"]?.matched == "00Q000000000000001")
+
+            try db.executeScript("DELETE FROM lead WHERE sfid = '00Q000000000000001'", name: "t")
+            o = try capture("deleted", """
+                c2,Alpha,ACME,contact@x.example,2026-11-20T11:00:00Z
+                n2,Alpha,ACME,changed@x.example,2026-11-20T11:00:00Z
+
+                """)
+            #expect(o["c2"]?.matched == "003000000000000001", "the contact keeps its key when the lead is deleted")
+            #expect(o["n2"]?.status == "exported", "the deleted lead's key is gone")
+        }
+    }
 }
