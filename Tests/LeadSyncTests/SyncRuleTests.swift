@@ -529,4 +529,43 @@ import Testing
             #expect(o["n2"]?.status == "exported", "the deleted lead's key is gone")
         }
     }
+
+    /// The run after an export does not key again the records the export wrote: their mirror
+    /// rows are past the refresh's watermark, but crm_match_key holds their keys as written.
+    /// Duplicates of them are still caught, and a record changed since (Heroku Connect gave it
+    /// its Salesforce id) is keyed again.
+    @Test(arguments: TestEngine.available)
+    func recordsTheJobWroteAreNotKeyedAgain(engine: TestEngine) throws {
+        try withTestDatabase(engine) { t in
+            var s = Scenario(t)
+            s.lead("00Q000000000000001", last: "Alpha", email: "crm@x.example")
+            s.capture("a", last: "Beta", email: "beta@x.example")
+            s.capture("b", last: "Gamma", email: "gamma@x.example", phone: "+49 30 1234567")
+            let (db, config) = try s.load()
+            var options = SyncOptions(mode: .run)
+            options.clock = { Scenario.now }
+            let first = try SyncJob(db: db, config: config).run(options)
+            #expect(first.crmRecordsKeyed == 1 && first.exported == 2)
+            let second = try SyncJob(db: db, config: config).run(options)
+            #expect(second.crmRecordsKeyed == 0, "the records the first run wrote keep their keys")
+            #expect(second.crmRecordsCurrent == 2)
+
+            try db.executeScript("UPDATE lead SET sfid = '00Q0000000000000AA', systemmodstamp = '2026-11-21T00:00:00' WHERE leadsync_id__c = 'a'",
+                                 name: "t")
+            let csv = t.directory.appendingPathComponent("later.csv")
+            try Data("""
+                external_id,last_name,company,email,phone,captured_at
+                c,Beta,ACME,beta@x.example,,2026-11-20T11:00:00Z
+                d,Gamma,ACME,,030 1234567,2026-11-20T11:00:00Z
+
+                """.utf8).write(to: csv)
+            _ = try CSVImporter(db: db).importFile(path: csv.path)
+            let third = try SyncJob(db: db, config: config).run(options)
+            #expect(third.crmRecordsKeyed == 1, "the record Heroku Connect changed is keyed again")
+            #expect(try t.scalar("SELECT sfid FROM crm_match_key WHERE leadsync_id = 'a'") == "00Q0000000000000AA")
+            let o = try Scenario.outcomes(db)
+            #expect(o["c"]?.code == "duplicate_email" && o["c"]?.matched == "00Q0000000000000AA")
+            #expect(o["d"]?.code == "duplicate_phone" && o["d"]?.matched == "b")
+        }
+    }
 }

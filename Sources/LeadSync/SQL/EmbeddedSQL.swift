@@ -283,8 +283,9 @@ WHERE EXISTS (SELECT 1 FROM {{job_schema}}.crm_match_key);
 -- - key alone: an email key always holds '@' and a phone key is E.164 ('+' and digits), so a
 --   key never belongs to both kinds; the probe filters kind on the row. 3.8 -> 2.6 s.
 -- - crm_id alone: each mirror table counts its own ids, so an id finds the keys of one record
---   per object (a handful of rows), and the deletes filter crm_object on the row. The text column was compared through the database's locale (it has no "C"
---   collation) on every step of the descent. 3.0 -> 1.2 s.
+--   per object (a handful of rows), and the deletes filter crm_object on the row. The text
+--   column was compared through the database's locale (it has no "C" collation) on every step
+--   of the descent. 3.0 -> 1.2 s.
 -- The job at 1M (2 warm runs each, in turn): write.keys 7.5 -> 6.4 s, the run 31.5 -> 29.1 s.
 -- Rebuilds both indexes once (3.4 s for 6M keys here).
 DROP INDEX {{job_schema}}.crm_match_key_key_idx;
@@ -682,10 +683,19 @@ WHERE captured_contact.id = o.id
 -- Heroku Connect always sets systemmodstamp; a row without one is never read. The row comparison
 -- starts an index range scan at the watermark (an OR of the two columns rescanned the index from
 -- its start for every page: 24 s of reads for 2.5M rows).
--- params: :after_ts, :after_id, :limit
+-- keyed: crm_match_key already holds this version of the record's keys (the same systemmodstamp
+-- and sfid), so the refresh leaves them: mostly records a batch of this job has just written,
+-- which the next run would otherwise delete and write again (1M records: 10 s). Asked only
+-- with :skip_keyed, never in a full load, where the table is empty and has no record index.
+-- params: :after_ts, :after_id, :limit, :skip_keyed
 -- returns: many
 SELECT id, sfid, personemail AS email, phone, personmobilephone AS mobile, lastname,
-       (isdeleted = false AND ispersonaccount <> false) AS live, NULL AS leadsync_id, systemmodstamp
+       (isdeleted = false AND ispersonaccount <> false) AS live, NULL AS leadsync_id, systemmodstamp,
+       CASE WHEN CAST(:skip_keyed AS boolean) THEN EXISTS (
+           SELECT 1 FROM crm_match_key k
+           WHERE k.crm_id = account.id AND k.crm_object = 'account'
+             AND k.systemmodstamp = account.systemmodstamp AND k.sfid IS NOT DISTINCT FROM account.sfid)
+       ELSE false END AS keyed
 FROM account
 WHERE (systemmodstamp, id) > (CAST(:after_ts AS timestamp), CAST(:after_id AS bigint))
 ORDER BY systemmodstamp, id
@@ -696,9 +706,18 @@ LIMIT :limit
 -- Heroku Connect always sets systemmodstamp; a row without one is never read. The row comparison
 -- starts an index range scan at the watermark (an OR of the two columns rescanned the index from
 -- its start for every page: 24 s of reads for 2.5M rows).
--- params: :after_ts, :after_id, :limit
+-- keyed: crm_match_key already holds this version of the record's keys (the same systemmodstamp
+-- and sfid), so the refresh leaves them: mostly records a batch of this job has just written,
+-- which the next run would otherwise delete and write again (1M records: 10 s). Asked only
+-- with :skip_keyed, never in a full load, where the table is empty and has no record index.
+-- params: :after_ts, :after_id, :limit, :skip_keyed
 -- returns: many
-SELECT id, sfid, email, phone, mobilephone AS mobile, lastname, isdeleted = false AS live, leadsync_id__c AS leadsync_id, systemmodstamp
+SELECT id, sfid, email, phone, mobilephone AS mobile, lastname, isdeleted = false AS live, leadsync_id__c AS leadsync_id, systemmodstamp,
+       CASE WHEN CAST(:skip_keyed AS boolean) THEN EXISTS (
+           SELECT 1 FROM crm_match_key k
+           WHERE k.crm_id = contact.id AND k.crm_object = 'contact'
+             AND k.systemmodstamp = contact.systemmodstamp AND k.sfid IS NOT DISTINCT FROM contact.sfid)
+       ELSE false END AS keyed
 FROM contact
 WHERE (systemmodstamp, id) > (CAST(:after_ts AS timestamp), CAST(:after_id AS bigint))
 ORDER BY systemmodstamp, id
@@ -709,9 +728,18 @@ LIMIT :limit
 -- Heroku Connect always sets systemmodstamp; a row without one is never read. The row comparison
 -- starts an index range scan at the watermark (an OR of the two columns rescanned the index from
 -- its start for every page: 24 s of reads for 2.5M rows).
--- params: :after_ts, :after_id, :limit
+-- keyed: crm_match_key already holds this version of the record's keys (the same systemmodstamp
+-- and sfid), so the refresh leaves them: mostly records a batch of this job has just written,
+-- which the next run would otherwise delete and write again (1M records: 10 s). Asked only
+-- with :skip_keyed, never in a full load, where the table is empty and has no record index.
+-- params: :after_ts, :after_id, :limit, :skip_keyed
 -- returns: many
-SELECT id, sfid, email, phone, mobilephone AS mobile, lastname, isdeleted = false AS live, leadsync_id__c AS leadsync_id, systemmodstamp
+SELECT id, sfid, email, phone, mobilephone AS mobile, lastname, isdeleted = false AS live, leadsync_id__c AS leadsync_id, systemmodstamp,
+       CASE WHEN CAST(:skip_keyed AS boolean) THEN EXISTS (
+           SELECT 1 FROM crm_match_key k
+           WHERE k.crm_id = lead.id AND k.crm_object = 'lead'
+             AND k.systemmodstamp = lead.systemmodstamp AND k.sfid IS NOT DISTINCT FROM lead.sfid)
+       ELSE false END AS keyed
 FROM lead
 WHERE (systemmodstamp, id) > (CAST(:after_ts AS timestamp), CAST(:after_id AS bigint))
 ORDER BY systemmodstamp, id
@@ -1700,10 +1728,19 @@ WHERE id IN (SELECT id FROM batch_outcome)
 -- Heroku Connect always sets systemmodstamp; a row without one is never read. The row comparison
 -- starts an index range scan at the watermark (an OR of the two columns rescanned the index from
 -- its start for every page: 24 s of reads for 2.5M rows).
--- params: :after_ts, :after_id, :limit
+-- keyed: crm_match_key already holds this version of the record's keys (the same systemmodstamp
+-- and sfid), so the refresh leaves them: mostly records a batch of this job has just written,
+-- which the next run would otherwise delete and write again (1M records: 10 s). Asked only
+-- with :skip_keyed, never in a full load, where the table is empty and has no record index.
+-- params: :after_ts, :after_id, :limit, :skip_keyed
 -- returns: many
 SELECT id, sfid, personemail AS email, phone, personmobilephone AS mobile, lastname,
-       (isdeleted = 0 AND ispersonaccount <> 0) AS live, NULL AS leadsync_id, systemmodstamp
+       (isdeleted = 0 AND ispersonaccount <> 0) AS live, NULL AS leadsync_id, systemmodstamp,
+       CASE WHEN :skip_keyed THEN EXISTS (
+           SELECT 1 FROM crm_match_key k
+           WHERE k.crm_id = account.id AND k.crm_object = 'account'
+             AND k.systemmodstamp = account.systemmodstamp AND k.sfid IS account.sfid)
+       ELSE 0 END AS keyed
 FROM account
 WHERE (systemmodstamp, id) > (:after_ts, :after_id)
 ORDER BY systemmodstamp, id
@@ -1714,9 +1751,18 @@ LIMIT :limit
 -- Heroku Connect always sets systemmodstamp; a row without one is never read. The row comparison
 -- starts an index range scan at the watermark (an OR of the two columns rescanned the index from
 -- its start for every page: 24 s of reads for 2.5M rows).
--- params: :after_ts, :after_id, :limit
+-- keyed: crm_match_key already holds this version of the record's keys (the same systemmodstamp
+-- and sfid), so the refresh leaves them: mostly records a batch of this job has just written,
+-- which the next run would otherwise delete and write again (1M records: 10 s). Asked only
+-- with :skip_keyed, never in a full load, where the table is empty and has no record index.
+-- params: :after_ts, :after_id, :limit, :skip_keyed
 -- returns: many
-SELECT id, sfid, email, phone, mobilephone AS mobile, lastname, isdeleted = 0 AS live, leadsync_id__c AS leadsync_id, systemmodstamp
+SELECT id, sfid, email, phone, mobilephone AS mobile, lastname, isdeleted = 0 AS live, leadsync_id__c AS leadsync_id, systemmodstamp,
+       CASE WHEN :skip_keyed THEN EXISTS (
+           SELECT 1 FROM crm_match_key k
+           WHERE k.crm_id = contact.id AND k.crm_object = 'contact'
+             AND k.systemmodstamp = contact.systemmodstamp AND k.sfid IS contact.sfid)
+       ELSE 0 END AS keyed
 FROM contact
 WHERE (systemmodstamp, id) > (:after_ts, :after_id)
 ORDER BY systemmodstamp, id
@@ -1727,9 +1773,18 @@ LIMIT :limit
 -- Heroku Connect always sets systemmodstamp; a row without one is never read. The row comparison
 -- starts an index range scan at the watermark (an OR of the two columns rescanned the index from
 -- its start for every page: 24 s of reads for 2.5M rows).
--- params: :after_ts, :after_id, :limit
+-- keyed: crm_match_key already holds this version of the record's keys (the same systemmodstamp
+-- and sfid), so the refresh leaves them: mostly records a batch of this job has just written,
+-- which the next run would otherwise delete and write again (1M records: 10 s). Asked only
+-- with :skip_keyed, never in a full load, where the table is empty and has no record index.
+-- params: :after_ts, :after_id, :limit, :skip_keyed
 -- returns: many
-SELECT id, sfid, email, phone, mobilephone AS mobile, lastname, isdeleted = 0 AS live, leadsync_id__c AS leadsync_id, systemmodstamp
+SELECT id, sfid, email, phone, mobilephone AS mobile, lastname, isdeleted = 0 AS live, leadsync_id__c AS leadsync_id, systemmodstamp,
+       CASE WHEN :skip_keyed THEN EXISTS (
+           SELECT 1 FROM crm_match_key k
+           WHERE k.crm_id = lead.id AND k.crm_object = 'lead'
+             AND k.systemmodstamp = lead.systemmodstamp AND k.sfid IS lead.sfid)
+       ELSE 0 END AS keyed
 FROM lead
 WHERE (systemmodstamp, id) > (:after_ts, :after_id)
 ORDER BY systemmodstamp, id

@@ -25,6 +25,8 @@ public struct CRMKeyIndex {
     public struct Stats: Sendable {
         /// Mirror rows read and (re)keyed.
         public var recordsRead = 0
+        /// Changed mirror rows whose keys were already current (written by a batch), left as they were.
+        public var recordsCurrent = 0
         /// Key rows dropped because their mirror row is gone.
         public var pruned = 0
     }
@@ -71,23 +73,31 @@ public struct CRMKeyIndex {
             var afterID = Int64(mark?.int("last_id") ?? 0)
             var moved = false
             while true {
-                let rows = try times.measure("refresh.read") { try db.rows("crm_changed_\(object)", ["after_ts": .text(afterTS), "after_id": .integer(afterID),
-                                                                  "limit": .integer(Int64(Self.pageSize))]) }
+                let rows = try times.measure("refresh.read") {
+                    try db.rows("crm_changed_\(object)", ["after_ts": .text(afterTS), "after_id": .integer(afterID),
+                                                          "limit": .integer(Int64(Self.pageSize)), "skip_keyed": .integer(empty ? 0 : 1)])
+                }
                 guard let last = rows.last else { break }
-                let batchSeq = try keyStamp()
-                let keys = times.measure("refresh.key") {
-                    Self.keyRows(for: rows, object: object, priority: priority, phones: phones, batchSeq: batchSeq)
-                }
-                try times.measure("refresh.write") {
-                    // Without a watermark, or with the table empty at the start, nothing was
-                    // keyed for these records yet: nothing to remove.
-                    if mark != nil && !bulk {
-                        try db.run("crm_key_delete_records", ["crm_object": .text(object),
-                                                              "ids": .text(rows.map { $0["id"].textValue ?? "0" }.joined(separator: ","))])
+                // Records whose keys crm_match_key holds for this very version (mostly those a
+                // batch has just written) keep them; only the others are keyed again.
+                let stale = rows.filter { !isTrue($0["keyed"]) }
+                stats.recordsCurrent += rows.count - stale.count
+                if !stale.isEmpty {
+                    let batchSeq = try keyStamp()
+                    let keys = times.measure("refresh.key") {
+                        Self.keyRows(for: stale, object: object, priority: priority, phones: phones, batchSeq: batchSeq)
                     }
-                    try db.bulkLoad(table: "crm_match_key", columns: Self.keyColumns, rows: keys)
+                    try times.measure("refresh.write") {
+                        // Without a watermark, or with the table empty at the start, nothing was
+                        // keyed for these records yet: nothing to remove.
+                        if mark != nil && !bulk {
+                            try db.run("crm_key_delete_records", ["crm_object": .text(object),
+                                                                  "ids": .text(stale.map { $0["id"].textValue ?? "0" }.joined(separator: ","))])
+                        }
+                        try db.bulkLoad(table: "crm_match_key", columns: Self.keyColumns, rows: keys)
+                    }
                 }
-                stats.recordsRead += rows.count
+                stats.recordsRead += stale.count
                 afterTS = last.string("systemmodstamp") ?? afterTS
                 afterID = last["id"].intValue ?? afterID
                 moved = true

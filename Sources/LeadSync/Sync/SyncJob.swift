@@ -65,6 +65,8 @@ public struct SyncSummary: Sendable {
     public var notProcessed: [String] = []
     /// CRM records (re)keyed by the refresh.
     public var crmRecordsKeyed = 0
+    /// Changed CRM records the refresh left alone: their keys were current (a batch wrote them).
+    public var crmRecordsCurrent = 0
     /// Batches claimed on the run's second connection while the batch before was written, and
     /// written as claimed (0 in dry runs, pushes, or without a second connection; on SQLite a
     /// claim ahead that another writer overtook is claimed again, and not counted).
@@ -175,7 +177,9 @@ public final class SyncJob {
                 try CRMKeyIndex(db: db, phones: phones, times: times, stampsKeys: !options.dryRun).refresh()
             }
             summary.crmRecordsKeyed = stats.recordsRead
-            logger.info("crm keys refreshed", metadata: ["records": "\(stats.recordsRead)", "pruned": "\(stats.pruned)"])
+            summary.crmRecordsCurrent = stats.recordsCurrent
+            logger.info("crm keys refreshed", metadata: ["records": "\(stats.recordsRead)", "current": "\(stats.recordsCurrent)",
+                                                         "pruned": "\(stats.pruned)"])
             var decider = DuplicateDecider()
             // Rows still to be processed one at a time after a batch the mirror rejected.
             var isolate = 0
