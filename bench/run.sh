@@ -6,6 +6,7 @@
 #          in the same database (rolled back);
 #   cold:  the first `run --settle-minutes 0` on a fresh copy: indexes the CRM's keys, then every row;
 #   warm:  the same run on another copy whose CRM keys an earlier run indexed;
+#   next:  the run after the warm one, with nothing pending (its refresh reads the export back);
 # with rows/s, the ratio to the floor, the job's peak resident memory and its phase times.
 # BENCH_AB=/path/to/another/leadsync adds an A/B comparison of warm runs: BENCH_REPEATS (default 3)
 # runs of that binary and of this build, taken in turn on copies of the same warm database, with
@@ -95,6 +96,10 @@ for n in $sizes; do
     report "$engine" "$n" "$floor" "$cold_s" "$cold_kb" "$warm_s" "$warm_kb"
     echo "  cold phases: $(phases cold)"
     echo "  warm phases: $(phases warm)"
+    # The next run on the warm run's database, with nothing pending: its refresh reads every
+    # record the warm run wrote (past the watermark) and finds their keys current.
+    read -r next_s _ < <(timed next "$warm_db")
+    echo "  next run (nothing pending; the refresh reads the $n-row export back): ${next_s} s; phases: $(phases next)"
     if [ -n "${BENCH_AB:-}" ]; then
       a_times="" b_times=""
       for _ in $(seq "${BENCH_REPEATS:-3}"); do
