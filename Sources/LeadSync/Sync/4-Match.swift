@@ -106,34 +106,37 @@ struct DuplicateDecider {
         emailSeen = [:]
         phoneSeen = [:]
         possibleDuplicates = 0
-        return rows.map { row in
-            let rowMatches = matches[row.row.id] ?? []
-            let decision = decide(row, rowMatches)
+        // Rows are read in place (rows[i]); `rows.map { row in … }` copied each one.
+        return rows.indices.map { i in
+            let rowMatches = matches[rows[i].row.id] ?? []
+            let decision = decide(rows, i, rowMatches)
             if case .export = decision {
-                let earlier = Earlier(externalID: row.row.externalID, target: row.target, lastNameKey: row.lastNameKey)
-                if let email = row.emailKey, emailSeen[email] == nil { emailSeen[email] = earlier }
-                for phone in row.phoneKeys { phoneSeen[phone, default: []].append(earlier) }
+                let earlier = Earlier(externalID: rows[i].row.externalID, target: rows[i].target, lastNameKey: rows[i].lastNameKey)
+                if let email = rows[i].emailKey, emailSeen[email] == nil { emailSeen[email] = earlier }
+                for phone in rows[i].phoneKeys { phoneSeen[phone, default: []].append(earlier) }
                 if rowMatches.contains(where: { $0.kind == "p" && !$0.samePerson && !$0.inRun }) { possibleDuplicates += 1 }
             }
             return decision
         }
     }
 
-    private func decide(_ row: PreparedRow, _ matches: [CRMMatch]) -> Decision {
-        if let failure = row.failure { return .failed(failure, crmObject: nil, crmID: nil, refExternalID: nil, record: nil) }
-        if let existing = row.row.existing { return .alreadyExported(object: existing.object, id: existing.id) }
+    /// Decides `rows[i]`, read in place (passing `rows[i]` as a value copied the whole row).
+    private func decide(_ rows: [PreparedRow], _ i: Int, _ matches: [CRMMatch]) -> Decision {
+        if let failure = rows[i].failure { return .failed(failure, crmObject: nil, crmID: nil, refExternalID: nil, record: nil) }
+        if let existing = rows[i].row.existing { return .alreadyExported(object: existing.object, id: existing.id) }
         func best(_ kind: String, inRun: Bool) -> CRMMatch? {
             matches.first { $0.kind == kind && $0.samePerson && $0.inRun == inRun }
         }
         if let m = best("e", inRun: false) { return crmDuplicate(m, code: "duplicate_email", reason: "same email") }
         if let m = best("p", inRun: false) { return crmDuplicate(m, code: "duplicate_phone", reason: "same phone and last name") }
         if let m = best("e", inRun: true) { return runDuplicate(m, code: "duplicate_email", reason: "same email") }
-        if let email = row.emailKey, let earlier = emailSeen[email] {
+        if let email = rows[i].emailKey, let earlier = emailSeen[email] {
             return batchDuplicate(earlier, code: "duplicate_email", reason: "same email")
         }
         if let m = best("p", inRun: true) { return runDuplicate(m, code: "duplicate_phone", reason: "same phone and last name") }
-        for phone in row.phoneKeys {
-            if let earlier = phoneSeen[phone]?.first(where: { $0.lastNameKey == row.lastNameKey }) {
+        let lastName = rows[i].lastNameKey
+        for phone in rows[i].phoneKeys {
+            if let earlier = phoneSeen[phone]?.first(where: { $0.lastNameKey == lastName }) {
                 return batchDuplicate(earlier, code: "duplicate_phone", reason: "same phone and last name")
             }
         }
@@ -221,21 +224,23 @@ struct BatchKeyIndex: Sendable {
     /// row key equal to a record key (same kind), same person for email or when the surnames
     /// agree, exported in this run, kept when it ranks best in its group.
     func catchUp(on written: WrittenBatch, rows: [PreparedRow], matches: inout [Int64: [CRMMatch]]) {
+        // The written rows' fields are read in place (`written.rows[r]`): a copy of each row
+        // (its strings, arrays and set retained and released) was most of this loop's time.
         for r in written.rows.indices {
             guard let id = written.ids[r] else { continue }
-            let record = written.rows[r]
-            let priority = CRMKeyIndex.priority(of: record.target)
+            let target = written.rows[r].target
+            let priority = CRMKeyIndex.priority(of: target)
             func add(_ kind: String, _ i: Int, samePerson: Bool) {
-                let candidate = CRMMatch(kind: kind, object: record.target.rawValue, crmID: id, sfid: nil,
-                                         leadsyncID: record.row.externalID, samePerson: samePerson, inRun: true, priority: priority,
+                let candidate = CRMMatch(kind: kind, object: target.rawValue, crmID: id, sfid: nil,
+                                         leadsyncID: written.rows[r].row.externalID, samePerson: samePerson, inRun: true, priority: priority,
                                          systemmodstamp: written.systemmodstamp)
                 CRMMatch.keepBest(candidate, in: &matches[rows[i].row.id, default: []])
             }
-            if let email = record.emailKey {
+            if let email = written.rows[r].emailKey {
                 forEachRow(email, in: emails) { add("e", $0, samePerson: true) }
             }
-            for phone in record.phoneKeys {
-                forEachRow(phone, in: phones) { add("p", $0, samePerson: rows[$0].lastNameKey == record.lastNameKey) }
+            for phone in written.rows[r].phoneKeys {
+                forEachRow(phone, in: phones) { add("p", $0, samePerson: rows[$0].lastNameKey == written.rows[r].lastNameKey) }
             }
         }
     }

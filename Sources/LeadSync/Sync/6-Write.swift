@@ -70,24 +70,24 @@ struct BatchWriter {
         for i in rows.indices {
             switch decisions[i] {
             case .export:
-                let row = rows[i]
-                guard let id = ids[row.target]?.next() else { throw UsageError("the mirror gave fewer \(row.target.rawValue) ids than asked for") }
-                newIDs[row.row.externalID] = id
+                let target = rows[i].target
+                guard let id = ids[target]?.next() else { throw UsageError("the mirror gave fewer \(target.rawValue) ids than asked for") }
+                newIDs[rows[i].row.externalID] = id
                 exportedIDs[i] = id
-                let owner = owners.owner(capturedBy: row.row["captured_by"])
+                let owner = owners.owner(capturedBy: rows[i].row["captured_by"])
                 rowOwners[i] = owner
-                if mirrorRows[row.target] == nil {
-                    let columns = ["id"] + row.values.map(\.column) + ["_hc_lastop", "isdeleted", "createddate", "systemmodstamp"]
-                    mirrorRows[row.target] = (columns, [])
-                    ownerPositions[row.target] = row.values.indices.filter { row.ownerColumns.contains(row.values[$0].column) }.map { $0 + 1 }
+                if mirrorRows[target] == nil {
+                    let columns = ["id"] + rows[i].values.map(\.column) + ["_hc_lastop", "isdeleted", "createddate", "systemmodstamp"]
+                    mirrorRows[target] = (columns, [])
+                    ownerPositions[target] = rows[i].values.indices.filter { rows[i].ownerColumns.contains(rows[i].values[$0].column) }.map { $0 + 1 }
                 }
                 var values: [SQLValue] = []
-                values.reserveCapacity(row.values.count + 5)
+                values.reserveCapacity(rows[i].values.count + 5)
                 values.append(.integer(id))
-                for (_, value) in row.values { values.append(value) }
-                for position in ownerPositions[row.target] ?? [] { values[position] = .text(owner.sfid) }
+                for (_, value) in rows[i].values { values.append(value) }
+                for position in ownerPositions[target] ?? [] { values[position] = .text(owner.sfid) }
                 values += [.text("PENDING"), db.engine == .sqlite ? .integer(0) : .text("false"), .text(now), .text(now)]
-                mirrorRows[row.target]?.rows.append(values)
+                mirrorRows[target]?.rows.append(values)
             case .alreadyExported:
                 rowOwners[i] = owners.owner(capturedBy: rows[i].row["captured_by"])
             case .failed:
