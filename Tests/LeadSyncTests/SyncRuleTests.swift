@@ -184,9 +184,7 @@ import Testing
             var options = SyncOptions(mode: .run)
             options.clock = { Scenario.now }
             _ = try SyncJob(db: db, config: config).run(options)
-            let csv = t.directory.appendingPathComponent("later.csv")
-            try Data("external_id,last_name,company,email,captured_at\nb,Beta,ACME,p@x.example,2026-11-20T11:00:00Z\n".utf8).write(to: csv)
-            _ = try CSVImporter(db: db).importFile(path: csv.path)
+            try s.importLater("external_id,last_name,company,email,captured_at\nb,Beta,ACME,p@x.example,2026-11-20T11:00:00Z\n", into: db)
             options.clock = { Scenario.now.addingTimeInterval(3600) }
             _ = try SyncJob(db: db, config: config).run(options)
             let o = try Scenario.outcomes(db)
@@ -351,15 +349,13 @@ import Testing
             #expect(try SyncJob(db: db, config: config).run(options).crmRecordsKeyed == 0, "a warm run reads nothing")
             // What PostgreSQL does to an unlogged table after a crash.
             try db.executeScript(engine == .postgres ? "TRUNCATE crm_match_key" : "DELETE FROM crm_match_key", name: "t")
-            let csv = t.directory.appendingPathComponent("after-crash.csv")
-            try Data("""
+            try s.importLater("""
                 external_id,last_name,company,email,phone,captured_at
                 same-email,Other,ACME,alpha@x.example,,2026-11-20T11:00:00Z
                 same-phone,Alpha,ACME,,030 1234567,2026-11-20T11:00:00Z
                 new,Gamma,ACME,gamma@x.example,,2026-11-20T11:00:00Z
 
-                """.utf8).write(to: csv)
-            _ = try CSVImporter(db: db).importFile(path: csv.path)
+                """, into: db)
             let summary = try SyncJob(db: db, config: config).run(options)
             #expect(summary.crmRecordsKeyed == 2, "the whole mirror is keyed again")
             let o = try Scenario.outcomes(db)
@@ -463,8 +459,7 @@ import Testing
                 INSERT INTO lead (sfid, lastname, company, email, isdeleted, systemmodstamp)
                 VALUES ('00Q000000000000004', 'Delta', 'D', 'fresh@x.example', \(f), '2026-11-02T00:00:00');
                 """, name: "t")
-            let csv = t.directory.appendingPathComponent("next.csv")
-            try Data("""
+            try s.importLater("""
                 external_id,last_name,company,email,captured_at
                 old,Alpha,ACME,old@x.example,2026-11-20T11:00:00Z
                 new,Alpha,ACME,new@x.example,2026-11-20T11:00:00Z
@@ -472,8 +467,7 @@ import Testing
                 flagged,Gamma,ACME,flagged@x.example,2026-11-20T11:00:00Z
                 fresh,Delta,ACME,fresh@x.example,2026-11-20T11:00:00Z
 
-                """.utf8).write(to: csv)
-            _ = try CSVImporter(db: db).importFile(path: csv.path)
+                """, into: db)
             let summary = try SyncJob(db: db, config: config).run(options)
             #expect(summary.crmRecordsKeyed == 3, "only the changed and new rows are read again")
             let o = try Scenario.outcomes(db)
@@ -500,16 +494,14 @@ import Testing
             options.clock = { Scenario.now }
             _ = try SyncJob(db: db, config: config).run(options)
 
-            func capture(_ name: String, _ lines: String) throws -> [String: Scenario.Outcome] {
-                let csv = t.directory.appendingPathComponent("\(name).csv")
-                try Data("external_id,last_name,company,email,captured_at\n\(lines)".utf8).write(to: csv)
-                _ = try CSVImporter(db: db).importFile(path: csv.path)
+            func capture(_ lines: String) throws -> [String: Scenario.Outcome] {
+                try s.importLater("external_id,last_name,company,email,captured_at\n\(lines)", into: db)
                 _ = try SyncJob(db: db, config: config).run(options)
                 return try Scenario.outcomes(db)
             }
             try db.executeScript("UPDATE lead SET email = 'changed@x.example', systemmodstamp = '2026-11-01T00:00:00' WHERE sfid = '00Q000000000000001'",
                                  name: "t")
-            var o = try capture("changed", """
+            var o = try capture("""
                 c1,Alpha,ACME,contact@x.example,2026-11-20T11:00:00Z
                 l1,Alpha,ACME,lead@x.example,2026-11-20T11:00:00Z
                 n1,Alpha,ACME,changed@x.example,2026-11-20T11:00:00Z
@@ -520,7 +512,7 @@ import Testing
             #expect(o["n1"]?.matched == "00Q000000000000001")
 
             try db.executeScript("DELETE FROM lead WHERE sfid = '00Q000000000000001'", name: "t")
-            o = try capture("deleted", """
+            o = try capture("""
                 c2,Alpha,ACME,contact@x.example,2026-11-20T11:00:00Z
                 n2,Alpha,ACME,changed@x.example,2026-11-20T11:00:00Z
 
@@ -552,14 +544,12 @@ import Testing
 
             try db.executeScript("UPDATE lead SET sfid = '00Q0000000000000AA', systemmodstamp = '2026-11-21T00:00:00' WHERE leadsync_id__c = 'a'",
                                  name: "t")
-            let csv = t.directory.appendingPathComponent("later.csv")
-            try Data("""
+            try s.importLater("""
                 external_id,last_name,company,email,phone,captured_at
                 c,Beta,ACME,beta@x.example,,2026-11-20T11:00:00Z
                 d,Gamma,ACME,,030 1234567,2026-11-20T11:00:00Z
 
-                """.utf8).write(to: csv)
-            _ = try CSVImporter(db: db).importFile(path: csv.path)
+                """, into: db)
             let third = try SyncJob(db: db, config: config).run(options)
             #expect(third.crmRecordsKeyed == 1, "the record Heroku Connect changed is keyed again")
             #expect(try t.scalar("SELECT sfid FROM crm_match_key WHERE leadsync_id = 'a'") == "00Q0000000000000AA")

@@ -49,6 +49,13 @@ struct Scenario {
         return (db, try Configuration.parse(config, file: "test.toml"))
     }
 
+    /// Imports rows captured after `load()` (CSV text with its header) into the loaded database.
+    func importLater(_ csv: String, into db: any Database) throws {
+        let file = t.directory.appendingPathComponent("later-\(UUID().uuidString).csv")
+        try Data(csv.utf8).write(to: file)
+        _ = try CSVImporter(db: db).importFile(path: file.path)
+    }
+
     /// Loads, runs once, and returns each row's outcome by external id.
     func run(_ mode: SyncOptions.Mode = .run, settle: Int? = nil, batchSize: Int? = nil, configure: (inout SyncOptions) -> Void = { _ in }) throws -> (SyncSummary, [String: Outcome]) {
         let (db, config) = try load()
