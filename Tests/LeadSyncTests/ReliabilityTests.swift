@@ -166,8 +166,7 @@ import Testing
             }
             let (db, config) = try s.load()
             try db.executeScript("ALTER TABLE lead ADD COLUMN linkedin_url__c text CHECK (linkedin_url__c LIKE 'https://%')", name: "t")
-            var options = SyncOptions(mode: .run)
-            options.clock = { Scenario.now }
+            var options = Scenario.options()
             options.batchSize = 4
             let summary = try SyncJob(db: db, config: config).run(options)
             let o = try Scenario.outcomes(db)
@@ -205,8 +204,7 @@ import Testing
             let file = t.directory.appendingPathComponent("hostile.csv")
             try Data(csv.utf8).write(to: file)
             _ = try CSVImporter(db: db).importFile(path: file.path, now: Scenario.now)
-            var options = SyncOptions(mode: .run)
-            options.clock = { Scenario.now }
+            var options = Scenario.options()
             options.report = ReportOptions(directory: t.directory.appendingPathComponent("reports").path)
             let summary = try SyncJob(db: db, config: config).run(options)
             let o = try Scenario.outcomes(db)

@@ -203,8 +203,7 @@ import Testing
             s.capture("b", last: "<script>alert(1)</script>", company: "", email: "b@x.example")
             s.capture("c", last: "Gamma", email: "bad")
             let (db, config) = try s.load()
-            var options = SyncOptions(mode: .run)
-            options.clock = { Scenario.now }
+            var options = Scenario.options()
             options.report = ReportOptions(directory: t.directory.appendingPathComponent("reports").path)
             let summary = try SyncJob(db: db, config: config).run(options)
             let folder = try #require(summary.report?.folder)

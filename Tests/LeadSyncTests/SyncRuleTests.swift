@@ -181,8 +181,7 @@ import Testing
             var s = Scenario(t)
             s.capture("a", last: "Alpha", email: "p@x.example", minutesAgo: 50)
             let (db, config) = try s.load()
-            var options = SyncOptions(mode: .run)
-            options.clock = { Scenario.now }
+            var options = Scenario.options()
             _ = try SyncJob(db: db, config: config).run(options)
             try s.importLater("external_id,last_name,company,email,captured_at\nb,Beta,ACME,p@x.example,2026-11-20T11:00:00Z\n", into: db)
             options.clock = { Scenario.now.addingTimeInterval(3600) }
@@ -253,8 +252,7 @@ import Testing
                 [value_maps.leadsource]
                 trade_fair = "Trade Show"
                 """, file: "t.toml")
-            var options = SyncOptions(mode: .run)
-            options.clock = { Scenario.now }
+            let options = Scenario.options()
             #expect(try SyncJob(db: db, config: config).run(options).exported == 1)
             let row = try #require(try db.runAdHoc("SELECT linkedin_url__c, leadsource FROM lead WHERE leadsync_id__c = 'x1'", name: "t").first)
             #expect(row.string("linkedin_url__c") == "https://li.example/a")
@@ -343,8 +341,7 @@ import Testing
             if engine == .postgres {
                 #expect(try t.scalar("SELECT relpersistence FROM pg_class WHERE oid = CAST('crm_match_key' AS regclass)") == "u")
             }
-            var options = SyncOptions(mode: .run)
-            options.clock = { Scenario.now }
+            let options = Scenario.options()
             #expect(try SyncJob(db: db, config: config).run(options).crmRecordsKeyed == 2)
             #expect(try SyncJob(db: db, config: config).run(options).crmRecordsKeyed == 0, "a warm run reads nothing")
             // What PostgreSQL does to an unlogged table after a crash.
@@ -376,8 +373,7 @@ import Testing
             s.lead("00Q000000000000001", last: "Alpha")
             s.lead("00Q000000000000002", last: "Beta")
             let (db, config) = try s.load()
-            var options = SyncOptions(mode: .run)
-            options.clock = { Scenario.now }
+            let options = Scenario.options()
             #expect(try SyncJob(db: db, config: config).run(options).crmRecordsKeyed == 2)
             #expect(try t.scalar("SELECT count(*) FROM crm_match_key WHERE kind <> '-'") == "0")
             #expect(try SyncJob(db: db, config: config).run(options).crmRecordsKeyed == 0, "the mirror is not read again")
@@ -406,8 +402,7 @@ import Testing
             s.lead("00Q000000000000001", last: "Alpha", email: "old@x.example")
             s.lead("00Q000000000000002", last: "Beta", email: "kept@x.example")
             let (db, config) = try s.load()
-            var options = SyncOptions(mode: .run)
-            options.clock = { Scenario.now }
+            let options = Scenario.options()
             _ = try SyncJob(db: db, config: config).run(options)
             func stamps() throws -> [String: Int?] {
                 var out: [String: Int?] = [:]
@@ -444,8 +439,7 @@ import Testing
                 : "SELECT name, sql AS def FROM sqlite_master WHERE type = 'index' AND tbl_name = 'crm_match_key' ORDER BY 1"
             let migrated = try db.runAdHoc(indexes, name: "t").map { "\($0.string("name") ?? ""): \($0.string("def") ?? "")" }
             #expect(migrated.count == (engine == .postgres ? 3 : 2))
-            var options = SyncOptions(mode: .run)
-            options.clock = { Scenario.now }
+            let options = Scenario.options()
             _ = try SyncJob(db: db, config: config).run(options)
             #expect(try db.runAdHoc("SELECT count(*) AS n FROM crm_match_key WHERE kind = 'e'", name: "t").first?.int("n") == 3)
             #expect(try db.runAdHoc(indexes, name: "t").map { "\($0.string("name") ?? ""): \($0.string("def") ?? "")" } == migrated)
@@ -490,8 +484,7 @@ import Testing
             s.contact("003000000000000001", last: "Alpha", email: "contact@x.example")
             let (db, config) = try s.load()
             #expect(try db.runAdHoc("SELECT count(*) AS n FROM lead l JOIN contact c ON c.id = l.id", name: "t").first?.int("n") == 1)
-            var options = SyncOptions(mode: .run)
-            options.clock = { Scenario.now }
+            let options = Scenario.options()
             _ = try SyncJob(db: db, config: config).run(options)
 
             func capture(_ lines: String) throws -> [String: Scenario.Outcome] {
@@ -534,8 +527,7 @@ import Testing
             s.capture("a", last: "Beta", email: "beta@x.example")
             s.capture("b", last: "Gamma", email: "gamma@x.example", phone: "+49 30 1234567")
             let (db, config) = try s.load()
-            var options = SyncOptions(mode: .run)
-            options.clock = { Scenario.now }
+            let options = Scenario.options()
             let first = try SyncJob(db: db, config: config).run(options)
             #expect(first.crmRecordsKeyed == 1 && first.exported == 2)
             let second = try SyncJob(db: db, config: config).run(options)

@@ -56,13 +56,19 @@ struct Scenario {
         _ = try CSVImporter(db: db).importFile(path: file.path)
     }
 
+    /// A run's options on the scenarios' fixed clock.
+    static func options(_ mode: SyncOptions.Mode = .run) -> SyncOptions {
+        var options = SyncOptions(mode: mode)
+        options.clock = { Scenario.now }
+        return options
+    }
+
     /// Loads, runs once, and returns each row's outcome by external id.
     func run(_ mode: SyncOptions.Mode = .run, settle: Int? = nil, batchSize: Int? = nil, configure: (inout SyncOptions) -> Void = { _ in }) throws -> (SyncSummary, [String: Outcome]) {
         let (db, config) = try load()
-        var options = SyncOptions(mode: mode)
+        var options = Scenario.options(mode)
         options.settleMinutes = settle
         options.batchSize = batchSize
-        options.clock = { Scenario.now }
         configure(&options)
         let summary = try SyncJob(db: db, config: config).run(options)
         return (summary, try Scenario.outcomes(db))
