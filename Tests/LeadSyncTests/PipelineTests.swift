@@ -145,6 +145,32 @@ import Testing
         }
     }
 
+    /// A claim ahead starts after the batch being written, so it passes rows before that batch.
+    /// Here another session holds the first row in processing order (as another process's batch
+    /// would) until the run's first batch has committed, then gives it back. The run must still
+    /// take it: the last claim ahead comes back short and claims again from the start.
+    @Test(.enabled(if: TestEngine.postgresURL != nil))
+    func aRowAnotherProcessGivesBackIsTakenInTheSameRun() throws {
+        try withTestDatabase(.postgres) { t in
+            _ = try Corpus.load(into: t)
+            let first = try #require(try t.scalar("SELECT external_id FROM captured_contact ORDER BY captured_at, id LIMIT 1"))
+            let holder = Unchecked(try t.open())
+            try holder.value.begin(immediate: true)
+            _ = try holder.value.runAdHoc("SELECT id FROM captured_contact WHERE external_id = :id FOR UPDATE", name: "hold_row", ["id": .text(first)])
+            let givenBack = Mutex(false)
+            let summary = try Self.run(try t.open(), batchSize: 97) { done, _ in
+                guard done == 97 else { return }
+                holder.value.rollback()
+                givenBack.withLock { $0 = true }
+            }
+            #expect(givenBack.withLock { $0 })
+            #expect(summary.read == 1998)
+            #expect(try t.scalar("SELECT status FROM captured_contact WHERE external_id = '\(first)'") != "pending")
+            #expect(try t.scalar("SELECT count(*) FROM captured_contact WHERE status = 'pending'") == "0")
+            #expect(try Self.claimLockIsFree(t))
+        }
+    }
+
     /// The catch-up in memory gives a written record the systemmodstamp PostgreSQL shows for it,
     /// so it ranks against records read from the database as they rank among themselves. The
     /// job's sessions show timestamps in ISO whatever the database's default: candidates are

@@ -426,9 +426,10 @@ CREATE TEMP TABLE IF NOT EXISTS batch_outcome (
 -- process holds are skipped, not waited for; the lock lasts until the batch commits, so a
 -- crashed process's rows simply become pending again. Also returns the mirror row already
 -- carrying the row's external id, if any, so a row is never written twice.
--- :after_captured_at, :after_id: only rows after this one in processing order (a claim ahead on
--- SQLite, which reads a snapshot where the batch being written is still pending); NULL here,
--- where the locks of the batch being written keep its rows out.
+-- :after_captured_at, :after_id: only rows after this one in processing order: the last row of
+-- the batch being written, for a claim ahead (else NULL). The scan then starts past that batch's
+-- rows, where it would otherwise find each of them locked and skip it, and past the dead entries
+-- of the batches before (26 ms against 9.5 ms per claim of 5,000 at 500k rows done).
 -- params: :cutoff, :since, :until, :after_captured_at, :after_id, :limit
 -- returns: many
 SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.target_object, c.salutation, c.first_name, c.last_name, c.title,

@@ -35,7 +35,7 @@ public enum ClaimScope: Sendable {
     case pushed
 
     /// Claims up to `limit` rows in processing order for run `runID`; only rows after `after` in
-    /// that order when given (a claim ahead in a snapshot, where `after`'s batch is still pending).
+    /// that order when given (a claim ahead, `after` being the last row of the batch written).
     func claim(_ db: any Database, limit: Int, runID: Int64, after: ClaimedRow? = nil) throws -> [ClaimedRow] {
         switch self {
         case .window(let cutoff, let since, let until):

@@ -50,9 +50,11 @@ struct ClaimedBatch {
 /// more than batch N was written since that match, it is matched again under the lock. Claiming,
 /// preparing and matching then overlap the writes.
 final class BatchPipeline: @unchecked Sendable {
-    /// Claims up to `want` rows on a connection inside its open transaction; `after` is the last
-    /// row of the batch being written when the claim reads a snapshot (SQLite, ahead), else nil.
-    typealias Claim = (_ db: any Database, _ connection: Int, _ want: Int, _ after: ClaimedRow?) throws -> ClaimedBatch
+    /// Claims up to `want` rows on a connection inside its open transaction. A claim ahead gets
+    /// the last row of the batch being written as `after` and takes only rows after it in
+    /// processing order; `snapshot` when that claim reads a snapshot (SQLite), rather than
+    /// locking its rows (PostgreSQL).
+    typealias Claim = (_ db: any Database, _ connection: Int, _ want: Int, _ after: ClaimedRow?, _ snapshot: Bool) throws -> ClaimedBatch
 
     private let connections: [any Database]
     private let claim: Claim
@@ -133,7 +135,12 @@ final class BatchPipeline: @unchecked Sendable {
     func claimAhead(after batch: ClaimedBatch, want: Int) {
         cancel()
         let index = 1 - batch.connection
-        let after = snapshots ? batch.rows.last : nil
+        // PostgreSQL too starts after the batch being written: the claim otherwise walks the
+        // pending index from its start over that batch's rows, each one locked and skipped (and
+        // over the dead entries of every batch before it), 26 ms per claim of 5,000 against 9.5
+        // ms here. A row it passes (one another process gave back) is claimed once a claim comes
+        // back short: the next one starts from the beginning.
+        let after = batch.rows.last
         let pipeline = Unchecked(self)
         ahead = Ahead(want: want) {
             Result {
@@ -156,13 +163,14 @@ final class BatchPipeline: @unchecked Sendable {
         release(batch.db)
     }
 
-    /// Claims in a new transaction on `connection`: a read (deferred) when `after` is given, so
-    /// the claim ahead does not wait for the write lock the other connection holds.
+    /// Claims in a new transaction on `connection`: on SQLite a read (deferred) when `after` is
+    /// given, so the claim ahead does not wait for the write lock the other connection holds.
     private func claimInTransaction(on connection: Int, want: Int, after: ClaimedRow?) throws -> ClaimedBatch {
         let db = connections[connection]
-        try db.begin(immediate: after == nil)
+        let snapshot = snapshots && after != nil
+        try db.begin(immediate: !snapshot)
         do {
-            return try claim(db, connection, want, after)
+            return try claim(db, connection, want, after, snapshot)
         } catch {
             db.rollback()
             release(db)

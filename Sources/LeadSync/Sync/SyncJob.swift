@@ -190,13 +190,19 @@ public final class SyncJob {
             // back after its rollback (a session lock outlives the transaction, and an aborted
             // transaction cannot release it).
             let runID = summary.runID
-            let claim: BatchPipeline.Claim = { db, connection, want, after in
+            let claim: BatchPipeline.Claim = { db, connection, want, after, snapshot in
                 // A claim ahead in a snapshot (SQLite) notes the batch clock first: the read that
                 // fixes the snapshot.
-                let snapshotClock = after == nil ? nil : try db.one("batch_clock_read")?["seq"].intValue ?? 0
+                let snapshotClock = snapshot ? try db.one("batch_clock_read")?["seq"].intValue ?? 0 : nil
                 let rows = try times.measure("batch.claim") {
                     _ = try db.run("session_lock", ["lock_id": .integer(JobLock.claim.rawValue)])
-                    let rows = try scope.claim(db, limit: want, runID: runID, after: after)
+                    var rows = try scope.claim(db, limit: want, runID: runID, after: after)
+                    // A claim ahead that locks its rows (PostgreSQL) and comes back short claims
+                    // again from the start, as a short batch ends the run: it may have passed
+                    // rows before the batch being written that another process has given back
+                    // since. Its own rows are not skipped (it holds their locks); any it locked
+                    // but no longer takes stay pending when the batch commits.
+                    if after != nil && !snapshot && rows.count < want { rows = try scope.claim(db, limit: want, runID: runID) }
                     if rows.isEmpty { Self.releaseClaimLock(db) }
                     // A snapshot's read ends here: held while the other connection writes, it
                     // would keep SQLite from reusing its write-ahead log, which then grew by the
@@ -209,7 +215,7 @@ public final class SyncJob {
                 let prepared = times.measure("batch.prepare") { () -> [PreparedRow] in
                     guard let shape = rows.first?.result.shape else { return [] }
                     let plan = preparer.plan(for: shape)
-                    return after == nil ? rows.parallelMap { preparer.prepare($0, plan: plan) } : rows.map { preparer.prepare($0, plan: plan) }
+                    return snapshot ? rows.map { preparer.prepare($0, plan: plan) } : rows.parallelMap { preparer.prepare($0, plan: plan) }
                 }
                 // Its keys as the match takes them (SQLite's JSON parameter), built here rather than
                 // under the write lock.
@@ -272,7 +278,7 @@ public final class SyncJob {
                         outcome = try withTransientRetry {
                             do {
                                 return try batchTransaction(own: !options.dryRun) { () throws -> BatchOutcome in
-                                    let batch = try claim(db, 0, want, nil)
+                                    let batch = try claim(db, 0, want, nil, false)
                                     lastClaimed = batch.rows
                                     guard !batch.rows.isEmpty else { return BatchOutcome() }
                                     return try finishBatch(batch, previous: previous, decider: &decider, runStartedAt: startText,
