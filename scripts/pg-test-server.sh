@@ -15,6 +15,8 @@ as_owner() {
 }
 case "$cmd" in
 start)
+  # A server left running in DIR (an earlier start without a stop) is stopped before its files go.
+  [ -f "$dir/data/postmaster.pid" ] && as_owner "$bindir/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
   rm -rf "$dir"
   mkdir -p "$dir"
   password="leadsync-test-$RANDOM$RANDOM"

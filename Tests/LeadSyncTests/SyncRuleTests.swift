@@ -364,8 +364,7 @@ import Testing
     }
 
     /// A CRM whose records carry no email and no phone leaves crm_match_key without a key; it is
-    /// still read only once (the table is marked loaded), not again on every run. Keys loaded
-    /// before the mark existed get it from migration 007, so upgrading costs no full load.
+    /// still read only once (the table is marked loaded), not again on every run.
     @Test(arguments: TestEngine.available)
     func aCRMWithoutContactDataIsReadOnce(engine: TestEngine) throws {
         try withTestDatabase(engine) { t in
@@ -375,20 +374,47 @@ import Testing
             let (db, config) = try s.load()
             let options = Scenario.options()
             #expect(try SyncJob(db: db, config: config).run(options).crmRecordsKeyed == 2)
-            #expect(try t.scalar("SELECT count(*) FROM crm_match_key WHERE kind <> '-'") == "0")
+            #expect(try t.scalar("SELECT count(*) FROM crm_match_key WHERE crm_object <> 'leadsync'") == "0")
             #expect(try SyncJob(db: db, config: config).run(options).crmRecordsKeyed == 0, "the mirror is not read again")
+            #expect(try t.scalar("SELECT count(*) FROM crm_match_key WHERE crm_object = 'leadsync'") == "1")
+        }
+    }
 
-            // An install keyed before the mark: migration 007 marks it.
-            try db.executeScript("""
-                INSERT INTO lead (sfid, lastname, company, email, isdeleted, systemmodstamp)
-                VALUES ('00Q000000000000003', 'Gamma', 'G', 'gamma@x.example', \(engine == .postgres ? "false" : "0"), '2026-11-02T00:00:00');
-                """, name: "t")
-            #expect(try SyncJob(db: db, config: config).run(options).crmRecordsKeyed == 1)
-            try t.exec("DELETE FROM crm_match_key WHERE kind = '-'; DELETE FROM schema_migration WHERE set_name = 'migrations' AND version = 7")
+    /// Migration 009 makes crm_match_key one row per record, where it was one row per key. An
+    /// install keyed before it (rows per key, marked loaded) is emptied by the upgrade, and its
+    /// next run keys the whole mirror again: duplicates of the records keyed before are caught.
+    @Test(arguments: TestEngine.available)
+    func anUpgradeToOneRowPerRecordKeysTheWholeMirrorAgain(engine: TestEngine) throws {
+        try withTestDatabase(engine) { t in
+            var s = Scenario(t)
+            s.lead("00Q000000000000001", last: "Alpha", email: "alpha@x.example", phone: "+49 30 1234567")
+            s.lead("00Q000000000000002", last: "Beta", email: "beta@x.example")
+            let (db, config) = try s.load()
+            let options = Scenario.options()
+            #expect(try SyncJob(db: db, config: config).run(options).crmRecordsKeyed == 2)
+            // crm_match_key as migration 008 left it: one row per key, and the loaded mark.
+            try MigrationTests.revertMigration009(t)
+            try t.exec("""
+                INSERT INTO crm_match_key (crm_object, crm_id, kind, key, lastname_key, priority) VALUES
+                    ('leadsync', 0, '-', '', '', 0), ('lead', 1, 'e', 'alpha@x.example', 'alpha', 2),
+                    ('lead', 1, 'p', '+49301234567', 'alpha', 2), ('lead', 2, 'e', 'beta@x.example', 'beta', 2);
+                """)
             let migrate = try CLI.run(["migrate", "--database", t.url])
             #expect(migrate.status == 0, "\(migrate.stderr)")
-            #expect(try SyncJob(db: db, config: config).run(options).crmRecordsKeyed == 0, "the upgrade costs no full load")
-            #expect(try t.scalar("SELECT count(*) FROM crm_match_key WHERE kind = '-'") == "1")
+            #expect(try t.scalar("SELECT count(*) FROM crm_match_key") == "0", "the keys are derived data: emptied")
+            try s.importLater("""
+                external_id,last_name,company,email,phone,captured_at
+                same-email,Other,ACME,beta@x.example,,2026-11-20T11:00:00Z
+                same-phone,Alpha,ACME,,030 1234567,2026-11-20T11:00:00Z
+                new,Gamma,ACME,gamma@x.example,,2026-11-20T11:00:00Z
+
+                """, into: db)
+            let summary = try SyncJob(db: try t.open(), config: config).run(options)
+            #expect(summary.crmRecordsKeyed == 2, "the whole mirror is keyed again")
+            let o = try Scenario.outcomes(db)
+            #expect(o["same-email"]?.code == "duplicate_email" && o["same-email"]?.matched == "00Q000000000000002")
+            #expect(o["same-phone"]?.code == "duplicate_phone" && o["same-phone"]?.matched == "00Q000000000000001")
+            #expect(o["new"]?.status == "exported")
         }
     }
 
@@ -406,7 +432,7 @@ import Testing
             _ = try SyncJob(db: db, config: config).run(options)
             func stamps() throws -> [String: Int?] {
                 var out: [String: Int?] = [:]
-                for row in try db.runAdHoc("SELECT key, batch_seq FROM crm_match_key WHERE kind = 'e'", name: "t") {
+                for row in try db.runAdHoc("SELECT email_key AS key, batch_seq FROM crm_match_key WHERE email_key IS NOT NULL", name: "t") {
                     out[row.string("key") ?? ""] = row.int("batch_seq")
                 }
                 return out
@@ -438,10 +464,10 @@ import Testing
                 ? "SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE tablename = 'crm_match_key' ORDER BY 1"
                 : "SELECT name, sql AS def FROM sqlite_master WHERE type = 'index' AND tbl_name = 'crm_match_key' ORDER BY 1"
             let migrated = try db.runAdHoc(indexes, name: "t").map { "\($0.string("name") ?? ""): \($0.string("def") ?? "")" }
-            #expect(migrated.count == (engine == .postgres ? 3 : 2))
+            #expect(migrated.count == (engine == .postgres ? 5 : 4))
             let options = Scenario.options()
             _ = try SyncJob(db: db, config: config).run(options)
-            #expect(try db.runAdHoc("SELECT count(*) AS n FROM crm_match_key WHERE kind = 'e'", name: "t").first?.int("n") == 3)
+            #expect(try db.runAdHoc("SELECT count(*) AS n FROM crm_match_key WHERE email_key IS NOT NULL", name: "t").first?.int("n") == 3)
             #expect(try db.runAdHoc(indexes, name: "t").map { "\($0.string("name") ?? ""): \($0.string("def") ?? "")" } == migrated)
 
             let f = engine == .postgres ? "false" : "0"

@@ -293,6 +293,35 @@ CREATE INDEX crm_match_key_key_idx ON {{job_schema}}.crm_match_key (key);
 DROP INDEX {{job_schema}}.crm_match_key_record_idx;
 CREATE INDEX crm_match_key_record_idx ON {{job_schema}}.crm_match_key (crm_id);
 """#,
+        "postgres/migrations/009_crm_match_key_one_row_per_record.sql": #"""
+-- One row per CRM record instead of one per key: its email key and up to two phone keys
+-- (phone, mobile; the second only when it differs) side by side. Every batch writes its new
+-- records' keys, and each row costs a heap tuple and an entry in the record and batch_seq
+-- indexes: with 2.4 keys per record, one row per record writes 1M rows where 2.4M were
+-- written, and a key index entry only for each key there is. Inserting the keys of 994k
+-- records into a copy of the warm table (one statement, rolled back), here: 6.8 / 7.5 s as
+-- 2.39M key rows, 4.9 / 4.6 s as 994k record rows.
+-- A phone key is looked up in phone_key and phone2_key; an email key in email_key.
+-- The keys are derived data: the table is emptied here, its loaded mark goes with it, and the
+-- next run keys the whole mirror again (a cold refresh: about 15 s for 2.5M records here), as
+-- after a crash. ALTER rather than a new table keeps the grants a least-privilege role has on it.
+TRUNCATE {{job_schema}}.crm_match_key;
+DROP INDEX {{job_schema}}.crm_match_key_key_idx;
+ALTER TABLE {{job_schema}}.crm_match_key
+    DROP COLUMN kind,
+    DROP COLUMN key,
+    ADD COLUMN email_key  text COLLATE "C",
+    ADD COLUMN phone_key  text COLLATE "C",
+    ADD COLUMN phone2_key text COLLATE "C";
+CREATE INDEX crm_match_key_email_idx ON {{job_schema}}.crm_match_key (email_key) WHERE email_key IS NOT NULL;
+CREATE INDEX crm_match_key_phone_idx ON {{job_schema}}.crm_match_key (phone_key) WHERE phone_key IS NOT NULL;
+CREATE INDEX crm_match_key_phone2_idx ON {{job_schema}}.crm_match_key (phone2_key) WHERE phone2_key IS NOT NULL;
+-- A key belongs to one or a few records (see migration 005).
+ALTER TABLE {{job_schema}}.crm_match_key ALTER COLUMN email_key SET (n_distinct = -0.5);
+ALTER TABLE {{job_schema}}.crm_match_key ALTER COLUMN phone_key SET (n_distinct = -0.5);
+ALTER TABLE {{job_schema}}.crm_match_key ALTER COLUMN phone2_key SET (n_distinct = -0.5);
+DELETE FROM {{job_schema}}.crm_key_watermark;
+"""#,
         "postgres/queries/advisory_lock.sql": #"""
 -- Serialises one kind of work (migrate, CRM key refresh, batch) across processes until the
 -- transaction ends.
@@ -349,9 +378,11 @@ CREATE TEMP TABLE IF NOT EXISTS batch_key (
 -- surname agrees (always for email), and whether the record was exported during this run
 -- (exported_at >= run start: by this process or one running beside it), the best record by
 -- object priority (Contact > Lead > Person Account), then the most recent systemmodstamp.
--- Each batch key probes crm_match_key's index (LATERAL with OFFSET 0 keeps the planner from
--- turning this into a merge join that walks the whole index: 0.3 s per batch at 600k keys, and
--- growing with the CRM, against 35 ms).
+-- Each batch key probes crm_match_key's index for its kind (LATERAL with OFFSET 0 keeps the
+-- planner from turning this into a merge join that walks the whole index: 0.3 s per batch at
+-- 600k keys, and growing with the CRM, against 35 ms): an email key email_key's, a phone key
+-- phone_key's and phone2_key's (a record's two phone keys differ, so no record is found twice
+-- by one key). The branch of the other kind is cut by its constant filter before it probes.
 -- The batch's keys are in batch_key (row_id, kind, key, lastname_key).
 -- params: :run_started_at
 -- returns: many
@@ -360,7 +391,12 @@ WITH candidates AS (
            (b.kind = 'e' OR k.lastname_key = b.lastname_key) AS same_person,
            (cc.id IS NOT NULL) AS in_run
     FROM batch_key b
-    CROSS JOIN LATERAL (SELECT * FROM crm_match_key m WHERE m.key = b.key AND m.kind = b.kind OFFSET 0) k
+    CROSS JOIN LATERAL (SELECT * FROM crm_match_key m WHERE b.kind = 'e' AND m.email_key = b.key
+                        UNION ALL
+                        SELECT * FROM crm_match_key m WHERE b.kind = 'p' AND m.phone_key = b.key
+                        UNION ALL
+                        SELECT * FROM crm_match_key m WHERE b.kind = 'p' AND m.phone2_key = b.key
+                        OFFSET 0) k
     LEFT JOIN captured_contact cc
            ON cc.external_id = k.leadsync_id AND cc.status = 'exported'
           AND cc.exported_at >= CAST(:run_started_at AS timestamptz)
@@ -376,8 +412,9 @@ WHERE rank = 1
         "postgres/queries/batch_match_since.sql": #"""
 -- Catches a batch matched before it held the batch lock up on the batches committed since
 -- (SYNC_RULES.md §5): the keys stamped above :after_seq (a range of the partial batch_seq
--- index, one or a few batches' keys) hash-joined to the batch's keys. Returns every candidate,
--- with what batch_match ranks by; the caller keeps the better of these and batch_match's best.
+-- index, one or a few batches' records) hash-joined to the batch's keys, once per key column
+-- (one join with an OR of the three could not be hashed). Returns every candidate, with what
+-- batch_match ranks by; the caller keeps the better of these and batch_match's best.
 -- The range is MATERIALIZED: otherwise the planner may probe the key index once per batch key
 -- (30 ms per batch of 5,000 here, as much as the match itself), where the range takes 3 ms.
 -- Runs between planner_nestloop_off and _on (see there); in_run is a subquery, so it still
@@ -387,15 +424,20 @@ WHERE rank = 1
 -- returns: many
 WITH k AS MATERIALIZED (
     SELECT * FROM crm_match_key WHERE batch_seq > CAST(:after_seq AS bigint)
+), found AS (
+    SELECT b.row_id, b.kind, b.lastname_key AS batch_lastname_key, k.* FROM k JOIN batch_key b ON b.kind = 'e' AND k.email_key = b.key
+    UNION ALL
+    SELECT b.row_id, b.kind, b.lastname_key, k.* FROM k JOIN batch_key b ON b.kind = 'p' AND k.phone_key = b.key
+    UNION ALL
+    SELECT b.row_id, b.kind, b.lastname_key, k.* FROM k JOIN batch_key b ON b.kind = 'p' AND k.phone2_key = b.key
 )
-SELECT b.row_id, b.kind, k.crm_object, k.crm_id, k.sfid, k.leadsync_id,
-       (b.kind = 'e' OR k.lastname_key = b.lastname_key) AS same_person,
+SELECT f.row_id, f.kind, f.crm_object, f.crm_id, f.sfid, f.leadsync_id,
+       (f.kind = 'e' OR f.lastname_key = f.batch_lastname_key) AS same_person,
        EXISTS (SELECT 1 FROM captured_contact cc
-               WHERE cc.external_id = k.leadsync_id AND cc.status = 'exported'
+               WHERE cc.external_id = f.leadsync_id AND cc.status = 'exported'
                  AND cc.exported_at >= CAST(:run_started_at AS timestamptz)) AS in_run,
-       k.priority, k.systemmodstamp
-FROM k
-JOIN batch_key b ON k.key = b.key AND k.kind = b.kind
+       f.priority, f.systemmodstamp
+FROM found f
 """#,
         "postgres/queries/batch_outcome_clear.sql": #"""
 -- Empties batch_outcome before a batch's outcomes are loaded.
@@ -843,27 +885,57 @@ ANALYZE crm_match_key
 -- returns: affected
 DELETE FROM crm_match_key
 """#,
-        "postgres/queries/crm_match_key_create_key_index.sql": #"""
--- Rebuilds the key lookup index after the first refresh loaded the table (see
--- crm_match_key_drop_key_index); the same definition as migration 008.
+        "postgres/queries/crm_match_key_create_email_index.sql": #"""
+-- Rebuilds the email key lookup index after the first refresh loaded the table (see
+-- crm_match_key_drop_email_index); the same definition as migration 009.
 -- params: none
 -- returns: none
-CREATE INDEX crm_match_key_key_idx ON crm_match_key (key)
+CREATE INDEX crm_match_key_email_idx ON crm_match_key (email_key) WHERE email_key IS NOT NULL
+"""#,
+        "postgres/queries/crm_match_key_create_phone2_index.sql": #"""
+-- Rebuilds the second phone key lookup index after the first refresh loaded the table (see
+-- crm_match_key_drop_email_index); the same definition as migration 009.
+-- params: none
+-- returns: none
+CREATE INDEX crm_match_key_phone2_idx ON crm_match_key (phone2_key) WHERE phone2_key IS NOT NULL
+"""#,
+        "postgres/queries/crm_match_key_create_phone_index.sql": #"""
+-- Rebuilds the phone key lookup index after the first refresh loaded the table (see
+-- crm_match_key_drop_email_index); the same definition as migration 009.
+-- params: none
+-- returns: none
+CREATE INDEX crm_match_key_phone_idx ON crm_match_key (phone_key) WHERE phone_key IS NOT NULL
 """#,
         "postgres/queries/crm_match_key_create_record_index.sql": #"""
 -- Rebuilds the per-record index after the first refresh loaded the table (see
--- crm_match_key_drop_key_index); the same definition as migration 008.
+-- crm_match_key_drop_email_index); the same definition as migration 008.
 -- params: none
 -- returns: none
 CREATE INDEX crm_match_key_record_idx ON crm_match_key (crm_id)
 """#,
-        "postgres/queries/crm_match_key_drop_key_index.sql": #"""
+        "postgres/queries/crm_match_key_drop_email_index.sql": #"""
 -- The first refresh loads every CRM key into an empty table: it drops the indexes and builds
 -- them once at the end (crm_match_key_create_*), in the same transaction, which is several
 -- times faster than updating them for each of millions of rows.
 -- params: none
 -- returns: none
-DROP INDEX crm_match_key_key_idx
+DROP INDEX crm_match_key_email_idx
+"""#,
+        "postgres/queries/crm_match_key_drop_phone2_index.sql": #"""
+-- The first refresh loads every CRM key into an empty table: it drops the indexes and builds
+-- them once at the end (crm_match_key_create_*), in the same transaction, which is several
+-- times faster than updating them for each of millions of rows.
+-- params: none
+-- returns: none
+DROP INDEX crm_match_key_phone2_idx
+"""#,
+        "postgres/queries/crm_match_key_drop_phone_index.sql": #"""
+-- The first refresh loads every CRM key into an empty table: it drops the indexes and builds
+-- them once at the end (crm_match_key_create_*), in the same transaction, which is several
+-- times faster than updating them for each of millions of rows.
+-- params: none
+-- returns: none
+DROP INDEX crm_match_key_phone_idx
 """#,
         "postgres/queries/crm_match_key_drop_record_index.sql": #"""
 -- The first refresh loads every CRM key into an empty table: it drops the indexes and builds
@@ -874,15 +946,15 @@ DROP INDEX crm_match_key_key_idx
 DROP INDEX crm_match_key_record_idx
 """#,
         "postgres/queries/crm_match_key_mark_loaded.sql": #"""
--- Marks crm_match_key as loaded, after a full load: one row no match can find (kind '-'), of
+-- Marks crm_match_key as loaded, after a full load: one row no match can find (no key), of
 -- no mirror object (so no prune or re-key removes it). The refresh reads the whole mirror again
 -- only when this row is missing: on the first run, or after a crash emptied the unlogged table
 -- (PostgreSQL) or a manual TRUNCATE. Without it, a CRM with no email or phone at all left the
 -- table empty, and every run read the whole mirror again.
 -- params: none
 -- returns: affected
-INSERT INTO crm_match_key (crm_object, crm_id, kind, key, lastname_key, priority)
-VALUES ('leadsync', 0, '-', '', '', 0)
+INSERT INTO crm_match_key (crm_object, crm_id, lastname_key, priority)
+VALUES ('leadsync', 0, '', 0)
 """#,
         "postgres/queries/crm_match_key_state.sql": #"""
 -- Before a refresh: whether crm_match_key lacks its loaded mark (crm_match_key_mark_loaded: the
@@ -1341,6 +1413,25 @@ CREATE INDEX crm_match_key_key_idx ON crm_match_key (key);
 DROP INDEX crm_match_key_record_idx;
 CREATE INDEX crm_match_key_record_idx ON crm_match_key (crm_id);
 """#,
+        "sqlite/migrations/009_crm_match_key_one_row_per_record.sql": #"""
+-- One row per CRM record instead of one per key: its email key and up to two phone keys
+-- (phone, mobile; the second only when it differs) side by side, so each batch inserts one row
+-- per new record where it inserted 2.4 (see the PostgreSQL migration).
+-- A phone key is looked up in phone_key and phone2_key; an email key in email_key.
+-- The keys are derived data: the table is emptied here, its loaded mark goes with it, and the
+-- next run keys the whole mirror again, as on the first run.
+DELETE FROM crm_match_key;
+DROP INDEX crm_match_key_key_idx;
+ALTER TABLE crm_match_key DROP COLUMN kind;
+ALTER TABLE crm_match_key DROP COLUMN key;
+ALTER TABLE crm_match_key ADD COLUMN email_key text;
+ALTER TABLE crm_match_key ADD COLUMN phone_key text;
+ALTER TABLE crm_match_key ADD COLUMN phone2_key text;
+CREATE INDEX crm_match_key_email_idx ON crm_match_key (email_key) WHERE email_key IS NOT NULL;
+CREATE INDEX crm_match_key_phone_idx ON crm_match_key (phone_key) WHERE phone_key IS NOT NULL;
+CREATE INDEX crm_match_key_phone2_idx ON crm_match_key (phone2_key) WHERE phone2_key IS NOT NULL;
+DELETE FROM crm_key_watermark;
+"""#,
         "sqlite/queries/advisory_lock.sql": #"""
 -- Serialises one kind of work across processes until the transaction ends.
 -- Differs from PostgreSQL: a no-op. Every writing transaction on SQLite starts with BEGIN
@@ -1398,21 +1489,33 @@ SELECT 1 AS done
 -- Differs from PostgreSQL: the keys come as JSON, not in a batch_key table (SQLite's catch-up
 -- never runs, and loading a temporary table made the match twice as slow as json_each here);
 -- ISO-8601 text compares as time; NULL sorts first, so it is ordered explicitly last.
--- :keys is the batch's keys as JSON (BatchJSON): [[row_id, kind, key, lastname_key], ...].
--- params: :keys, :run_started_at
+-- An email key is looked up in email_key's index, a phone key in phone_key's and phone2_key's (a
+-- record's two phone keys differ, so no record is found twice by one key). The email and phone
+-- keys come apart, so each array is read once, by the index its keys probe: one array of both,
+-- read by each of the three joins (or materialized first), made the match 2 (17) times slower.
+-- :email_keys, :phone_keys are the batch's keys as JSON (BatchJSON): [[row_id, kind, key,
+-- lastname_key], ...].
+-- params: :email_keys, :phone_keys, :run_started_at
 -- returns: many
-WITH candidates AS (
-    SELECT b.row_id, b.kind, k.crm_object, k.crm_id, k.sfid, k.leadsync_id, k.priority, k.systemmodstamp,
-           (b.kind = 'e' OR k.lastname_key = b.lastname_key) AS same_person,
+WITH found AS (
+    SELECT b.row_id, b.kind, b.lastname_key AS batch_lastname_key, k.*
+    FROM (SELECT json_extract(value, '$[0]') AS row_id, json_extract(value, '$[1]') AS kind,
+                 json_extract(value, '$[2]') AS key, json_extract(value, '$[3]') AS lastname_key
+          FROM json_each(:email_keys)) b
+    JOIN crm_match_key k ON k.email_key = b.key
+    UNION ALL
+    SELECT b.row_id, b.kind, b.lastname_key, k.*
+    FROM (SELECT json_extract(value, '$[0]') AS row_id, json_extract(value, '$[1]') AS kind,
+                 json_extract(value, '$[2]') AS key, json_extract(value, '$[3]') AS lastname_key
+          FROM json_each(:phone_keys)) b
+    JOIN crm_match_key k ON k.phone_key = b.key OR k.phone2_key = b.key
+), candidates AS (
+    SELECT f.row_id, f.kind, f.crm_object, f.crm_id, f.sfid, f.leadsync_id, f.priority, f.systemmodstamp,
+           (f.kind = 'e' OR f.lastname_key = f.batch_lastname_key) AS same_person,
            (cc.id IS NOT NULL) AS in_run
-    FROM (SELECT json_extract(value, '$[0]') AS row_id,
-                 json_extract(value, '$[1]') AS kind,
-                 json_extract(value, '$[2]') AS key,
-                 json_extract(value, '$[3]') AS lastname_key
-          FROM json_each(:keys)) b
-    JOIN crm_match_key k ON k.key = b.key AND k.kind = b.kind
+    FROM found f
     LEFT JOIN captured_contact cc
-           ON cc.external_id = k.leadsync_id AND cc.status = 'exported'
+           ON cc.external_id = f.leadsync_id AND cc.status = 'exported'
           AND cc.exported_at >= :run_started_at
 ), ranked AS (
     SELECT c.*, row_number() OVER (PARTITION BY row_id, kind, same_person, in_run
@@ -1426,23 +1529,33 @@ WHERE rank = 1
         "sqlite/queries/batch_match_since.sql": #"""
 -- Catches a batch up on the batches committed since :after_seq (see PostgreSQL): every
 -- candidate among the keys stamped above it, with what batch_match ranks by.
--- Differs from PostgreSQL: the batch's keys come as JSON, as batch_match takes them.
--- :keys is the batch's keys as JSON (BatchJSON): [[row_id, kind, key, lastname_key], ...].
--- params: :keys, :after_seq, :run_started_at
+-- Differs from PostgreSQL: the batch's keys come as JSON, as batch_match takes them, and each
+-- probes the key indexes (there is no batch_seq index, see migration 006).
+-- :email_keys, :phone_keys are the batch's keys as JSON, as batch_match takes them.
+-- params: :email_keys, :phone_keys, :after_seq, :run_started_at
 -- returns: many
-SELECT b.row_id, b.kind, k.crm_object, k.crm_id, k.sfid, k.leadsync_id,
-       (b.kind = 'e' OR k.lastname_key = b.lastname_key) AS same_person,
+WITH found AS (
+    SELECT b.row_id, b.kind, b.lastname_key AS batch_lastname_key, k.*
+    FROM (SELECT json_extract(value, '$[0]') AS row_id, json_extract(value, '$[1]') AS kind,
+                 json_extract(value, '$[2]') AS key, json_extract(value, '$[3]') AS lastname_key
+          FROM json_each(:email_keys)) b
+    JOIN crm_match_key k ON k.email_key = b.key
+    WHERE k.batch_seq > :after_seq
+    UNION ALL
+    SELECT b.row_id, b.kind, b.lastname_key, k.*
+    FROM (SELECT json_extract(value, '$[0]') AS row_id, json_extract(value, '$[1]') AS kind,
+                 json_extract(value, '$[2]') AS key, json_extract(value, '$[3]') AS lastname_key
+          FROM json_each(:phone_keys)) b
+    JOIN crm_match_key k ON k.phone_key = b.key OR k.phone2_key = b.key
+    WHERE k.batch_seq > :after_seq
+)
+SELECT f.row_id, f.kind, f.crm_object, f.crm_id, f.sfid, f.leadsync_id,
+       (f.kind = 'e' OR f.lastname_key = f.batch_lastname_key) AS same_person,
        EXISTS (SELECT 1 FROM captured_contact cc
-               WHERE cc.external_id = k.leadsync_id AND cc.status = 'exported'
+               WHERE cc.external_id = f.leadsync_id AND cc.status = 'exported'
                  AND cc.exported_at >= :run_started_at) AS in_run,
-       k.priority, k.systemmodstamp
-FROM (SELECT * FROM crm_match_key WHERE batch_seq > :after_seq) k
-JOIN (SELECT json_extract(value, '$[0]') AS row_id,
-             json_extract(value, '$[1]') AS kind,
-             json_extract(value, '$[2]') AS key,
-             json_extract(value, '$[3]') AS lastname_key
-      FROM json_each(:keys)) b
-  ON k.key = b.key AND k.kind = b.kind
+       f.priority, f.systemmodstamp
+FROM found f
 """#,
         "sqlite/queries/batch_outcome_clear.sql": #"""
 -- Empties batch_outcome before a batch's outcomes are loaded.
@@ -1893,27 +2006,57 @@ SELECT 1 AS analyzed
 -- returns: affected
 DELETE FROM crm_match_key
 """#,
-        "sqlite/queries/crm_match_key_create_key_index.sql": #"""
--- Rebuilds the key lookup index after the first refresh loaded the table (see
--- crm_match_key_drop_key_index); the same definition as migration 008.
+        "sqlite/queries/crm_match_key_create_email_index.sql": #"""
+-- Rebuilds the email key lookup index after the first refresh loaded the table (see
+-- crm_match_key_drop_email_index); the same definition as migration 009.
 -- params: none
 -- returns: none
-CREATE INDEX crm_match_key_key_idx ON crm_match_key (key)
+CREATE INDEX crm_match_key_email_idx ON crm_match_key (email_key) WHERE email_key IS NOT NULL
+"""#,
+        "sqlite/queries/crm_match_key_create_phone2_index.sql": #"""
+-- Rebuilds the second phone key lookup index after the first refresh loaded the table (see
+-- crm_match_key_drop_email_index); the same definition as migration 009.
+-- params: none
+-- returns: none
+CREATE INDEX crm_match_key_phone2_idx ON crm_match_key (phone2_key) WHERE phone2_key IS NOT NULL
+"""#,
+        "sqlite/queries/crm_match_key_create_phone_index.sql": #"""
+-- Rebuilds the phone key lookup index after the first refresh loaded the table (see
+-- crm_match_key_drop_email_index); the same definition as migration 009.
+-- params: none
+-- returns: none
+CREATE INDEX crm_match_key_phone_idx ON crm_match_key (phone_key) WHERE phone_key IS NOT NULL
 """#,
         "sqlite/queries/crm_match_key_create_record_index.sql": #"""
 -- Rebuilds the per-record index after the first refresh loaded the table (see
--- crm_match_key_drop_key_index); the same definition as migration 008.
+-- crm_match_key_drop_email_index); the same definition as migration 008.
 -- params: none
 -- returns: none
 CREATE INDEX crm_match_key_record_idx ON crm_match_key (crm_id)
 """#,
-        "sqlite/queries/crm_match_key_drop_key_index.sql": #"""
+        "sqlite/queries/crm_match_key_drop_email_index.sql": #"""
 -- The first refresh loads every CRM key into an empty table: it drops the indexes and builds
 -- them once at the end (crm_match_key_create_*), in the same transaction, which is several
 -- times faster than updating them for each of millions of rows.
 -- params: none
 -- returns: none
-DROP INDEX crm_match_key_key_idx
+DROP INDEX crm_match_key_email_idx
+"""#,
+        "sqlite/queries/crm_match_key_drop_phone2_index.sql": #"""
+-- The first refresh loads every CRM key into an empty table: it drops the indexes and builds
+-- them once at the end (crm_match_key_create_*), in the same transaction, which is several
+-- times faster than updating them for each of millions of rows.
+-- params: none
+-- returns: none
+DROP INDEX crm_match_key_phone2_idx
+"""#,
+        "sqlite/queries/crm_match_key_drop_phone_index.sql": #"""
+-- The first refresh loads every CRM key into an empty table: it drops the indexes and builds
+-- them once at the end (crm_match_key_create_*), in the same transaction, which is several
+-- times faster than updating them for each of millions of rows.
+-- params: none
+-- returns: none
+DROP INDEX crm_match_key_phone_idx
 """#,
         "sqlite/queries/crm_match_key_drop_record_index.sql": #"""
 -- The first refresh loads every CRM key into an empty table: it drops the indexes and builds
@@ -1924,15 +2067,15 @@ DROP INDEX crm_match_key_key_idx
 DROP INDEX crm_match_key_record_idx
 """#,
         "sqlite/queries/crm_match_key_mark_loaded.sql": #"""
--- Marks crm_match_key as loaded, after a full load: one row no match can find (kind '-'), of
+-- Marks crm_match_key as loaded, after a full load: one row no match can find (no key), of
 -- no mirror object (so no prune or re-key removes it). The refresh reads the whole mirror again
 -- only when this row is missing: on the first run, or after a crash emptied the unlogged table
 -- (PostgreSQL) or a manual TRUNCATE. Without it, a CRM with no email or phone at all left the
 -- table empty, and every run read the whole mirror again.
 -- params: none
 -- returns: affected
-INSERT INTO crm_match_key (crm_object, crm_id, kind, key, lastname_key, priority)
-VALUES ('leadsync', 0, '-', '', '', 0)
+INSERT INTO crm_match_key (crm_object, crm_id, lastname_key, priority)
+VALUES ('leadsync', 0, '', 0)
 """#,
         "sqlite/queries/crm_match_key_state.sql": #"""
 -- Before a refresh: whether crm_match_key lacks its loaded mark (crm_match_key_mark_loaded: the

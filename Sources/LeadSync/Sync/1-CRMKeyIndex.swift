@@ -50,8 +50,7 @@ public struct CRMKeyIndex {
         let bulk = empty && isTrue(state?["owned"] ?? .null)
         if bulk {
             try times.measure("refresh.write") {
-                try db.run("crm_match_key_drop_key_index", [:])
-                try db.run("crm_match_key_drop_record_index", [:])
+                for index in Self.indexes { try db.run("crm_match_key_drop_\(index)_index", [:]) }
             }
         }
         // Keys written after the full load are stamped on the batch clock, like a batch's: a batch
@@ -111,8 +110,7 @@ public struct CRMKeyIndex {
         if empty { try db.run("crm_match_key_mark_loaded", [:]) }
         if bulk {
             try times.measure("refresh.index") {
-                try db.run("crm_match_key_create_key_index", [:])
-                try db.run("crm_match_key_create_record_index", [:])
+                for index in Self.indexes { try db.run("crm_match_key_create_\(index)_index", [:]) }
                 try db.run("crm_match_key_analyze", [:])
             }
         }
@@ -146,7 +144,7 @@ public struct CRMKeyIndex {
         rows.parallelMap { keyRows(for: $0, object: object, priority: priority, phones: phones, batchSeq: batchSeq) }.flatMap { $0 }
     }
 
-    /// A live record's email and phone keys (none for a deleted one).
+    /// A live record's key row (none for a deleted one, or one without email and phone).
     static func keyRows(for row: Row, object: String, priority: Int, phones: PhoneNormalizer, batchSeq: SQLValue) -> [[SQLValue]] {
         guard isTrue(row["live"]) else { return [] }
         var phoneKeys: [String] = []
@@ -159,20 +157,25 @@ public struct CRMKeyIndex {
                        batchSeq: batchSeq)
     }
 
-    /// `crm_match_key`'s columns, as `keyRows` fills them.
-    static let keyColumns = ["crm_object", "crm_id", "sfid", "leadsync_id", "kind", "key", "lastname_key", "priority", "systemmodstamp",
-                             "batch_seq"]
+    /// The indexes a full load drops and builds again (crm_match_key_drop_* / _create_*): one
+    /// per key column, and the record index.
+    static let indexes = ["email", "phone", "phone2", "record"]
 
-    /// One record's key rows (`keyColumns`): its email key, then each phone key. The refresh
-    /// keys mirror rows with it (`batchSeq` NULL in a full load, else its stamp on the batch
-    /// clock); a batch keys the records it has just written, stamped with its number.
+    /// `crm_match_key`'s columns, as `keyRows` fills them.
+    static let keyColumns = ["crm_object", "crm_id", "sfid", "leadsync_id", "email_key", "phone_key", "phone2_key", "lastname_key", "priority",
+                             "systemmodstamp", "batch_seq"]
+
+    /// One record's key row (`keyColumns`), or none when it has no key: its email key and its
+    /// one or two phone keys (phone, mobile; `phoneKeys` holds each once), one row per record
+    /// (migration 009). The refresh keys mirror rows with it (`batchSeq` NULL in a full load,
+    /// else its stamp on the batch clock); a batch keys the records it has just written, stamped
+    /// with its number.
     static func keyRows(object: String, id: SQLValue, sfid: SQLValue, leadsyncID: SQLValue, emailKey: String?, phoneKeys: [String],
                         lastNameKey: String, priority: Int, systemmodstamp: SQLValue, batchSeq: SQLValue) -> [[SQLValue]] {
-        let base: (String, String) -> [SQLValue] = { kind, key in
-            [.text(object), id, sfid, leadsyncID, .text(kind), .text(key), .text(lastNameKey), .integer(Int64(priority)), systemmodstamp,
-             batchSeq]
-        }
-        return (emailKey.map { [base("e", $0)] } ?? []) + phoneKeys.map { base("p", $0) }
+        guard emailKey != nil || !phoneKeys.isEmpty else { return [] }
+        let phone = phoneKeys.first, phone2 = phoneKeys.dropFirst().first
+        return [[.text(object), id, sfid, leadsyncID, .optional(emailKey), .optional(phone), .optional(phone2), .text(lastNameKey),
+                 .integer(Int64(priority)), systemmodstamp, batchSeq]]
     }
 }
 

@@ -430,7 +430,7 @@ public final class SyncJob {
 
     /// The keys of a batch's valid rows, for the match and the catch-up. PostgreSQL: loaded with
     /// COPY into `batch_key`, which both read in the batch's transaction (parsing them from JSON
-    /// twice cost 10-20 ms a batch); no parameter. SQLite: the `keys` parameter, as JSON (a
+    /// twice cost 10-20 ms a batch); no parameter. SQLite: the `email_keys` and `phone_keys` parameters, as JSON (a
     /// temporary table made its match twice as slow, and its catch-up never runs).
     private static func stageKeys(_ rows: [PreparedRow], on db: any Database) throws -> [String: SQLValue] {
         guard db.engine == .postgres else { return keyParameters(rows) }
@@ -447,14 +447,17 @@ public final class SyncJob {
         return [:]
     }
 
-    /// SQLite's match parameter: the keys of a batch's valid rows as JSON (BatchJSON's layout,
-    /// `[[row_id, kind, key, lastname_key], …]`), written straight from the rows. It needs no
-    /// connection, so a claim ahead builds it on its own thread.
+    /// SQLite's match parameters: the keys of a batch's valid rows as JSON (BatchJSON's layout,
+    /// `[[row_id, kind, key, lastname_key], …]`), the email keys and the phone keys apart, as
+    /// each probes its own index (one array of both, read once per index, made the match twice as
+    /// slow). Written straight from the rows; it needs no connection, so a claim ahead builds it
+    /// on its own thread.
     static func keyParameters(_ rows: [PreparedRow]) -> [String: SQLValue] {
-        var out = "["
-        out.reserveCapacity(rows.count * 120)
-        var first = true
-        func key(_ id: Int64, _ kind: String, _ key: String, _ last: String) {
+        var emails = "[", phones = "["
+        emails.reserveCapacity(rows.count * 60)
+        phones.reserveCapacity(rows.count * 90)
+        var firstEmail = true, firstPhone = true
+        func key(_ id: Int64, _ kind: String, _ key: String, _ last: String, to out: inout String, first: inout Bool) {
             out += first ? "[" : ",["
             first = false
             out += String(id)
@@ -467,11 +470,12 @@ public final class SyncJob {
             out += "]"
         }
         for i in rows.indices where rows[i].failure == nil {
-            if let email = rows[i].emailKey { key(rows[i].row.id, "e", email, rows[i].lastNameKey) }
-            for phone in rows[i].phoneKeys { key(rows[i].row.id, "p", phone, rows[i].lastNameKey) }
+            if let email = rows[i].emailKey { key(rows[i].row.id, "e", email, rows[i].lastNameKey, to: &emails, first: &firstEmail) }
+            for phone in rows[i].phoneKeys { key(rows[i].row.id, "p", phone, rows[i].lastNameKey, to: &phones, first: &firstPhone) }
         }
-        out += "]"
-        return ["keys": .text(out)]
+        emails += "]"
+        phones += "]"
+        return ["email_keys": .text(emails), "phone_keys": .text(phones)]
     }
 
     private func finish(_ summary: inout SyncSummary, status: String, error: String?, now: Date) throws {

@@ -3,4 +3,4 @@
 -- times faster than updating them for each of millions of rows.
 -- params: none
 -- returns: none
-DROP INDEX crm_match_key_key_idx
+DROP INDEX crm_match_key_phone2_idx

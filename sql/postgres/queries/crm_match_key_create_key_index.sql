@@ -1,5 +1,0 @@
--- Rebuilds the key lookup index after the first refresh loaded the table (see
--- crm_match_key_drop_key_index); the same definition as migration 008.
--- params: none
--- returns: none
-CREATE INDEX crm_match_key_key_idx ON crm_match_key (key)
