@@ -145,6 +145,44 @@ import Testing
         }
     }
 
+    /// The catch-up query (batch_match_since) finds, for a batch's email and phone keys, the
+    /// records keyed above the batch clock's value at its match, in each key column, and none
+    /// keyed before. On SQLite the run never needs it (it matches again under the lock), so this
+    /// is what keeps its statement right.
+    @Test(arguments: TestEngine.available)
+    func theCatchUpFindsEachKeyColumnStampedAfterTheMatch(engine: TestEngine) throws {
+        try withTestDatabase(engine) { t in
+            let db = try t.migrated()
+            try t.exec("""
+                INSERT INTO crm_match_key (crm_object, crm_id, sfid, email_key, phone_key, phone2_key, lastname_key, priority, batch_seq) VALUES
+                    ('lead', 1, 'L1', 'ann@x.example', NULL, NULL, 'alpha', 2, 5),
+                    ('lead', 2, 'L2', NULL, '+49301234567', NULL, 'alpha', 2, 3),
+                    ('contact', 3, 'C3', 'other@x.example', '+49301111111', '+49301234567', 'alpha', 1, 6),
+                    ('lead', 4, 'L4', 'ann@x.example', NULL, NULL, 'beta', 2, NULL);
+                """)
+            let keys: [[SQLValue]] = [[.integer(10), "e", "ann@x.example", "alpha"], [.integer(10), "p", "+49301234567", "alpha"],
+                                      [.integer(11), "p", "+49301111111", "gamma"]]
+            var params: [String: SQLValue] = ["after_seq": .integer(4), "run_started_at": "2026-11-20T00:00:00Z"]
+            if engine == .postgres {
+                try db.begin(immediate: true)
+                try db.run("batch_key_stage", [:])
+                try db.bulkLoad(table: "batch_key", columns: ["row_id", "kind", "key", "lastname_key"], rows: keys)
+            } else {
+                let json = { (kind: String) in
+                    "[" + keys.filter { $0[1] == .text(kind) }.map { "[\($0[0].textValue ?? ""),\"\(kind)\",\"\($0[2].textValue ?? "")\",\"\($0[3].textValue ?? "")\"]" }
+                        .joined(separator: ",") + "]"
+                }
+                params["email_keys"] = .text(json("e"))
+                params["phone_keys"] = .text(json("p"))
+            }
+            let found = try db.rows("batch_match_since", params).map {
+                "\($0.int("row_id") ?? 0) \($0.string("kind") ?? "") \($0.string("sfid") ?? "") \(isTrue($0["same_person"]))"
+            }
+            #expect(found.sorted() == ["10 e L1 true", "10 p C3 true", "11 p C3 false"])
+            db.rollback()
+        }
+    }
+
     /// A claim ahead starts after the batch being written, so it passes rows before that batch.
     /// Here another session holds the first row in processing order (as another process's batch
     /// would) until the run's first batch has committed, then gives it back. The run must still
