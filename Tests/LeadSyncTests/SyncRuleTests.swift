@@ -328,38 +328,49 @@ import Testing
 
 /// The CRM keys follow the mirror between runs: new rows, changed rows, deleted rows.
 @Suite struct CRMKeyRefreshTests {
+    /// Two leads, keyed by a first run: Alpha with an email and a phone, Beta with an email.
+    static func twoKeyedLeads(_ t: TestDatabase) throws -> (Scenario, any Database, Configuration) {
+        var s = Scenario(t)
+        s.lead("00Q000000000000001", last: "Alpha", email: "alpha@x.example", phone: "+49 30 1234567")
+        s.lead("00Q000000000000002", last: "Beta", email: "beta@x.example")
+        let (db, config) = try s.load()
+        #expect(try SyncJob(db: db, config: config).run(Scenario.options()).crmRecordsKeyed == 2)
+        return (s, db, config)
+    }
+
+    /// After twoKeyedLeads' keys were lost: the next run keys the whole mirror again, and catches
+    /// a duplicate of Alpha's email and one of its phone.
+    static func expectTheWholeMirrorKeyedAgain(_ s: Scenario, _ t: TestDatabase, config: Configuration) throws {
+        let db = try t.open()
+        try s.importLater("""
+            external_id,last_name,company,email,phone,captured_at
+            same-email,Other,ACME,alpha@x.example,,2026-11-20T11:00:00Z
+            same-phone,Alpha,ACME,,030 1234567,2026-11-20T11:00:00Z
+            new,Gamma,ACME,gamma@x.example,,2026-11-20T11:00:00Z
+
+            """, into: db)
+        let summary = try SyncJob(db: db, config: config).run(Scenario.options())
+        #expect(summary.crmRecordsKeyed == 2, "the whole mirror is keyed again")
+        let o = try Scenario.outcomes(db)
+        #expect(o["same-email"]?.code == "duplicate_email" && o["same-email"]?.matched == "00Q000000000000001")
+        #expect(o["same-phone"]?.code == "duplicate_phone" && o["same-phone"]?.matched == "00Q000000000000001")
+        #expect(o["new"]?.status == "exported")
+    }
+
     /// crm_match_key is UNLOGGED on PostgreSQL: a crash empties it. The next run must key the
     /// whole mirror again (not only rows changed since the watermark), or duplicates of records
     /// keyed before the crash would slip through.
     @Test(arguments: TestEngine.available)
     func emptiedKeysAreRebuiltFromTheWholeMirror(engine: TestEngine) throws {
         try withTestDatabase(engine) { t in
-            var s = Scenario(t)
-            s.lead("00Q000000000000001", last: "Alpha", email: "alpha@x.example", phone: "+49 30 1234567")
-            s.lead("00Q000000000000002", last: "Beta", email: "beta@x.example")
-            let (db, config) = try s.load()
+            let (s, db, config) = try Self.twoKeyedLeads(t)
             if engine == .postgres {
                 #expect(try t.scalar("SELECT relpersistence FROM pg_class WHERE oid = CAST('crm_match_key' AS regclass)") == "u")
             }
-            let options = Scenario.options()
-            #expect(try SyncJob(db: db, config: config).run(options).crmRecordsKeyed == 2)
-            #expect(try SyncJob(db: db, config: config).run(options).crmRecordsKeyed == 0, "a warm run reads nothing")
+            #expect(try SyncJob(db: db, config: config).run(Scenario.options()).crmRecordsKeyed == 0, "a warm run reads nothing")
             // What PostgreSQL does to an unlogged table after a crash.
             try db.executeScript(engine == .postgres ? "TRUNCATE crm_match_key" : "DELETE FROM crm_match_key", name: "t")
-            try s.importLater("""
-                external_id,last_name,company,email,phone,captured_at
-                same-email,Other,ACME,alpha@x.example,,2026-11-20T11:00:00Z
-                same-phone,Alpha,ACME,,030 1234567,2026-11-20T11:00:00Z
-                new,Gamma,ACME,gamma@x.example,,2026-11-20T11:00:00Z
-
-                """, into: db)
-            let summary = try SyncJob(db: db, config: config).run(options)
-            #expect(summary.crmRecordsKeyed == 2, "the whole mirror is keyed again")
-            let o = try Scenario.outcomes(db)
-            #expect(o["same-email"]?.code == "duplicate_email")
-            #expect(o["same-email"]?.matched == "00Q000000000000001")
-            #expect(o["same-phone"]?.code == "duplicate_phone")
-            #expect(o["new"]?.status == "exported")
+            try Self.expectTheWholeMirrorKeyedAgain(s, t, config: config)
         }
     }
 
@@ -386,12 +397,7 @@ import Testing
     @Test(arguments: TestEngine.available)
     func anUpgradeToOneRowPerRecordKeysTheWholeMirrorAgain(engine: TestEngine) throws {
         try withTestDatabase(engine) { t in
-            var s = Scenario(t)
-            s.lead("00Q000000000000001", last: "Alpha", email: "alpha@x.example", phone: "+49 30 1234567")
-            s.lead("00Q000000000000002", last: "Beta", email: "beta@x.example")
-            let (db, config) = try s.load()
-            let options = Scenario.options()
-            #expect(try SyncJob(db: db, config: config).run(options).crmRecordsKeyed == 2)
+            let (s, _, config) = try Self.twoKeyedLeads(t)
             // crm_match_key as migration 008 left it: one row per key, and the loaded mark.
             try MigrationTests.revertMigration009(t)
             try t.exec("""
@@ -402,19 +408,7 @@ import Testing
             let migrate = try CLI.run(["migrate", "--database", t.url])
             #expect(migrate.status == 0, "\(migrate.stderr)")
             #expect(try t.scalar("SELECT count(*) FROM crm_match_key") == "0", "the keys are derived data: emptied")
-            try s.importLater("""
-                external_id,last_name,company,email,phone,captured_at
-                same-email,Other,ACME,beta@x.example,,2026-11-20T11:00:00Z
-                same-phone,Alpha,ACME,,030 1234567,2026-11-20T11:00:00Z
-                new,Gamma,ACME,gamma@x.example,,2026-11-20T11:00:00Z
-
-                """, into: db)
-            let summary = try SyncJob(db: try t.open(), config: config).run(options)
-            #expect(summary.crmRecordsKeyed == 2, "the whole mirror is keyed again")
-            let o = try Scenario.outcomes(db)
-            #expect(o["same-email"]?.code == "duplicate_email" && o["same-email"]?.matched == "00Q000000000000002")
-            #expect(o["same-phone"]?.code == "duplicate_phone" && o["same-phone"]?.matched == "00Q000000000000001")
-            #expect(o["new"]?.status == "exported")
+            try Self.expectTheWholeMirrorKeyedAgain(s, t, config: config)
         }
     }
 
