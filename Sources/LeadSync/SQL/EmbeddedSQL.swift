@@ -1491,23 +1491,28 @@ SELECT 1 AS done
 -- ISO-8601 text compares as time; NULL sorts first, so it is ordered explicitly last.
 -- An email key is looked up in email_key's index, a phone key in phone_key's and phone2_key's (a
 -- record's two phone keys differ, so no record is found twice by one key). The email and phone
--- keys come apart, so each array is read once, by the index its keys probe: one array of both,
--- read by each of the three joins (or materialized first), made the match 2 (17) times slower.
+-- keys come as two arrays, each read once, by the join that probes its index (the CTEs below are
+-- used once, so SQLite reads them in place). One array of both, read by each of three joins, took
+-- 26.5 ms a batch of 12,500 keys here, and 220 ms materialised first, against 14.8 ms.
 -- :email_keys, :phone_keys are the batch's keys as JSON (BatchJSON): [[row_id, kind, key,
 -- lastname_key], ...].
 -- params: :email_keys, :phone_keys, :run_started_at
 -- returns: many
-WITH found AS (
+WITH batch_email AS (
+    SELECT json_extract(value, '$[0]') AS row_id, json_extract(value, '$[1]') AS kind,
+           json_extract(value, '$[2]') AS key, json_extract(value, '$[3]') AS lastname_key
+    FROM json_each(:email_keys)
+), batch_phone AS (
+    SELECT json_extract(value, '$[0]') AS row_id, json_extract(value, '$[1]') AS kind,
+           json_extract(value, '$[2]') AS key, json_extract(value, '$[3]') AS lastname_key
+    FROM json_each(:phone_keys)
+), found AS (
     SELECT b.row_id, b.kind, b.lastname_key AS batch_lastname_key, k.*
-    FROM (SELECT json_extract(value, '$[0]') AS row_id, json_extract(value, '$[1]') AS kind,
-                 json_extract(value, '$[2]') AS key, json_extract(value, '$[3]') AS lastname_key
-          FROM json_each(:email_keys)) b
+    FROM batch_email b
     JOIN crm_match_key k ON k.email_key = b.key
     UNION ALL
     SELECT b.row_id, b.kind, b.lastname_key, k.*
-    FROM (SELECT json_extract(value, '$[0]') AS row_id, json_extract(value, '$[1]') AS kind,
-                 json_extract(value, '$[2]') AS key, json_extract(value, '$[3]') AS lastname_key
-          FROM json_each(:phone_keys)) b
+    FROM batch_phone b
     JOIN crm_match_key k ON k.phone_key = b.key OR k.phone2_key = b.key
 ), candidates AS (
     SELECT f.row_id, f.kind, f.crm_object, f.crm_id, f.sfid, f.leadsync_id, f.priority, f.systemmodstamp,
@@ -1534,18 +1539,22 @@ WHERE rank = 1
 -- :email_keys, :phone_keys are the batch's keys as JSON, as batch_match takes them.
 -- params: :email_keys, :phone_keys, :after_seq, :run_started_at
 -- returns: many
-WITH found AS (
+WITH batch_email AS (
+    SELECT json_extract(value, '$[0]') AS row_id, json_extract(value, '$[1]') AS kind,
+           json_extract(value, '$[2]') AS key, json_extract(value, '$[3]') AS lastname_key
+    FROM json_each(:email_keys)
+), batch_phone AS (
+    SELECT json_extract(value, '$[0]') AS row_id, json_extract(value, '$[1]') AS kind,
+           json_extract(value, '$[2]') AS key, json_extract(value, '$[3]') AS lastname_key
+    FROM json_each(:phone_keys)
+), found AS (
     SELECT b.row_id, b.kind, b.lastname_key AS batch_lastname_key, k.*
-    FROM (SELECT json_extract(value, '$[0]') AS row_id, json_extract(value, '$[1]') AS kind,
-                 json_extract(value, '$[2]') AS key, json_extract(value, '$[3]') AS lastname_key
-          FROM json_each(:email_keys)) b
+    FROM batch_email b
     JOIN crm_match_key k ON k.email_key = b.key
     WHERE k.batch_seq > :after_seq
     UNION ALL
     SELECT b.row_id, b.kind, b.lastname_key, k.*
-    FROM (SELECT json_extract(value, '$[0]') AS row_id, json_extract(value, '$[1]') AS kind,
-                 json_extract(value, '$[2]') AS key, json_extract(value, '$[3]') AS lastname_key
-          FROM json_each(:phone_keys)) b
+    FROM batch_phone b
     JOIN crm_match_key k ON k.phone_key = b.key OR k.phone2_key = b.key
     WHERE k.batch_seq > :after_seq
 )

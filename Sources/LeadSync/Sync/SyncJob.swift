@@ -217,7 +217,7 @@ public final class SyncJob {
                     let plan = preparer.plan(for: shape)
                     return snapshot ? rows.map { preparer.prepare($0, plan: plan) } : rows.parallelMap { preparer.prepare($0, plan: plan) }
                 }
-                // Its keys as the match takes them (SQLite's JSON parameter), built here rather than
+                // Its keys as the match takes them (SQLite's JSON parameters), built here rather than
                 // under the write lock.
                 let keyParams = rows.isEmpty || snapshotClock == nil ? nil : times.measure("batch.prepare") { Self.keyParameters(prepared) }
                 // Matched before the batch lock, so that on the pipeline this overlaps the batch
@@ -430,8 +430,9 @@ public final class SyncJob {
 
     /// The keys of a batch's valid rows, for the match and the catch-up. PostgreSQL: loaded with
     /// COPY into `batch_key`, which both read in the batch's transaction (parsing them from JSON
-    /// twice cost 10-20 ms a batch); no parameter. SQLite: the `email_keys` and `phone_keys` parameters, as JSON (a
-    /// temporary table made its match twice as slow, and its catch-up never runs).
+    /// twice cost 10-20 ms a batch); no parameter. SQLite: the `email_keys` and `phone_keys`
+    /// parameters, as JSON (a temporary table made its match twice as slow, and its catch-up
+    /// never runs).
     private static func stageKeys(_ rows: [PreparedRow], on db: any Database) throws -> [String: SQLValue] {
         guard db.engine == .postgres else { return keyParameters(rows) }
         var keys: [[SQLValue]] = []

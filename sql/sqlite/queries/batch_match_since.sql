@@ -5,18 +5,22 @@
 -- :email_keys, :phone_keys are the batch's keys as JSON, as batch_match takes them.
 -- params: :email_keys, :phone_keys, :after_seq, :run_started_at
 -- returns: many
-WITH found AS (
+WITH batch_email AS (
+    SELECT json_extract(value, '$[0]') AS row_id, json_extract(value, '$[1]') AS kind,
+           json_extract(value, '$[2]') AS key, json_extract(value, '$[3]') AS lastname_key
+    FROM json_each(:email_keys)
+), batch_phone AS (
+    SELECT json_extract(value, '$[0]') AS row_id, json_extract(value, '$[1]') AS kind,
+           json_extract(value, '$[2]') AS key, json_extract(value, '$[3]') AS lastname_key
+    FROM json_each(:phone_keys)
+), found AS (
     SELECT b.row_id, b.kind, b.lastname_key AS batch_lastname_key, k.*
-    FROM (SELECT json_extract(value, '$[0]') AS row_id, json_extract(value, '$[1]') AS kind,
-                 json_extract(value, '$[2]') AS key, json_extract(value, '$[3]') AS lastname_key
-          FROM json_each(:email_keys)) b
+    FROM batch_email b
     JOIN crm_match_key k ON k.email_key = b.key
     WHERE k.batch_seq > :after_seq
     UNION ALL
     SELECT b.row_id, b.kind, b.lastname_key, k.*
-    FROM (SELECT json_extract(value, '$[0]') AS row_id, json_extract(value, '$[1]') AS kind,
-                 json_extract(value, '$[2]') AS key, json_extract(value, '$[3]') AS lastname_key
-          FROM json_each(:phone_keys)) b
+    FROM batch_phone b
     JOIN crm_match_key k ON k.phone_key = b.key OR k.phone2_key = b.key
     WHERE k.batch_seq > :after_seq
 )
