@@ -52,6 +52,9 @@ import Testing
             // 1,998 rows: 20 full batches of 97, each followed by a claim ahead, then 58 rows.
             #expect(summary.read == 1998)
             #expect(summary.batchesClaimedAhead == 20)
+            // Each decided while the batch before it was written (matched before or after that
+            // batch committed).
+            #expect(summary.batchesDecidedAhead == 20)
             try Self.expectSingleRunOutcomes(t)
         }
     }
@@ -139,9 +142,59 @@ import Testing
             let summary = try Self.run(try t.open(), batchSize: 97)
             #expect(summary.read == 1998)
             #expect(summary.batchesClaimedAhead == 20)
-            // Every batch claimed ahead (the first batch was matched with nothing before it).
+            // Every batch claimed ahead (the first batch was matched with nothing before it),
+            // each decided on its claim's thread while the batch before it was written.
             #expect(summary.batchesCaughtUpInMemory == 20)
+            #expect(summary.batchesDecidedAhead == 20)
             try Self.expectSingleRunOutcomes(t)
+        }
+    }
+
+    /// A batch claimed ahead is decided on its claim's thread while the batch before it is
+    /// written, and keeps those decisions only if that batch alone committed since its match.
+    /// Here another process commits a Contact with the email of a row of the second batch, after
+    /// the first batch and before the second takes its turn: that row must fail as its duplicate.
+    @Test(arguments: TestEngine.available)
+    func aBatchDecidedAheadIsDecidedAgainWhenAnotherProcessWroteMeanwhile(engine: TestEngine) throws {
+        try withTestDatabase(engine) { t in
+            _ = try Corpus.load(into: t)
+            let exported = Set(try Corpus.records("expected.csv").filter { $0["status"] == "exported" }.compactMap { $0["external_id"] })
+            let order = try t.rawRows("SELECT external_id, email FROM captured_contact ORDER BY captured_at, id")
+                .map { ($0.string("external_id") ?? "", MatchKeys.email($0.string("email"))) }
+            // A row of the second batch (rows 98 to 194) that would be exported, with an email.
+            let (row, email) = try #require(order[97..<194].first { exported.contains($0.0) && $0.1 != nil })
+            let key = try #require(email)
+            let written = Mutex(false)
+            let summary = try Self.run(try t.open(), batchSize: 97) { done, _ in
+                guard done == 97 else { return }
+                // The second batch was claimed before the first was written, and decided once the
+                // first had drawn its ids: it is decided by now.
+                Thread.sleep(forTimeInterval: 1.0)
+                // Another process's batch: the batch clock, a new record and its keys.
+                do {
+                    try t.exec("""
+                        BEGIN;
+                        UPDATE batch_clock SET seq = seq + 1 WHERE id = 1;
+                        INSERT INTO contact (id, sfid, lastname, email) VALUES (900001, '003OTHERPROCESS001', 'Other', '\(key)');
+                        INSERT INTO crm_match_key (crm_object, crm_id, sfid, email_key, lastname_key, priority, batch_seq)
+                            VALUES ('contact', 900001, '003OTHERPROCESS001', '\(key)', 'other', 1, (SELECT seq FROM batch_clock WHERE id = 1));
+                        COMMIT;
+                        """)
+                    written.withLock { $0 = true }
+                } catch {
+                    Issue.record("the other process's batch failed: \(error)")
+                }
+            }
+            #expect(written.withLock { $0 })
+            #expect(summary.read == 1998)
+            let outcome = try Corpus.outcomes(t)[row]
+            #expect(outcome?["status"] == "failed")
+            #expect(outcome?["error_code"] == "duplicate_email")
+            #expect(outcome?["duplicate_of"] == "003OTHERPROCESS001")
+            // Every later batch was decided ahead; the second was decided again (PostgreSQL) or,
+            // on SQLite, claimed again under the write lock.
+            #expect(summary.batchesDecidedAhead == 19)
+            try Self.expectSingleRunOutcomes(t, only: exported.union(Set(order.map(\.0))).subtracting([row]))
         }
     }
 

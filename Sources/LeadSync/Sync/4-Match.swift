@@ -1,3 +1,5 @@
+import Foundation
+
 /// A CRM record one of a row's keys matched (the best per kind, surname agreement and origin).
 struct CRMMatch: Sendable {
     let kind: String
@@ -185,6 +187,46 @@ struct WrittenBatch: Sendable {
     /// the rows' own keys are the keys written for those records.
     let rows: [PreparedRow]
     let ids: [Int64?]
+}
+
+/// The batch being written, handed to the batch claimed ahead of it as soon as its new records'
+/// ids are drawn (early in its write), so that batch can catch up on it and be decided while the
+/// server still writes it (`DecidedAhead`); nil when it will not be written. The first value
+/// handed over stands; waiting returns it.
+final class WrittenSoon: @unchecked Sendable {
+    private let lock = NSLock()
+    private let ready = DispatchSemaphore(value: 0)
+    private var batch: WrittenBatch?
+    private var handedOver = false
+
+    /// Hands `batch` over (nil: there will be none); later calls change nothing.
+    func handOver(_ batch: WrittenBatch?) {
+        let first = lock.withLock { () -> Bool in
+            guard !handedOver else { return false }
+            handedOver = true
+            self.batch = batch
+            return true
+        }
+        if first { ready.signal() }
+    }
+
+    /// The batch handed over, once it is.
+    func wait() -> WrittenBatch? {
+        ready.wait()
+        ready.signal()
+        return lock.withLock { batch }
+    }
+}
+
+/// A batch claimed ahead, decided on the claim's thread while the server wrote the batch before
+/// it: on its match, caught up in memory on that batch when matched before it committed. It
+/// stands when that batch was the last committed before this one's turn (checked under the batch
+/// lock); deciding is then off the path where batches wait for each other.
+struct DecidedAhead {
+    /// The batch clock's value of the batch before it, the last its decisions take in.
+    let after: Int64
+    let decisions: [Decision]
+    let possibleDuplicates: Int
 }
 
 /// A batch's valid rows by match key (the keys batch_key or the match's JSON holds), built on

@@ -24,7 +24,10 @@ struct BatchWriter {
     static let outcomeColumns = ["id", "status", "error_code", "error_message", "crm_object", "crm_id", "owner_sfid", "owner_source"]
 
     /// `batchSeq`: the batch's number on the batch clock, which stamps its new records' keys.
-    func write(_ rows: [PreparedRow], _ decisions: [Decision], now: String, runID: Int64, batchSeq: Int64) throws -> Result {
+    /// `idsDrawn`: given each row's new record id (nil for rows not exported) as soon as they
+    /// are known, before the writes.
+    func write(_ rows: [PreparedRow], _ decisions: [Decision], now: String, runID: Int64, batchSeq: Int64,
+               idsDrawn: ([Int64?]) -> Void = { _ in }) throws -> Result {
         var result = Result()
         // The new records' ids, drawn before the write: outcomes and keys then need no lookup.
         // Rows the mirror already holds are named in the report as the mirror names them: looked
@@ -99,6 +102,7 @@ struct BatchWriter {
                 try db.startBulkLoad(table: object.rawValue, columns: batch.columns, rows: batch.rows)
             }
         }
+        idsDrawn(exportedIDs)
         // What pass 1 gave an exported row (for one it did not, the batch fails rather than write
         // a row without it).
         func exportedID(_ i: Int) throws -> Int64 {

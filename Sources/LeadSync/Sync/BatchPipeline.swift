@@ -28,6 +28,9 @@ struct ClaimedBatch {
     var claimedAhead = false
     /// Its valid rows by key, for a catch-up in memory; nil when it is matched under the lock.
     var keyIndex: BatchKeyIndex? = nil
+    /// Claimed ahead: its decisions, made in memory on its thread once the batch before it had
+    /// drawn its ids; they stand only if that batch alone was committed since its match.
+    var decidedAhead: DecidedAhead? = nil
 }
 
 /// Two connections taking turns (real runs): while one writes batch N, the other claims and
@@ -53,8 +56,9 @@ final class BatchPipeline: @unchecked Sendable {
     /// Claims up to `want` rows on a connection inside its open transaction. A claim ahead gets
     /// the last row of the batch being written as `after` and takes only rows after it in
     /// processing order; `snapshot` when that claim reads a snapshot (SQLite), rather than
-    /// locking its rows (PostgreSQL).
-    typealias Claim = (_ db: any Database, _ connection: Int, _ want: Int, _ after: ClaimedRow?, _ snapshot: Bool) throws -> ClaimedBatch
+    /// locking its rows (PostgreSQL); `written`, that batch as it is written, to decide ahead.
+    typealias Claim = (_ db: any Database, _ connection: Int, _ want: Int, _ after: ClaimedRow?, _ snapshot: Bool,
+                       _ written: WrittenSoon?) throws -> ClaimedBatch
 
     private let connections: [any Database]
     private let claim: Claim
@@ -67,18 +71,23 @@ final class BatchPipeline: @unchecked Sendable {
     /// A claim running on a background thread.
     private final class Ahead: @unchecked Sendable {
         let want: Int
+        /// The batch written meanwhile, which the claim may wait for (to decide ahead).
+        let written: WrittenSoon
         private let done = DispatchSemaphore(value: 0)
         private var result: Result<ClaimedBatch, Error>?
 
-        init(want: Int, _ work: @escaping @Sendable () -> Result<ClaimedBatch, Error>) {
+        init(want: Int, written: WrittenSoon, _ work: @escaping @Sendable () -> Result<ClaimedBatch, Error>) {
             self.want = want
+            self.written = written
             DispatchQueue.global(qos: .userInitiated).async {
                 self.result = work()
                 self.done.signal()
             }
         }
 
+        /// Its batch; a batch before it that has not been handed over by now never will be.
         func wait() throws -> ClaimedBatch {
+            written.handOver(nil)
             done.wait()
             done.signal()
             return try result!.get()
@@ -105,11 +114,11 @@ final class BatchPipeline: @unchecked Sendable {
             if batch.want == want {
                 guard let seen = batch.snapshotClock else { return batch }
                 if try stands(batch, seen: seen, lastWritten: lastWritten) { return batch }
-                return try claimInTransaction(on: batch.connection, want: want, after: nil)
+                return try claimInTransaction(on: batch.connection, want: want, after: nil, written: nil)
             }
             drop(batch)
         }
-        return try claimInTransaction(on: 0, want: want, after: nil)
+        return try claimInTransaction(on: 0, want: want, after: nil, written: nil)
     }
 
     /// Takes the write lock on the connection of a batch claimed in a snapshot (whose read
@@ -131,8 +140,9 @@ final class BatchPipeline: @unchecked Sendable {
         }
     }
 
-    /// Starts claiming the batch after `batch` (up to `want` rows) on the other connection.
-    func claimAhead(after batch: ClaimedBatch, want: Int) {
+    /// Starts claiming the batch after `batch` (up to `want` rows) on the other connection;
+    /// `written` will hand `batch` over as it is written (or nil), for the claim to decide ahead.
+    func claimAhead(after batch: ClaimedBatch, want: Int, written: WrittenSoon) {
         cancel()
         let index = 1 - batch.connection
         // PostgreSQL too starts after the batch being written: the claim otherwise walks the
@@ -142,9 +152,9 @@ final class BatchPipeline: @unchecked Sendable {
         // back short: the next one starts from the beginning.
         let after = batch.rows.last
         let pipeline = Unchecked(self)
-        ahead = Ahead(want: want) {
+        ahead = Ahead(want: want, written: written) {
             Result {
-                var batch = try pipeline.value.claimInTransaction(on: index, want: want, after: after)
+                var batch = try pipeline.value.claimInTransaction(on: index, want: want, after: after, written: written)
                 batch.claimedAhead = true
                 return batch
             }
@@ -165,12 +175,12 @@ final class BatchPipeline: @unchecked Sendable {
 
     /// Claims in a new transaction on `connection`: on SQLite a read (deferred) when `after` is
     /// given, so the claim ahead does not wait for the write lock the other connection holds.
-    private func claimInTransaction(on connection: Int, want: Int, after: ClaimedRow?) throws -> ClaimedBatch {
+    private func claimInTransaction(on connection: Int, want: Int, after: ClaimedRow?, written: WrittenSoon?) throws -> ClaimedBatch {
         let db = connections[connection]
         let snapshot = snapshots && after != nil
         try db.begin(immediate: !snapshot)
         do {
-            return try claim(db, connection, want, after, snapshot)
+            return try claim(db, connection, want, after, snapshot, written)
         } catch {
             db.rollback()
             release(db)

@@ -73,6 +73,9 @@ public struct SyncSummary: Sendable {
     public var batchesClaimedAhead = 0
     /// Batches that caught up on the batch before them from memory (see `WrittenBatch`).
     public var batchesCaughtUpInMemory = 0
+    /// Of those, batches decided on the claim's thread while the batch before them was written
+    /// (see `DecidedAhead`).
+    public var batchesDecidedAhead = 0
     /// The report written, if any.
     public var report: WrittenReport?
 
@@ -94,6 +97,8 @@ struct BatchOutcome {
     var written: WrittenBatch?
     /// Whether its own catch-up was made in memory.
     var caughtUpInMemory = false
+    /// Whether it was decided on the claim's thread (`DecidedAhead`).
+    var decidedAhead = false
 }
 
 /// The sync job: checks its configuration against the database, refreshes the CRM keys, then
@@ -190,7 +195,7 @@ public final class SyncJob {
             // back after its rollback (a session lock outlives the transaction, and an aborted
             // transaction cannot release it).
             let runID = summary.runID
-            let claim: BatchPipeline.Claim = { db, connection, want, after, snapshot in
+            let claim: BatchPipeline.Claim = { db, connection, want, after, snapshot, written in
                 // A claim ahead in a snapshot (SQLite) notes the batch clock first: the read that
                 // fixes the snapshot.
                 let snapshotClock = snapshot ? try db.one("batch_clock_read")?["seq"].intValue ?? 0 : nil
@@ -232,8 +237,22 @@ public final class SyncJob {
                 }
                 // Its catch-up in memory needs its rows by key.
                 let keyIndex = matched == nil ? nil : times.measure("batch.prepare") { BatchKeyIndex(prepared) }
+                // Claimed ahead: decided here, while the server writes the batch before it, once
+                // that batch has drawn its ids; caught up on it in memory when matched before it
+                // committed. The decisions stand if nothing else commits before this batch's turn
+                // (finishBatch).
+                var decided: DecidedAhead?
+                if let written, let matched, let keyIndex, let before = written.wait(), before.seq - 1...before.seq ~= matched.clock {
+                    decided = times.measure("ahead.decide") {
+                        var matches = matched.matches
+                        if matched.clock < before.seq { keyIndex.catchUp(on: before, rows: prepared, matches: &matches) }
+                        var decider = DuplicateDecider()
+                        let decisions = decider.decide(prepared, matches: matches)
+                        return DecidedAhead(after: before.seq, decisions: decisions, possibleDuplicates: decider.possibleDuplicates)
+                    }
+                }
                 return ClaimedBatch(db: db, connection: connection, want: want, rows: rows, prepared: prepared, matched: matched,
-                                    keyParams: keyParams, snapshotClock: snapshotClock, keyIndex: keyIndex)
+                                    keyParams: keyParams, snapshotClock: snapshotClock, keyIndex: keyIndex, decidedAhead: decided)
             }
             // Not for push: its ids are staged in a temporary table only this connection sees.
             let pipeline = options.dryRun || options.mode == .push ? nil
@@ -257,12 +276,15 @@ public final class SyncJob {
                         pipelined = true
                         let batch = try times.measure("batch.wait") { try pipeline.next(want: want, lastWritten: lastWritten) }
                         lastClaimed = batch.rows
+                        // This batch, for the claim ahead to decide on once its ids are drawn (handed
+                        // over as nil, if not by then, when that claim is taken or dropped).
+                        let written = WrittenSoon()
                         do {
                             let after = min(batchSize, (options.limit ?? Int.max) - summary.read - batch.rows.count)
-                            if batch.rows.count == want && after > 0 { pipeline.claimAhead(after: batch, want: after) }
+                            if batch.rows.count == want && after > 0 { pipeline.claimAhead(after: batch, want: after, written: written) }
                             let done = batch.rows.isEmpty ? BatchOutcome()
                                 : try finishBatch(batch, previous: previous, decider: &decider, runStartedAt: startText, runID: summary.runID,
-                                                  options: options, owners: owners, times: times)
+                                                  options: options, owners: owners, times: times, written: written)
                             try batch.db.commit()
                             outcome = done
                             if batch.claimedAhead { summary.batchesClaimedAhead += 1 }
@@ -278,7 +300,7 @@ public final class SyncJob {
                         outcome = try withTransientRetry {
                             do {
                                 return try batchTransaction(own: !options.dryRun) { () throws -> BatchOutcome in
-                                    let batch = try claim(db, 0, want, nil, false)
+                                    let batch = try claim(db, 0, want, nil, false, nil)
                                     lastClaimed = batch.rows
                                     guard !batch.rows.isEmpty else { return BatchOutcome() }
                                     return try finishBatch(batch, previous: previous, decider: &decider, runStartedAt: startText,
@@ -313,6 +335,7 @@ public final class SyncJob {
                 if let done = previous.take() { releaseInBackground(consume done) }
                 previous = outcome.written
                 if outcome.caughtUpInMemory { summary.batchesCaughtUpInMemory += 1 }
+                if outcome.decidedAhead { summary.batchesDecidedAhead += 1 }
                 guard let result = outcome.result else { break }
                 summary.read += outcome.rows.count
                 summary.exported += result.exported
@@ -366,9 +389,11 @@ public final class SyncJob {
     /// it held the lock; it first catches up on the batches committed since (by the batch clock),
     /// so it sees every record written before it: in memory when that is only `previous`, else
     /// with batch_match_since (PostgreSQL) or a new match (SQLite).
-    /// `previous`: the batch this process committed last, if any.
+    /// `previous`: the batch this process committed last, if any. `written`: where to hand this
+    /// batch over, once its ids are drawn, to the batch claimed ahead of it.
     private func finishBatch(_ batch: ClaimedBatch, previous: WrittenBatch?, decider: inout DuplicateDecider, runStartedAt: String,
-                             runID: Int64, options: SyncOptions, owners: OwnerResolver, times: PhaseTimes) throws -> BatchOutcome {
+                             runID: Int64, options: SyncOptions, owners: OwnerResolver, times: PhaseTimes,
+                             written handOver: WrittenSoon? = nil) throws -> BatchOutcome {
         let seq = try times.measure("batch.lock") { () throws -> Int64 in
             _ = try batch.db.run("advisory_lock", ["lock_id": .integer(JobLock.batch.rawValue)])
             _ = try batch.db.run("session_unlock", ["lock_id": .integer(JobLock.claim.rawValue)])
@@ -387,8 +412,31 @@ public final class SyncJob {
                 try Self.match(batch.prepared, on: batch.db, runStartedAt: runStartedAt, keyParams: batch.keyParams)
             }
         }
+        // Decided ahead, on every record committed before its turn: the batch before it, this
+        // process's, was the last committed.
+        let ahead = batch.decidedAhead.flatMap { $0.after == seq - 1 && previous?.seq == seq - 1 ? $0 : nil }
+        let decisions = try ahead?.decisions ?? decide(batch, matched, previous: inMemory ? previous : nil, seq: seq,
+                                                      decider: &decider, runStartedAt: runStartedAt, times: times)
+        let writer = BatchWriter(db: batch.db, owners: owners, times: times)
+        let now = Timestamp.format(options.clock())
+        let systemmodstamp = batch.db.engine == .postgres ? Timestamp.postgresText(now) : now
+        var result = try times.measure("batch.write") {
+            try writer.write(batch.prepared, decisions, now: now, runID: runID, batchSeq: seq) { ids in
+                handOver?.handOver(WrittenBatch(seq: seq, systemmodstamp: systemmodstamp, rows: batch.prepared, ids: ids))
+            }
+        }
+        let written = WrittenBatch(seq: seq, systemmodstamp: systemmodstamp, rows: batch.prepared, ids: result.newIDs)
+        result.newIDs = []
+        return BatchOutcome(rows: batch.rows, result: result, possibleDuplicates: ahead?.possibleDuplicates ?? decider.possibleDuplicates,
+                            seq: seq, written: written, caughtUpInMemory: inMemory, decidedAhead: ahead != nil)
+    }
+
+    /// Catches a batch up on the records committed since its match (in memory on `previous`
+    /// when given, else with batch_match_since), then decides it.
+    private func decide(_ batch: ClaimedBatch, _ matched: BatchMatch, previous: WrittenBatch?, seq: Int64,
+                        decider: inout DuplicateDecider, runStartedAt: String, times: PhaseTimes) throws -> [Decision] {
         var matches = matched.matches
-        if inMemory, let previous, let index = batch.keyIndex {
+        if let previous, let index = batch.keyIndex {
             times.measure("batch.catchup") { index.catchUp(on: previous, rows: batch.prepared, matches: &matches) }
         } else if seq - 1 > matched.clock {
             try times.measure("batch.catchup") {
@@ -400,17 +448,7 @@ public final class SyncJob {
                 }
             }
         }
-        let decisions = times.measure("batch.decide") { decider.decide(batch.prepared, matches: matches) }
-        let writer = BatchWriter(db: batch.db, owners: owners, times: times)
-        let now = Timestamp.format(options.clock())
-        var result = try times.measure("batch.write") {
-            try writer.write(batch.prepared, decisions, now: now, runID: runID, batchSeq: seq)
-        }
-        let written = WrittenBatch(seq: seq, systemmodstamp: batch.db.engine == .postgres ? Timestamp.postgresText(now) : now,
-                                   rows: batch.prepared, ids: result.newIDs)
-        result.newIDs = []
-        return BatchOutcome(rows: batch.rows, result: result, possibleDuplicates: decider.possibleDuplicates, seq: seq,
-                            written: written, caughtUpInMemory: inMemory)
+        return times.measure("batch.decide") { decider.decide(batch.prepared, matches: matches) }
     }
 
     /// Matches a batch's keys against the CRM's in one statement: the best record per row, kind,
