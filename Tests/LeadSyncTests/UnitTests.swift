@@ -180,6 +180,15 @@ import Testing
 
     /// COPY's text format, byte by byte (HostileInputTests loads such values through a real
     /// server and reads them back unchanged).
+    /// SQLite's process-wide set-up must run before any connection opens, or SQLite refuses it
+    /// (SQLITE_MISUSE) and a batch's outcome UPDATE journals to a temporary file again.
+    @Test func sqliteProcessSetupTakesEffect() throws {
+        try withTestDatabase(.sqlite) { t in
+            _ = try t.open()
+            #expect(SQLiteConnection.processSetup == 0)
+        }
+    }
+
     @Test func copyRowsEscapeTheFourSpecialBytes() {
         var buffer: [UInt8] = []
         PostgresConnection.appendCopyRow([.text("a\tb\\c\nd\re"), .null, .integer(-42), .text("Müller 😀"), .text("")], to: &buffer)

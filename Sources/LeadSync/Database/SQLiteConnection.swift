@@ -16,7 +16,7 @@ public final class SQLiteConnection: Database {
 
     /// Opens (creating when absent) the file at `path`.
     public init(path: String, options: ConnectionOptions) throws {
-        _ = Self.configured
+        _ = Self.processSetup
         displayURL = "sqlite:\(path)"
         self.path = path
         self.options = options
@@ -35,9 +35,9 @@ public final class SQLiteConnection: Database {
         try executeScript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON", name: "session_setup")
     }
 
-    /// SQLite's process-wide set-up, once before the first connection: no memory statistics
-    /// (their global mutex is taken on every allocation, by both of a run's connections).
-    private static let configured: Int32 = leadsync_sqlite3_disable_memstatus()
+    /// SQLite's process-wide set-up, once before the first connection (`leadsync_sqlite3_configure`:
+    /// no memory statistics, statement journals in memory); SQLITE_OK when it took effect.
+    static let processSetup: Int32 = leadsync_sqlite3_configure()
 
     /// Another connection to the same file with the same options.
     public func openAnother() throws -> any Database { try SQLiteConnection(path: path, options: options) }
