@@ -420,15 +420,16 @@ public final class SyncJob {
         let writer = BatchWriter(db: batch.db, owners: owners, times: times)
         let now = Timestamp.format(options.clock())
         let systemmodstamp = batch.db.engine == .postgres ? Timestamp.postgresText(now) : now
-        var result = try times.measure("batch.write") {
-            try writer.write(batch.prepared, decisions, now: now, runID: runID, batchSeq: seq) { ids in
-                handOver?.handOver(WrittenBatch(seq: seq, systemmodstamp: systemmodstamp, rows: batch.prepared, ids: ids))
-            }
+        func written(_ ids: [Int64?]) -> WrittenBatch {
+            WrittenBatch(seq: seq, systemmodstamp: systemmodstamp, rows: batch.prepared, ids: ids)
         }
-        let written = WrittenBatch(seq: seq, systemmodstamp: systemmodstamp, rows: batch.prepared, ids: result.newIDs)
+        var result = try times.measure("batch.write") {
+            try writer.write(batch.prepared, decisions, now: now, runID: runID, batchSeq: seq) { handOver?.handOver(written($0)) }
+        }
+        let done = written(result.newIDs)
         result.newIDs = []
         return BatchOutcome(rows: batch.rows, result: result, possibleDuplicates: ahead?.possibleDuplicates ?? decider.possibleDuplicates,
-                            seq: seq, written: written, caughtUpInMemory: inMemory, decidedAhead: ahead != nil)
+                            seq: seq, written: done, caughtUpInMemory: inMemory, decidedAhead: ahead != nil)
     }
 
     /// Catches a batch up on the records committed since its match (in memory on `previous`
