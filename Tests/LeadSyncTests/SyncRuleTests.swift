@@ -539,6 +539,52 @@ import Testing
     /// rows are past the refresh's watermark, but crm_match_key holds their keys as written.
     /// Duplicates of them are still caught, and a record changed since (Heroku Connect gave it
     /// its Salesforce id) is keyed again.
+    /// The refresh reads the mirror a page at a time and keys each page while it writes the page
+    /// before and reads the next. With pages of two rows, a full load and a refresh of changed
+    /// rows must still key every record once: the first page, those in between and the last.
+    @Test(arguments: TestEngine.available)
+    func aRefreshKeysEveryPageOfTheMirror(engine: TestEngine) throws {
+        try withTestDatabase(engine) { t in
+            var s = Scenario(t)
+            for i in 1...7 { s.lead("00Q00000000000000\(i)", last: "Lead\(i)", email: "lead\(i)@x.example", phone: "+49 30 100000\(i)") }
+            for i in 1...3 { s.contact("00300000000000000\(i)", last: "Contact\(i)", email: "contact\(i)@x.example") }
+            s.capture("first", last: "Other", email: "lead1@x.example")
+            s.capture("last", last: "Lead7", phone: "030 1000007")
+            s.capture("contact", last: "Other", email: "contact3@x.example")
+            let (db, config) = try s.load()
+            var options = Scenario.options()
+            options.refreshPageSize = 2
+            let first = try SyncJob(db: db, config: config).run(options)
+            #expect(first.crmRecordsKeyed == 10)
+            #expect(try t.scalar("SELECT count(*) FROM crm_match_key WHERE crm_object IN ('lead', 'contact')") == "10")
+            var o = try Scenario.outcomes(db)
+            #expect(o["first"]?.code == "duplicate_email" && o["first"]?.matched == "00Q000000000000001")
+            #expect(o["last"]?.code == "duplicate_phone" && o["last"]?.matched == "00Q000000000000007")
+            #expect(o["contact"]?.code == "duplicate_email" && o["contact"]?.matched == "003000000000000003")
+
+            // Five leads change their email: each is keyed again, over three pages.
+            try db.executeScript("""
+                UPDATE lead SET email = replace(email, '@x', '@new'), systemmodstamp = '2026-11-01T00:00:00'
+                WHERE sfid BETWEEN '00Q000000000000003' AND '00Q000000000000007';
+                """, name: "t")
+            try s.importLater("""
+                external_id,last_name,company,email,captured_at
+                old3,Other,ACME,lead3@x.example,2026-11-20T11:00:00Z
+                new3,Other,ACME,lead3@new.example,2026-11-20T11:00:00Z
+                new7,Other,ACME,lead7@new.example,2026-11-20T11:00:00Z
+
+                """, into: db)
+            let second = try SyncJob(db: db, config: config).run(options)
+            #expect(second.crmRecordsKeyed == 5)
+            #expect(try t.scalar("SELECT count(*) FROM crm_match_key WHERE email_key LIKE '%@new.example'") == "5")
+            #expect(try t.scalar("SELECT count(*) FROM crm_match_key WHERE leadsync_id IS NULL AND email_key LIKE 'lead%@x.example'") == "2")
+            o = try Scenario.outcomes(db)
+            #expect(o["old3"]?.status == "exported", "the record's email changed")
+            #expect(o["new3"]?.matched == "00Q000000000000003")
+            #expect(o["new7"]?.matched == "00Q000000000000007")
+        }
+    }
+
     @Test(arguments: TestEngine.available)
     func recordsTheJobWroteAreNotKeyedAgain(engine: TestEngine) throws {
         try withTestDatabase(engine) { t in

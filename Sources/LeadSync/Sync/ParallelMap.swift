@@ -21,3 +21,24 @@ extension Array where Element: Sendable {
         return results.flatMap { $0 }
     }
 }
+
+/// Work started on another thread whose result is taken later: the caller goes on meanwhile.
+final class Background<Value: Sendable>: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var value: Value?
+
+    /// Starts `work` now.
+    init(_ work: @escaping @Sendable () -> Value) {
+        DispatchQueue.global(qos: .userInitiated).async {
+            self.value = work()
+            self.done.signal()
+        }
+    }
+
+    /// The result, once `work` has returned (at once after the first call).
+    func wait() -> Value {
+        done.wait()
+        done.signal()
+        return value!
+    }
+}

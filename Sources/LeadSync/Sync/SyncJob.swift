@@ -30,6 +30,8 @@ public struct SyncOptions: Sendable {
     public var report: ReportOptions?
     /// Called after each batch with rows done and rows in total (backfill's progress line).
     public var progress: (@Sendable (Int, Int) -> Void)?
+    /// Mirror rows the CRM key refresh reads and keys a page at a time; tests make pages small.
+    var refreshPageSize = CRMKeyIndex.defaultPageSize
 
     /// Options for `mode` with every default.
     public init(mode: Mode) { self.mode = mode }
@@ -179,7 +181,7 @@ public final class SyncJob {
                                           dryRun: options.dryRun, times: times)
             }
             let stats = try inTransaction(!options.dryRun) {
-                try CRMKeyIndex(db: db, phones: phones, times: times, stampsKeys: !options.dryRun).refresh()
+                try CRMKeyIndex(db: db, phones: phones, times: times, stampsKeys: !options.dryRun, pageSize: options.refreshPageSize).refresh()
             }
             summary.crmRecordsKeyed = stats.recordsRead
             summary.crmRecordsCurrent = stats.recordsCurrent
