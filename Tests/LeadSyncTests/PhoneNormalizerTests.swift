@@ -34,6 +34,38 @@ import Testing
         #expect(agreement >= 0.995, "\(disagreements.count) disagreements:\n\(disagreements.joined(separator: "\n"))")
     }
 
+    /// The byte path for plainly typed numbers must give what the general path gives, in regions
+    /// whose prefixes are digits, patterns or none, for numbers typed in national, international
+    /// and odd forms.
+    @Test func simpleNumbersTakeTheGeneralPathsKey() throws {
+        var rng = SystemRandomNumberGenerator()
+        let regions = ["DE", "US", "GB", "GG", "FR", "IT", "RU", "AU", "BR", "AR", "MX", "JP", "CN", "IN", "CA", "CH", "AT", "NL", "KR", "SG"]
+        let codes = [1, 7, 33, 39, 44, 49, 52, 54, 55, 61, 81, 86, 91, 212, 351, 380, 971, 999, 0]
+        let prefixes = ["+", "00", "0", "", "011", "810", "+0", "0049", "49", "001", "(0)", "++"]
+        let separators = ["", " ", "-", ".", "/", "(", ")", " / "]
+        var fast = 0, total = 0
+        for region in regions {
+            let n = try PhoneNormalizer(defaultRegion: region)
+            for _ in 0..<600 {
+                var typed = prefixes.randomElement(using: &rng)!
+                if Bool.random(using: &rng), let code = codes.randomElement(using: &rng), code > 0 { typed += String(code) }
+                for _ in 0..<Int.random(in: 0...12, using: &rng) {
+                    typed += separators.randomElement(using: &rng)! + String(Int.random(in: 0...9, using: &rng))
+                }
+                total += 1
+                let general = n.generalKey(typed)
+                if let simple = n.simpleKey(typed) {
+                    fast += 1
+                    #expect(simple == general, "\(typed.debugDescription) [\(region)]")
+                }
+            }
+        }
+        print("phone keys: \(fast) of \(total) typed numbers took the byte path")
+        #expect(fast > total / 3)
+        #expect(try PhoneNormalizer(defaultRegion: "DE").simpleKey("030 1234567") == PhoneKey(e164: "+49301234567", extensionDigits: ""))
+        #expect(try PhoneNormalizer(defaultRegion: "DE").simpleKey("030 1234567 ext. 12") == nil, "an extension takes the general path")
+    }
+
     @Test func unknownRegionIsRefused() {
         #expect(throws: UsageError.self) { try PhoneNormalizer(defaultRegion: "XX") }
         #expect(PhoneNormalizer.isKnownRegion("de"))

@@ -48,6 +48,11 @@ public final class PhoneNormalizer: @unchecked Sendable {
 
     /// The key for one typed number.
     public func normalize(_ raw: String) -> PhoneKey {
+        simpleKey(raw) ?? generalKey(raw)
+    }
+
+    /// `normalize` step by step, for any input.
+    func generalKey(_ raw: String) -> PhoneKey {
         guard let parsed = parse(raw) else { return PhoneKey(e164: nil, extensionDigits: "") }
         guard let main = PhoneMetadata.mainRegion[parsed.countryCode].flatMap(CompiledRegion.forKey),
               main.lengthResult(parsed.nationalNumber).isPossible else {
@@ -55,6 +60,92 @@ public final class PhoneNormalizer: @unchecked Sendable {
             return PhoneKey(e164: nil, extensionDigits: "")
         }
         return PhoneKey(e164: "+\(parsed.countryCode)\(parsed.nationalNumber)", extensionDigits: parsed.extensionDigits)
+    }
+
+    /// `generalKey` on bytes for the way most numbers are typed (ASCII digits, one leading plus
+    /// at most, spaces and `-().`/; at least three digits; the international and national prefixes
+    /// plain digits or none), without the Strings each step of `parse` makes: a refresh keys
+    /// millions of them. `nil` when the number needs the general path: any other text, or a step
+    /// that would fail or needs a pattern (a national number that starts with the calling code).
+    func simpleKey(_ raw: String) -> PhoneKey? {
+        var digits: [UInt8] = []
+        digits.reserveCapacity(24)
+        var plus = false
+        var length = 0
+        for b in raw.utf8 {
+            length += 1
+            switch b {
+            case 0x30...0x39: digits.append(b)
+            case 0x2B:
+                // A plus is only taken before the first digit, once.
+                guard digits.isEmpty, !plus else { return nil }
+                plus = true
+            case 0x20, 0x2D, 0x28, 0x29, 0x2E, 0x2F: break
+            default: return nil
+            }
+        }
+        guard length <= 250, digits.count >= 3 else { return nil }
+        // _maybe_extract_country_code: after a plus or the international prefix, the calling code.
+        var countryCode = 0
+        var national = digits[...]
+        if plus {
+            guard let (cc, rest) = Self.callingCode(digits[...]) else { return nil }
+            (countryCode, national) = (cc, rest)
+        } else {
+            guard let literal = region.internationalPrefixBytes else { return nil }
+            // The prefix followed by 0 is not one: calling codes never start with 0.
+            if digits.starts(with: literal) && digits.dropFirst(literal.count).first != 0x30 {
+                guard let (cc, rest) = Self.callingCode(digits.dropFirst(literal.count)) else { return nil }
+                (countryCode, national) = (cc, rest)
+            } else if digits.starts(with: region.countryCodeBytes) {
+                return nil
+            }
+        }
+        let metadata: CompiledRegion
+        if countryCode == 0 {
+            countryCode = region.meta.countryCode
+            metadata = region
+        } else if countryCode == region.meta.countryCode && region.isMainRegion {
+            metadata = region
+        } else {
+            guard let key = PhoneMetadata.mainRegion[countryCode], let other = CompiledRegion.forKey(key) else { return nil }
+            metadata = other
+        }
+        guard national.count >= 2 else { return nil }
+        // _maybe_strip_national_prefix_carrier_code with a plain-digits prefix.
+        if let prefix = metadata.nationalPrefixBytes {
+            if national.starts(with: prefix) {
+                let rest = national.dropFirst(prefix.count)
+                if !rest.isEmpty, metadata.keepsStrippedPrefix(whole: national, rest: rest) {
+                    switch metadata.lengthResult(count: rest.count) {
+                    case .tooShort, .possibleLocalOnly, .invalidLength: break
+                    default: national = rest
+                    }
+                }
+            }
+        } else if metadata.hasNationalPrefixPattern {
+            return nil
+        }
+        guard national.count >= 2, national.count <= 17 else { return nil }
+        let main = metadata.isMainRegion ? metadata : PhoneMetadata.mainRegion[countryCode].flatMap(CompiledRegion.forKey)
+        guard let main, main.lengthResult(count: national.count).isPossible else { return PhoneKey(e164: nil, extensionDigits: "") }
+        var e164: [UInt8] = [0x2B]
+        e164.reserveCapacity(national.count + 4)
+        e164.appendDecimal(Int64(countryCode))
+        e164.append(contentsOf: national)
+        return PhoneKey(e164: String(decoding: e164, as: UTF8.self), extensionDigits: "")
+    }
+
+    /// `_extract_country_code` on digits: the first 1–3 that are a calling code, and the rest;
+    /// nil when none is (or there are too few digits to hold one and a number).
+    private static func callingCode(_ digits: ArraySlice<UInt8>) -> (Int, ArraySlice<UInt8>)? {
+        guard digits.count > 2, let first = digits.first, first != 0x30 else { return nil }
+        var value = 0
+        for (i, d) in digits.prefix(3).enumerated() {
+            value = value * 10 + Int(d - 0x30)
+            if PhoneMetadata.mainRegion[value] != nil { return (value, digits.dropFirst(i + 1)) }
+        }
+        return nil
     }
 
     // MARK: - libphonenumber's parse, step by step
@@ -156,6 +247,14 @@ final class CompiledRegion: @unchecked Sendable {
     private let internationalPrefixLiteral: String?
     private let nationalPrefixLiteral: String?
     private let nationalPattern: NSRegularExpression?
+    /// The literal prefixes and the calling code as ASCII digits, for `PhoneNormalizer.simpleKey`.
+    let internationalPrefixBytes: [UInt8]?
+    let nationalPrefixBytes: [UInt8]?
+    let countryCodeBytes: [UInt8]
+    /// Whether the national prefix is a pattern (not plain digits).
+    var hasNationalPrefixPattern: Bool { nationalPrefix != nil && nationalPrefixLiteral == nil }
+    /// Whether this region is its calling code's main region (whose lengths decide a key).
+    let isMainRegion: Bool
 
     static let byKey: [String: PhoneRegionMetadata] = Dictionary(PhoneMetadata.regions.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
     private static let lock = NSLock()
@@ -179,6 +278,17 @@ final class CompiledRegion: @unchecked Sendable {
         let isDigits: (String) -> Bool = { !$0.isEmpty && $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
         internationalPrefixLiteral = isDigits(meta.internationalPrefix) ? meta.internationalPrefix : nil
         nationalPrefixLiteral = isDigits(meta.nationalPrefixForParsing) ? meta.nationalPrefixForParsing : nil
+        internationalPrefixBytes = internationalPrefixLiteral.map { Array($0.utf8) }
+        nationalPrefixBytes = nationalPrefixLiteral.map { Array($0.utf8) }
+        countryCodeBytes = Array(String(meta.countryCode).utf8)
+        isMainRegion = PhoneMetadata.mainRegion[meta.countryCode] == meta.key
+    }
+
+    /// Whether a national number stripped of its literal national prefix keeps the strip: unless
+    /// the whole number matches the national pattern and the rest does not (the rest is asked
+    /// first: it is the usual answer, and one pattern match instead of two).
+    func keepsStrippedPrefix(whole: some Collection<UInt8>, rest: some Collection<UInt8>) -> Bool {
+        matchesNationalPattern(String(decoding: rest, as: UTF8.self)) || !matchesNationalPattern(String(decoding: whole, as: UTF8.self))
     }
 
     /// `_match_national_number`: the whole number matches the general pattern.
@@ -189,9 +299,13 @@ final class CompiledRegion: @unchecked Sendable {
 
     /// `_test_number_length` for the general description.
     func lengthResult(_ number: String) -> LengthResult {
+        lengthResult(count: number.count)
+    }
+
+    /// `lengthResult` of a number of `actual` digits.
+    func lengthResult(count actual: Int) -> LengthResult {
         let lengths = meta.possibleLengths
         guard let minimum = lengths.first, let maximum = lengths.last else { return .invalidLength }
-        let actual = number.count
         if meta.localOnlyLengths.contains(actual) { return .possibleLocalOnly }
         if actual == minimum { return .possible }
         if actual < minimum { return .tooShort }
