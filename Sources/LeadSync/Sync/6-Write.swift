@@ -23,11 +23,30 @@ struct BatchWriter {
     /// The columns of `batch_outcome`, which captured_contact_write_outcome reads.
     static let outcomeColumns = ["id", "status", "error_code", "error_message", "crm_object", "crm_id", "owner_sfid", "owner_source"]
 
+    /// `count` new ids for `object` from the mirror's own serial (a rolled-back batch, or ids
+    /// drawn ahead for decisions that did not stand, leave a gap, as any serial does).
+    static func drawIDs(_ object: TargetObject, count: Int, on db: any Database) throws -> [Int64] {
+        try db.rows("mirror_allocate_\(object.rawValue)_ids", ["count": .integer(Int64(count))]).compactMap { $0["id"].intValue }
+    }
+
+    /// The ids a batch decided ahead exports to, drawn on its own connection while the batch
+    /// before it is written (PostgreSQL: a sequence serves any connection), by object.
+    static func drawIDs(for rows: [PreparedRow], _ decisions: [Decision], on db: any Database) throws -> [TargetObject: [Int64]] {
+        var counts: [TargetObject: Int] = [:]
+        for i in rows.indices {
+            if case .export = decisions[i] { counts[rows[i].target, default: 0] += 1 }
+        }
+        var ids: [TargetObject: [Int64]] = [:]
+        for (object, count) in counts { ids[object] = try drawIDs(object, count: count, on: db) }
+        return ids
+    }
+
     /// `batchSeq`: the batch's number on the batch clock, which stamps its new records' keys.
     /// `idsDrawn`: given each row's new record id (nil for rows not exported) as soon as they
-    /// are known, before the writes.
+    /// are known, before the writes. `drawn`: ids drawn ahead for `decisions`, by object (as
+    /// many as it exports to each), used instead of drawing them here.
     func write(_ rows: [PreparedRow], _ decisions: [Decision], now: String, runID: Int64, batchSeq: Int64,
-               idsDrawn: ([Int64?]) -> Void = { _ in }) throws -> Result {
+               drawn: [TargetObject: [Int64]] = [:], idsDrawn: ([Int64?]) -> Void = { _ in }) throws -> Result {
         var result = Result()
         // The new records' ids, drawn before the write: outcomes and keys then need no lookup.
         // Rows the mirror already holds are named in the report as the mirror names them: looked
@@ -45,9 +64,10 @@ struct BatchWriter {
                     default: break
                     }
                 }
-                if count > 0 {
-                    ids[object] = try db.rows("mirror_allocate_\(object.rawValue)_ids", ["count": .integer(Int64(count))])
-                        .compactMap { $0["id"].intValue }.makeIterator()
+                if let drawn = drawn[object], drawn.count == count {
+                    ids[object] = drawn.makeIterator()
+                } else if count > 0 {
+                    ids[object] = try Self.drawIDs(object, count: count, on: db).makeIterator()
                 }
                 if !held.isEmpty {
                     for record in try db.rows("mirror_records_\(object.rawValue)", ["ids": BatchJSON.encode(held)]) {

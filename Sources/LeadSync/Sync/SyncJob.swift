@@ -252,6 +252,10 @@ public final class SyncJob {
                         let decisions = decider.decide(prepared, matches: matches)
                         return DecidedAhead(after: before.seq, decisions: decisions, possibleDuplicates: decider.possibleDuplicates)
                     }
+                    // Its new records' ids too, off the path where batches wait for each other.
+                    if !snapshot, let decisions = decided?.decisions {
+                        decided?.ids = try times.measure("ahead.ids") { try BatchWriter.drawIDs(for: prepared, decisions, on: db) }
+                    }
                 }
                 return ClaimedBatch(db: db, connection: connection, want: want, rows: rows, prepared: prepared, matched: matched,
                                     keyParams: keyParams, snapshotClock: snapshotClock, keyIndex: keyIndex, decidedAhead: decided)
@@ -426,7 +430,9 @@ public final class SyncJob {
             WrittenBatch(seq: seq, systemmodstamp: systemmodstamp, rows: batch.prepared, ids: ids)
         }
         var result = try times.measure("batch.write") {
-            try writer.write(batch.prepared, decisions, now: now, runID: runID, batchSeq: seq) { handOver?.handOver(written($0)) }
+            try writer.write(batch.prepared, decisions, now: now, runID: runID, batchSeq: seq, drawn: ahead?.ids ?? [:]) {
+                handOver?.handOver(written($0))
+            }
         }
         let done = written(result.newIDs)
         result.newIDs = []
