@@ -227,9 +227,9 @@ struct DecidedAhead {
     let after: Int64
     let decisions: [Decision]
     let possibleDuplicates: Int
-    /// The new records' ids, drawn ahead by object (PostgreSQL; empty on SQLite, whose claim
-    /// ahead only reads).
-    var ids: [TargetObject: [Int64]] = [:]
+    /// Its mirror rows, with new ids drawn ahead (PostgreSQL; nil on SQLite, whose claim ahead
+    /// only reads).
+    var plan: MirrorPlan?
 }
 
 /// A batch's valid rows by match key (the keys batch_key or the match's JSON holds), built on

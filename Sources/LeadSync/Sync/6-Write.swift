@@ -43,15 +43,15 @@ struct BatchWriter {
 
     /// `batchSeq`: the batch's number on the batch clock, which stamps its new records' keys.
     /// `idsDrawn`: given each row's new record id (nil for rows not exported) as soon as they
-    /// are known, before the writes. `drawn`: ids drawn ahead for `decisions`, by object (as
-    /// many as it exports to each), used instead of drawing them here.
+    /// are known, before the writes. `planned`: the mirror rows built ahead for `decisions`
+    /// (with `now` their time), used instead of drawing ids and building them here.
     func write(_ rows: [PreparedRow], _ decisions: [Decision], now: String, runID: Int64, batchSeq: Int64,
-               drawn: [TargetObject: [Int64]] = [:], idsDrawn: ([Int64?]) -> Void = { _ in }) throws -> Result {
+               planned: MirrorPlan? = nil, idsDrawn: ([Int64?]) -> Void = { _ in }) throws -> Result {
         var result = Result()
         // The new records' ids, drawn before the write: outcomes and keys then need no lookup.
         // Rows the mirror already holds are named in the report as the mirror names them: looked
         // up once per batch.
-        var ids: [TargetObject: IndexingIterator<[Int64]>] = [:]
+        var ids: [TargetObject: [Int64]] = [:]
         var heldRecords: [TargetObject: [Int64: String]] = [:]
         try times.measure("write.ids") {
             for object in TargetObject.allCases {
@@ -64,11 +64,7 @@ struct BatchWriter {
                     default: break
                     }
                 }
-                if let drawn = drawn[object], drawn.count == count {
-                    ids[object] = drawn.makeIterator()
-                } else if count > 0 {
-                    ids[object] = try Self.drawIDs(object, count: count, on: db).makeIterator()
-                }
+                if count > 0 && planned == nil { ids[object] = try Self.drawIDs(object, count: count, on: db) }
                 if !held.isEmpty {
                     for record in try db.rows("mirror_records_\(object.rawValue)", ["ids": BatchJSON.encode(held)]) {
                         if let id = record["id"].intValue, let name = record.string("record") { heldRecords[object, default: [:]][id] = name }
@@ -79,46 +75,11 @@ struct BatchWriter {
         // Four passes, each building what the next write needs while the server (PostgreSQL)
         // still writes what the pass before sent: the mirror rows; the outcomes; the new
         // records' keys; the report's rows. Each write waits for the one before it.
-        // 1. The mirror rows, with each exported row's new id and owner.
-        var newIDs: [String: Int64] = [:]
-        var exportedIDs = [Int64?](repeating: nil, count: rows.count)
-        var rowOwners = [(sfid: String, source: String)?](repeating: nil, count: rows.count)
-        var mirrorRows: [TargetObject: (columns: [String], rows: [[SQLValue]])] = [:]
-        // A target's rows all carry the columns its mapping gives, in its order: the column list
-        // and where the owner goes are worked out from its first row (per row, they had cost a
-        // column array and a set lookup per value).
-        var ownerPositions: [TargetObject: [Int]] = [:]
-        // Rows are read in place (rows[i]), not copied: a copy of each row per pass cost more
-        // than the pass's own work.
-        for i in rows.indices {
-            switch decisions[i] {
-            case .export:
-                let target = rows[i].target
-                guard let id = ids[target]?.next() else { throw UsageError("the mirror gave fewer \(target.rawValue) ids than asked for") }
-                newIDs[rows[i].row.externalID] = id
-                exportedIDs[i] = id
-                let owner = owners.owner(capturedBy: rows[i].row["captured_by"])
-                rowOwners[i] = owner
-                if mirrorRows[target] == nil {
-                    let columns = ["id"] + rows[i].values.map(\.column) + ["_hc_lastop", "isdeleted", "createddate", "systemmodstamp"]
-                    mirrorRows[target] = (columns, [])
-                    ownerPositions[target] = rows[i].values.indices.filter { rows[i].ownerColumns.contains(rows[i].values[$0].column) }.map { $0 + 1 }
-                }
-                var values: [SQLValue] = []
-                values.reserveCapacity(rows[i].values.count + 5)
-                values.append(.integer(id))
-                for (_, value) in rows[i].values { values.append(value) }
-                for position in ownerPositions[target] ?? [] { values[position] = .text(owner.sfid) }
-                values += [.text("PENDING"), db.engine == .sqlite ? .integer(0) : .text("false"), .text(now), .text(now)]
-                mirrorRows[target]?.rows.append(values)
-            case .alreadyExported:
-                rowOwners[i] = owners.owner(capturedBy: rows[i].row["captured_by"])
-            case .failed:
-                break
-            }
-        }
+        // 1. The mirror rows, with each exported row's new id and owner (built ahead, or here).
+        let plan = try planned ?? MirrorPlan(rows: rows, decisions: decisions, ids: ids, owners: owners, now: now, engine: db.engine)
+        let (newIDs, exportedIDs, rowOwners) = (plan.newIDs, plan.exportedIDs, plan.rowOwners)
         try times.measure("write.mirror") {
-            for (object, batch) in mirrorRows.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            for (object, batch) in plan.mirrorRows.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
                 try db.startBulkLoad(table: object.rawValue, columns: batch.columns, rows: batch.rows)
             }
         }
@@ -205,7 +166,65 @@ struct BatchWriter {
         }
         try times.measure("write.keys") { try db.finishLoad() }
         result.newIDs = exportedIDs
-        releaseInBackground((consume mirrorRows, consume outcomes, consume keys))
+        releaseInBackground((consume plan, consume outcomes, consume keys))
         return result
+    }
+}
+
+/// Pass 1 of a batch's write: each exported row's new id and owner, and the mirror rows to COPY,
+/// by object. A batch decided ahead on PostgreSQL builds it on its claim's thread, with ids drawn
+/// there, while the batch before it is written; otherwise the writer builds it.
+struct MirrorPlan: Sendable {
+    /// New record id by external id (a duplicate of an earlier row of the batch points at it).
+    var newIDs: [String: Int64] = [:]
+    /// Each row's new record id, nil for rows not exported.
+    var exportedIDs: [Int64?]
+    /// Each exported row's owner.
+    var rowOwners: [(sfid: String, source: String)?]
+    /// The rows to write, by object, with their column list.
+    var mirrorRows: [TargetObject: (columns: [String], rows: [[SQLValue]])] = [:]
+    /// The time the records are created and modified at, and the rows exported at.
+    let now: String
+
+    /// `ids`: as many new ids per object as `decisions` exports to it.
+    init(rows: [PreparedRow], decisions: [Decision], ids: [TargetObject: [Int64]], owners: OwnerResolver, now: String,
+         engine: Engine) throws {
+        self.now = now
+        exportedIDs = [Int64?](repeating: nil, count: rows.count)
+        rowOwners = [(sfid: String, source: String)?](repeating: nil, count: rows.count)
+        var ids = ids.mapValues { $0.makeIterator() }
+        // A target's rows all carry the columns its mapping gives, in its order: the column list
+        // and where the owner goes are worked out from its first row (per row, they had cost a
+        // column array and a set lookup per value).
+        var ownerPositions: [TargetObject: [Int]] = [:]
+        // Rows are read in place (rows[i]), not copied: a copy of each row per pass cost more
+        // than the pass's own work.
+        for i in rows.indices {
+            switch decisions[i] {
+            case .export:
+                let target = rows[i].target
+                guard let id = ids[target]?.next() else { throw UsageError("the mirror gave fewer \(target.rawValue) ids than asked for") }
+                newIDs[rows[i].row.externalID] = id
+                exportedIDs[i] = id
+                let owner = owners.owner(capturedBy: rows[i].row["captured_by"])
+                rowOwners[i] = owner
+                if mirrorRows[target] == nil {
+                    let columns = ["id"] + rows[i].values.map(\.column) + ["_hc_lastop", "isdeleted", "createddate", "systemmodstamp"]
+                    mirrorRows[target] = (columns, [])
+                    ownerPositions[target] = rows[i].values.indices.filter { rows[i].ownerColumns.contains(rows[i].values[$0].column) }.map { $0 + 1 }
+                }
+                var values: [SQLValue] = []
+                values.reserveCapacity(rows[i].values.count + 5)
+                values.append(.integer(id))
+                for (_, value) in rows[i].values { values.append(value) }
+                for position in ownerPositions[target] ?? [] { values[position] = .text(owner.sfid) }
+                values += [.text("PENDING"), engine == .sqlite ? .integer(0) : .text("false"), .text(now), .text(now)]
+                mirrorRows[target]?.rows.append(values)
+            case .alreadyExported:
+                rowOwners[i] = owners.owner(capturedBy: rows[i].row["captured_by"])
+            case .failed:
+                break
+            }
+        }
     }
 }

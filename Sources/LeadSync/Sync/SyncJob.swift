@@ -252,9 +252,13 @@ public final class SyncJob {
                         let decisions = decider.decide(prepared, matches: matches)
                         return DecidedAhead(after: before.seq, decisions: decisions, possibleDuplicates: decider.possibleDuplicates)
                     }
-                    // Its new records' ids too, off the path where batches wait for each other.
+                    // Its new records' ids and mirror rows too, off the path where batches wait
+                    // for each other.
                     if !snapshot, let decisions = decided?.decisions {
-                        decided?.ids = try times.measure("ahead.ids") { try BatchWriter.drawIDs(for: prepared, decisions, on: db) }
+                        decided?.plan = try times.measure("ahead.rows") {
+                            try MirrorPlan(rows: prepared, decisions: decisions, ids: BatchWriter.drawIDs(for: prepared, decisions, on: db),
+                                           owners: owners, now: Timestamp.format(options.clock()), engine: db.engine)
+                        }
                     }
                 }
                 return ClaimedBatch(db: db, connection: connection, want: want, rows: rows, prepared: prepared, matched: matched,
@@ -424,13 +428,13 @@ public final class SyncJob {
         let decisions = try ahead?.decisions ?? decide(batch, matched, previous: inMemory ? previous : nil, seq: seq,
                                                       decider: &decider, runStartedAt: runStartedAt, times: times)
         let writer = BatchWriter(db: batch.db, owners: owners, times: times)
-        let now = Timestamp.format(options.clock())
+        let now = ahead?.plan?.now ?? Timestamp.format(options.clock())
         let systemmodstamp = batch.db.engine == .postgres ? Timestamp.postgresText(now) : now
         func written(_ ids: [Int64?]) -> WrittenBatch {
             WrittenBatch(seq: seq, systemmodstamp: systemmodstamp, rows: batch.prepared, ids: ids)
         }
         var result = try times.measure("batch.write") {
-            try writer.write(batch.prepared, decisions, now: now, runID: runID, batchSeq: seq, drawn: ahead?.ids ?? [:]) {
+            try writer.write(batch.prepared, decisions, now: now, runID: runID, batchSeq: seq, planned: ahead?.plan) {
                 handOver?.handOver(written($0))
             }
         }
