@@ -48,6 +48,8 @@ struct BatchWriter {
     func write(_ rows: [PreparedRow], _ decisions: [Decision], now: String, runID: Int64, batchSeq: Int64,
                planned: MirrorPlan? = nil, idsDrawn: ([Int64?]) -> Void = { _ in }) throws -> Result {
         var result = Result()
+        // Rows built ahead carry the time they were built for.
+        let now = planned?.now ?? now
         // The new records' ids, drawn before the write: outcomes and keys then need no lookup.
         // Rows the mirror already holds are named in the report as the mirror names them: looked
         // up once per batch.
