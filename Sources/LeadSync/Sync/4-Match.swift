@@ -227,8 +227,8 @@ struct DecidedAhead {
     let after: Int64
     let decisions: [Decision]
     let possibleDuplicates: Int
-    /// Its mirror rows, with new ids drawn ahead (PostgreSQL; nil on SQLite, whose claim ahead
-    /// only reads).
+    /// Its mirror rows with their new ids, built ahead (PostgreSQL; nil on SQLite, whose claim
+    /// ahead only reads).
     var plan: MirrorPlan?
 }
 

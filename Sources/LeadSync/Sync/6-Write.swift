@@ -29,15 +29,10 @@ struct BatchWriter {
         try db.rows("mirror_allocate_\(object.rawValue)_ids", ["count": .integer(Int64(count))]).compactMap { $0["id"].intValue }
     }
 
-    /// The ids a batch decided ahead exports to, drawn on its own connection while the batch
-    /// before it is written (PostgreSQL: a sequence serves any connection), by object.
-    static func drawIDs(for rows: [PreparedRow], _ decisions: [Decision], on db: any Database) throws -> [TargetObject: [Int64]] {
-        var counts: [TargetObject: Int] = [:]
-        for i in rows.indices {
-            if case .export = decisions[i] { counts[rows[i].target, default: 0] += 1 }
-        }
+    /// New ids for each object, `counts[object]` of them (a `MirrorPlan`'s `idCounts`).
+    static func drawIDs(_ counts: [TargetObject: Int], on db: any Database) throws -> [TargetObject: [Int64]] {
         var ids: [TargetObject: [Int64]] = [:]
-        for (object, count) in counts { ids[object] = try drawIDs(object, count: count, on: db) }
+        for (object, count) in counts where count > 0 { ids[object] = try drawIDs(object, count: count, on: db) }
         return ids
     }
 
@@ -50,23 +45,20 @@ struct BatchWriter {
         var result = Result()
         // Rows built ahead carry the time they were built for.
         let now = planned?.now ?? now
+        // 1. The mirror rows, with each exported row's new id and owner: built ahead with their
+        // ids (PostgreSQL), or here, the ids drawn below.
+        var plan = planned ?? MirrorPlan(rows: rows, decisions: decisions, owners: owners, now: now, engine: db.engine)
         // The new records' ids, drawn before the write: outcomes and keys then need no lookup.
         // Rows the mirror already holds are named in the report as the mirror names them: looked
         // up once per batch.
-        var ids: [TargetObject: [Int64]] = [:]
         var heldRecords: [TargetObject: [Int64: String]] = [:]
         try times.measure("write.ids") {
+            if !plan.hasIDs { try plan.assign(Self.drawIDs(plan.idCounts, on: db), rows: rows) }
             for object in TargetObject.allCases {
-                var count = 0
                 var held: [[SQLValue]] = []
                 for i in rows.indices {
-                    switch decisions[i] {
-                    case .export where rows[i].target == object: count += 1
-                    case .alreadyExported(object, let id): held.append([.integer(id)])
-                    default: break
-                    }
+                    if case .alreadyExported(object, let id) = decisions[i] { held.append([.integer(id)]) }
                 }
-                if count > 0 && planned == nil { ids[object] = try Self.drawIDs(object, count: count, on: db) }
                 if !held.isEmpty {
                     for record in try db.rows("mirror_records_\(object.rawValue)", ["ids": BatchJSON.encode(held)]) {
                         if let id = record["id"].intValue, let name = record.string("record") { heldRecords[object, default: [:]][id] = name }
@@ -77,8 +69,6 @@ struct BatchWriter {
         // Four passes, each building what the next write needs while the server (PostgreSQL)
         // still writes what the pass before sent: the mirror rows; the outcomes; the new
         // records' keys; the report's rows. Each write waits for the one before it.
-        // 1. The mirror rows, with each exported row's new id and owner (built ahead, or here).
-        let plan = try planned ?? MirrorPlan(rows: rows, decisions: decisions, ids: ids, owners: owners, now: now, engine: db.engine)
         let (newIDs, exportedIDs, rowOwners) = (plan.newIDs, plan.exportedIDs, plan.rowOwners)
         try times.measure("write.mirror") {
             for (object, batch) in plan.mirrorRows.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
@@ -173,9 +163,10 @@ struct BatchWriter {
     }
 }
 
-/// Pass 1 of a batch's write: each exported row's new id and owner, and the mirror rows to COPY,
+/// Pass 1 of a batch's write: each exported row's owner and new id, and the mirror rows to COPY,
 /// by object. A batch decided ahead on PostgreSQL builds it on its claim's thread, with ids drawn
-/// there, while the batch before it is written; otherwise the writer builds it.
+/// there, while the batch before it is written; otherwise the writer builds it. The ids are set
+/// once drawn (`assign`), in place: each row's array is this plan's own.
 struct MirrorPlan: Sendable {
     /// New record id by external id (a duplicate of an earlier row of the batch points at it).
     var newIDs: [String: Int64] = [:]
@@ -183,18 +174,19 @@ struct MirrorPlan: Sendable {
     var exportedIDs: [Int64?]
     /// Each exported row's owner.
     var rowOwners: [(sfid: String, source: String)?]
-    /// The rows to write, by object, with their column list.
+    /// The rows to write, by object, with their column list; the id (column 0) set by `assign`.
     var mirrorRows: [TargetObject: (columns: [String], rows: [[SQLValue]])] = [:]
+    /// The batch's row behind each mirror row, by object, in the same order.
+    private var rowIndexes: [TargetObject: [Int]] = [:]
+    /// Whether the ids are set.
+    private(set) var hasIDs = false
     /// The time the records are created and modified at, and the rows exported at.
     let now: String
 
-    /// `ids`: as many new ids per object as `decisions` exports to it.
-    init(rows: [PreparedRow], decisions: [Decision], ids: [TargetObject: [Int64]], owners: OwnerResolver, now: String,
-         engine: Engine) throws {
+    init(rows: [PreparedRow], decisions: [Decision], owners: OwnerResolver, now: String, engine: Engine) {
         self.now = now
         exportedIDs = [Int64?](repeating: nil, count: rows.count)
         rowOwners = [(sfid: String, source: String)?](repeating: nil, count: rows.count)
-        var ids = ids.mapValues { $0.makeIterator() }
         // A target's rows all carry the columns its mapping gives, in its order: the column list
         // and where the owner goes are worked out from its first row (per row, they had cost a
         // column array and a set lookup per value).
@@ -205,9 +197,6 @@ struct MirrorPlan: Sendable {
             switch decisions[i] {
             case .export:
                 let target = rows[i].target
-                guard let id = ids[target]?.next() else { throw UsageError("the mirror gave fewer \(target.rawValue) ids than asked for") }
-                newIDs[rows[i].row.externalID] = id
-                exportedIDs[i] = id
                 let owner = owners.owner(capturedBy: rows[i].row["captured_by"])
                 rowOwners[i] = owner
                 if mirrorRows[target] == nil {
@@ -217,16 +206,39 @@ struct MirrorPlan: Sendable {
                 }
                 var values: [SQLValue] = []
                 values.reserveCapacity(rows[i].values.count + 5)
-                values.append(.integer(id))
+                values.append(.null)
                 for (_, value) in rows[i].values { values.append(value) }
                 for position in ownerPositions[target] ?? [] { values[position] = .text(owner.sfid) }
                 values += [.text("PENDING"), engine == .sqlite ? .integer(0) : .text("false"), .text(now), .text(now)]
                 mirrorRows[target]?.rows.append(values)
+                rowIndexes[target, default: []].append(i)
             case .alreadyExported:
                 rowOwners[i] = owners.owner(capturedBy: rows[i].row["captured_by"])
             case .failed:
                 break
             }
         }
+    }
+
+    /// How many new ids each object needs.
+    var idCounts: [TargetObject: Int] { rowIndexes.mapValues(\.count) }
+
+    /// Gives the exported rows their new ids, `ids[object]` in the rows' order. `rows`: the batch
+    /// the plan was built for.
+    mutating func assign(_ ids: [TargetObject: [Int64]], rows: [PreparedRow]) throws {
+        for (object, indexes) in rowIndexes {
+            guard let drawn = ids[object], drawn.count >= indexes.count else {
+                throw UsageError("the mirror gave fewer \(object.rawValue) ids than asked for")
+            }
+            // Taken out of the dictionary while set, so that each row is changed in place.
+            guard var group = mirrorRows.removeValue(forKey: object) else { continue }
+            for (k, i) in indexes.enumerated() {
+                exportedIDs[i] = drawn[k]
+                newIDs[rows[i].row.externalID] = drawn[k]
+                group.rows[k][0] = .integer(drawn[k])
+            }
+            mirrorRows[object] = group
+        }
+        hasIDs = true
     }
 }

@@ -252,12 +252,16 @@ public final class SyncJob {
                         let decisions = decider.decide(prepared, matches: matches)
                         return DecidedAhead(after: before.seq, decisions: decisions, possibleDuplicates: decider.possibleDuplicates)
                     }
-                    // Its new records' ids and mirror rows too, off the path where batches wait
-                    // for each other.
+                    // On PostgreSQL its new records' ids (a sequence serves any connection) and its
+                    // mirror rows too, off the path where batches wait for each other. (SQLite
+                    // draws ids under the write lock; building its rows here measured no faster:
+                    // its claim thread is as busy as its writer.)
                     if !snapshot, let decisions = decided?.decisions {
                         decided?.plan = try times.measure("ahead.rows") {
-                            try MirrorPlan(rows: prepared, decisions: decisions, ids: BatchWriter.drawIDs(for: prepared, decisions, on: db),
-                                           owners: owners, now: Timestamp.format(options.clock()), engine: db.engine)
+                            var plan = MirrorPlan(rows: prepared, decisions: decisions, owners: owners, now: Timestamp.format(options.clock()),
+                                                  engine: db.engine)
+                            try plan.assign(BatchWriter.drawIDs(plan.idCounts, on: db), rows: prepared)
+                            return plan
                         }
                     }
                 }
