@@ -343,7 +343,7 @@ final class CompiledRegion: @unchecked Sendable {
             // A literal prefix has no groups, so the transform rule never applies.
             guard number.hasPrefix(literal) else { return (number, false) }
             let rest = String(number.dropFirst(literal.count))
-            if matchesNationalPattern(number) && !matchesNationalPattern(rest) { return (number, false) }
+            guard keepsStrippedPrefix(whole: number.utf8, rest: rest.utf8) else { return (number, false) }
             return (rest, true)
         }
         guard let nationalPrefix else { return (number, false) }
