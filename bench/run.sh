@@ -8,7 +8,7 @@
 #   warm:  the same run on another copy whose CRM keys an earlier run indexed;
 #   next:  the run after the warm one, with nothing pending (its refresh reads the export back);
 # with rows/s, the ratio to the floor, the job's peak resident memory and its phase times.
-# BENCH_AB=/path/to/another/leadsync adds an A/B comparison of warm runs: BENCH_REPEATS (default 3)
+# BENCH_AB=/path/to/another/leadsync adds an A/B comparison of warm runs: BENCH_REPEATS (default 4)
 # runs of that binary and of this build, taken in turn on copies of the same warm database, with
 # their medians. The machine's speed drifts between invocations (10-20% here), so two builds are
 # best told apart this way. The other binary must accept the migrations this build applied.
@@ -144,8 +144,11 @@ for n in $sizes; do
     echo "  next run (nothing pending; the refresh reads the $n-row export back): ${next_s} s; phases: $(phases next)"
     if [ -n "${BENCH_AB:-}" ]; then
       a_times="" b_times=""
-      for _ in $(seq "${BENCH_REPEATS:-3}"); do
-        for side in a b; do
+      # Rounds alternate which binary goes first (a b, b a, ...), so that neither gains from its
+      # place: two builds whose PostgreSQL code was the same measured 0.95x on PostgreSQL when
+      # the newer always went second.
+      for round in $(seq "${BENCH_REPEATS:-4}"); do
+        for side in $([ $((round % 2)) = 1 ] && echo "a b" || echo "b a"); do
           if [ "$engine" = postgres ]; then
             psql "$url" -qc "DROP DATABASE IF EXISTS bench_ab" 2>/dev/null
             psql "$url" -qc "CREATE DATABASE bench_ab TEMPLATE bench_abtpl"; ab_db=$base/bench_ab
