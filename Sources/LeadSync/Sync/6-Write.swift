@@ -24,9 +24,16 @@ struct BatchWriter {
     static let outcomeColumns = ["id", "status", "error_code", "error_message", "crm_object", "crm_id", "owner_sfid", "owner_source"]
 
     /// `count` new ids for `object` from the mirror's own serial (a rolled-back batch, or ids
-    /// drawn ahead for decisions that did not stand, leave a gap, as any serial does).
+    /// drawn ahead for decisions that did not stand, leave a gap, as any serial does). The query
+    /// returns runs of consecutive ids: each row's first id and how many (`ids`).
     static func drawIDs(_ object: TargetObject, count: Int, on db: any Database) throws -> [Int64] {
-        try db.rows("mirror_allocate_\(object.rawValue)_ids", ["count": .integer(Int64(count))]).compactMap { $0["id"].intValue }
+        var ids: [Int64] = []
+        ids.reserveCapacity(count)
+        for run in try db.rows("mirror_allocate_\(object.rawValue)_ids", ["count": .integer(Int64(count))]) {
+            guard let first = run["id"].intValue, let length = run["ids"].intValue, length >= 0 else { continue }
+            ids += first..<(first + length)
+        }
+        return ids
     }
 
     /// New ids for each object, `counts[object]` of them (a `MirrorPlan`'s `idCounts`).
