@@ -189,6 +189,14 @@ import Testing
         }
     }
 
+    /// A `captured_by` taken as it is must be one trimming and lower-casing would leave alone.
+    @Test(arguments: ["anna@x.example", "Anna@X.example", " anna@x.example", "anna@x.example\t", "\nBOB@x.example ",
+                      "zoë@x.example", "ZOË@X.EXAMPLE", "\u{00A0}anna@x.example", "", "@", "A"])
+    func userKeysEqualTrimmedLowerCase(capturedBy: String) {
+        #expect(OwnerResolver.userKey(capturedBy) == MatchKeys.trim(capturedBy).lowercased())
+        #expect(OwnerResolver.userKey(nil) == "")
+    }
+
     @Test func copyRowsEscapeTheFourSpecialBytes() {
         var buffer: [UInt8] = []
         PostgresConnection.appendCopyRow([.text("a\tb\\c\nd\re"), .null, .integer(-42), .text("Müller 😀"), .text("")], to: &buffer)

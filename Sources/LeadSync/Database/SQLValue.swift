@@ -100,6 +100,12 @@ public struct Row: Sendable {
         return values[i]
     }
 
+    /// The value at `position` (a `ResultColumns.position`), `.null` when there is none.
+    public func value(at position: Int?) -> SQLValue {
+        guard let position else { return .null }
+        return values[position]
+    }
+
     /// The column as text, `nil` when NULL.
     public func string(_ name: String) -> String? { self[name].textValue }
     /// The column as an integer, `nil` when NULL or not numeric.

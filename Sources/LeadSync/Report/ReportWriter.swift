@@ -113,7 +113,7 @@ public final class ReportWriter: @unchecked Sendable {
     private func writeLines(_ rows: [ReportRow]) throws {
         for row in rows {
             let positions = captured.positions(for: row.captured)
-            let user = MatchKeys.trim(row.captured["captured_by"] ?? "").lowercased()
+            let user = OwnerResolver.userKey(row.captured.capturedBy)
             if row.status == "exported" {
                 try exportedCSV.write { row.appendCSVLine(positions: positions, to: &$0) }
                 users[user, default: UserStats()].exported += 1

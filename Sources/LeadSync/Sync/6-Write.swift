@@ -204,7 +204,7 @@ struct MirrorPlan: Sendable {
             switch decisions[i] {
             case .export:
                 let target = rows[i].target
-                let owner = owners.owner(capturedBy: rows[i].row["captured_by"])
+                let owner = owners.owner(capturedBy: rows[i].row.capturedBy)
                 rowOwners[i] = owner
                 if mirrorRows[target] == nil {
                     let columns = ["id"] + rows[i].values.map(\.column) + ["_hc_lastop", "isdeleted", "createddate", "systemmodstamp"]
@@ -220,7 +220,7 @@ struct MirrorPlan: Sendable {
                 mirrorRows[target]?.rows.append(values)
                 rowIndexes[target, default: []].append(i)
             case .alreadyExported:
-                rowOwners[i] = owners.owner(capturedBy: rows[i].row["captured_by"])
+                rowOwners[i] = owners.owner(capturedBy: rows[i].row.capturedBy)
             case .failed:
                 break
             }

@@ -612,7 +612,7 @@ public final class SyncJob {
     private func reject(_ id: Int64, error: DatabaseError, writer: BatchWriter, runID: Int64, now: Date) throws -> BatchOutcome {
         try db.run("advisory_lock", ["lock_id": .integer(JobLock.batch.rawValue)])
         let seq = try db.one("batch_clock_advance")?["seq"].intValue ?? 0
-        let rows = try db.rows("captured_contact_claim_id", ["id": .integer(id)]).map(ClaimedRow.init)
+        let rows = try db.rows("captured_contact_claim_id", ["id": .integer(id)]).claimedRows
         guard let row = rows.first else { return BatchOutcome(rows: [], result: BatchWriter.Result(), possibleDuplicates: 0) }
         let failure = RowFailure(code: "crm_rejected",
                                  message: "The CRM refused the record (\(error.engine.displayName) \(error.code): \(error.message)).")
