@@ -12,6 +12,27 @@ import Testing
         "'; DROP TABLE lead; --", "=HYPERLINK(\"x\")", "\u{2028}\u{2029}separators", String(repeating: "long ", count: 2000),
     ]
 
+    /// SQLite's match takes a batch's keys as two such parameters, written straight as bytes
+    /// (`keyParameters`): each must be what `encode` makes of the same rows, and leave out rows
+    /// that failed validation.
+    @Test func keyParametersAreTheKeysAsEncoded() {
+        let rows = Self.texts.enumerated().map { i, text in
+            PreparedRow(row: ClaimedRow(Row(columns: ["id", "external_id"], values: [.integer(Int64(i) + 1), .text("r\(i)")])),
+                        target: .lead, emailKey: i % 3 == 0 ? nil : text, phoneKeys: i % 2 == 0 ? [text, "+4930\(i)"] : [],
+                        lastNameKey: text, failure: i == 4 ? RowFailure(code: "invalid_email", message: "x") : nil,
+                        values: [], ownerColumns: [])
+        }
+        var emails: [[SQLValue]] = [], phones: [[SQLValue]] = []
+        for row in rows where row.failure == nil {
+            if let email = row.emailKey { emails.append([.integer(row.row.id), "e", .text(email), .text(row.lastNameKey)]) }
+            for phone in row.phoneKeys { phones.append([.integer(row.row.id), "p", .text(phone), .text(row.lastNameKey)]) }
+        }
+        let params = SyncJob.keyParameters(rows)
+        #expect(params["email_keys"] == BatchJSON.encode(emails))
+        #expect(params["phone_keys"] == BatchJSON.encode(phones))
+        #expect(SyncJob.keyParameters([]) == ["email_keys": "[]", "phone_keys": "[]"])
+    }
+
     @Test(arguments: TestEngine.available)
     func everyValueComesBackUnchanged(engine: TestEngine) throws {
         try withTestDatabase(engine) { t in

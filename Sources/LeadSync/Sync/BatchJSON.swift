@@ -6,50 +6,55 @@
 enum BatchJSON {
     /// `[[value,…],…]`; integers as numbers, text as strings, NULL as null. (Arrays, not objects:
     /// both engines read an element by position faster than by name, SQLite about 40% faster.)
+    /// Built as bytes, one String at the end: appending to a String piece by piece cost about
+    /// 15,000 instructions per row of a batch's keys (callgrind).
     static func encode(_ rows: [[SQLValue]]) -> SQLValue {
-        var out = "["
+        var out: [UInt8] = [0x5B]
         out.reserveCapacity(rows.count * 64)
-        for (r, row) in rows.enumerated() {
-            out += r == 0 ? "[" : ",["
-            for (i, value) in row.enumerated() {
-                if i > 0 { out += "," }
-                switch value {
-                case .null: out += "null"
-                case .integer(let v): out += String(v)
-                case .real(let v): out += v.isFinite ? String(v) : "null"
-                case .text(let v): appendString(v, to: &out)
+        for r in rows.indices {
+            if r > 0 { out.append(0x2C) }
+            out.append(0x5B)
+            rows[r].withUnsafeBufferPointer { values in
+                for i in values.indices {
+                    if i > 0 { out.append(0x2C) }
+                    switch values[i] {
+                    case .null: out.append(contentsOf: "null".utf8)
+                    case .integer(let v): out.appendDecimal(v)
+                    case .real(let v): out.append(contentsOf: (v.isFinite ? String(v) : "null").utf8)
+                    case .text(let v): appendString(v, to: &out)
+                    }
                 }
             }
-            out += "]"
+            out.append(0x5D)
         }
-        out += "]"
-        return .text(out)
+        out.append(0x5D)
+        return .text(String(decoding: out, as: UTF8.self))
     }
 
-    /// Appends `s` as a JSON string literal.
-    static func appendString(_ s: String, to out: inout String) {
-        out += "\""
-        guard s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else {
-            out += s
-            out += "\""
-            return
-        }
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
+    /// Appends `s` as a JSON string literal: `"`, `\` and control characters escaped, every
+    /// other byte as it is (UTF-8 passes through whole).
+    static func appendString(_ s: String, to out: inout [UInt8]) {
+        out.append(0x22)
+        let utf8 = s.utf8
+        if !utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            out.append(contentsOf: utf8)
+        } else {
+            for byte in utf8 {
+                switch byte {
+                case 0x22, 0x5C: out.append(0x5C); out.append(byte)
+                case 0x0A: out.append(0x5C); out.append(0x6E)
+                case 0x0D: out.append(0x5C); out.append(0x72)
+                case 0x09: out.append(0x5C); out.append(0x74)
+                case ..<0x20:
+                    out.append(contentsOf: "\\u00".utf8)
+                    out.append(hexDigits[Int(byte >> 4)])
+                    out.append(hexDigits[Int(byte & 0x0F)])
+                default: out.append(byte)
                 }
             }
         }
-        out += "\""
+        out.append(0x22)
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 }

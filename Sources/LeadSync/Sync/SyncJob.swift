@@ -509,29 +509,27 @@ public final class SyncJob {
     /// slow). Written straight from the rows; it needs no connection, so a claim ahead builds it
     /// on its own thread.
     static func keyParameters(_ rows: [PreparedRow]) -> [String: SQLValue] {
-        var emails = "[", phones = "["
+        var emails: [UInt8] = [0x5B], phones: [UInt8] = [0x5B]
         emails.reserveCapacity(rows.count * 60)
         phones.reserveCapacity(rows.count * 90)
-        var firstEmail = true, firstPhone = true
-        func key(_ id: Int64, _ kind: String, _ key: String, _ last: String, to out: inout String, first: inout Bool) {
-            out += first ? "[" : ",["
-            first = false
-            out += String(id)
-            out += ",\""
-            out += kind
-            out += "\","
+        // [id,"kind","key","last"], as BatchJSON.encode writes such a row.
+        func key(_ id: Int64, _ kind: UInt8, _ key: String, _ last: String, to out: inout [UInt8]) {
+            if out.count > 1 { out.append(0x2C) }
+            out.append(0x5B)
+            out.appendDecimal(id)
+            out.append(0x2C); out.append(0x22); out.append(kind); out.append(0x22); out.append(0x2C)
             BatchJSON.appendString(key, to: &out)
-            out += ","
+            out.append(0x2C)
             BatchJSON.appendString(last, to: &out)
-            out += "]"
+            out.append(0x5D)
         }
         for i in rows.indices where rows[i].failure == nil {
-            if let email = rows[i].emailKey { key(rows[i].row.id, "e", email, rows[i].lastNameKey, to: &emails, first: &firstEmail) }
-            for phone in rows[i].phoneKeys { key(rows[i].row.id, "p", phone, rows[i].lastNameKey, to: &phones, first: &firstPhone) }
+            if let email = rows[i].emailKey { key(rows[i].row.id, 0x65, email, rows[i].lastNameKey, to: &emails) }
+            for phone in rows[i].phoneKeys { key(rows[i].row.id, 0x70, phone, rows[i].lastNameKey, to: &phones) }
         }
-        emails += "]"
-        phones += "]"
-        return ["email_keys": .text(emails), "phone_keys": .text(phones)]
+        emails.append(0x5D)
+        phones.append(0x5D)
+        return ["email_keys": .text(String(decoding: emails, as: UTF8.self)), "phone_keys": .text(String(decoding: phones, as: UTF8.self))]
     }
 
     private func finish(_ summary: inout SyncSummary, status: String, error: String?, now: Date) throws {
