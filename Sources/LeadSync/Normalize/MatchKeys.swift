@@ -38,38 +38,63 @@ public enum MatchKeys {
 
     /// The fast path for ASCII text (most keys): NFC and accent folding change nothing there, so
     /// the key is the text trimmed of ASCII whitespace and lower-cased. `nil` for other text.
+    /// Text that is already a key is returned as it is (no copy); the rest is lowered into a
+    /// new string in one pass over the bytes.
     static func asciiTrimmedLowercased(_ raw: String) -> String? {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(raw.utf8.count)
-        for b in raw.utf8 {
-            guard b < 0x80 else { return nil }
-            bytes.append(b >= 0x41 && b <= 0x5A ? b + 0x20 : b)
+        func key(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+            var upper = false
+            for b in bytes {
+                if b >= 0x80 { return nil }
+                if b >= 0x41 && b <= 0x5A { upper = true }
+            }
+            var start = 0, end = bytes.count
+            while start < end && isASCIISpace(bytes[start]) { start += 1 }
+            while end > start && isASCIISpace(bytes[end - 1]) { end -= 1 }
+            if start == 0 && end == bytes.count && !upper { return raw }
+            return String(unsafeUninitializedCapacity: end - start) { out in
+                for i in start..<end { out[i - start] = bytes[i] >= 0x41 && bytes[i] <= 0x5A ? bytes[i] + 0x20 : bytes[i] }
+                return end - start
+            }
         }
-        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }
-        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else { return "" }
-        return String(decoding: bytes[first...last], as: UTF8.self)
+        if let result = raw.utf8.withContiguousStorageIfAvailable(key) { return result }
+        return Array(raw.utf8).withUnsafeBufferPointer(key)
     }
+
+    /// Space, tab, line feed, vertical tab, form feed, carriage return.
+    static func isASCIISpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
 
     /// §4 `invalid_email`: exactly one `@`, no whitespace inside, a non-empty local part, and a
     /// domain with a dot and no empty label.
     /// One pass over the UTF-8 bytes, without splitting into parts.
     public static func isValidEmail(_ trimmed: String) -> Bool {
-        let bytes = trimmed.utf8
-        guard let at = bytes.firstIndex(of: 0x40), at != bytes.startIndex else { return false }
-        let domain = bytes[bytes.index(after: at)...]
-        guard !domain.contains(0x40) else { return false }
-        if bytes.contains(where: { $0 >= 0x80 }) {
-            guard !trimmed.unicodeScalars.contains(where: isSpace) else { return false }
-        } else if bytes.contains(where: { $0 == 0x20 || (0x09...0x0D).contains($0) }) {
-            return false
+        func valid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            var at = -1, nonASCII = false
+            for i in bytes.indices {
+                let b = bytes[i]
+                if b == 0x40 {
+                    if at >= 0 { return false }
+                    at = i
+                } else if b >= 0x80 {
+                    nonASCII = true
+                } else if isASCIISpace(b) {
+                    return false
+                }
+            }
+            guard at > 0 else { return false }
+            if nonASCII && trimmed.unicodeScalars.contains(where: isSpace) { return false }
+            // The domain: labels, at least two, none empty.
+            let start = at + 1, end = bytes.count
+            guard start < end, bytes[start] != 0x2E, bytes[end - 1] != 0x2E else { return false }
+            var dots = 0, previousDot = false
+            for i in start..<end {
+                let dot = bytes[i] == 0x2E
+                if dot && previousDot { return false }
+                if dot { dots += 1 }
+                previousDot = dot
+            }
+            return dots > 0
         }
-        // Labels: at least two, none empty.
-        guard let first = domain.first, let last = domain.last, first != 0x2E, last != 0x2E, domain.contains(0x2E) else { return false }
-        var previousDot = false
-        for b in domain {
-            if b == 0x2E && previousDot { return false }
-            previousDot = b == 0x2E
-        }
-        return true
+        if let result = trimmed.utf8.withContiguousStorageIfAvailable(valid) { return result }
+        return Array(trimmed.utf8).withUnsafeBufferPointer(valid)
     }
 }

@@ -34,26 +34,29 @@ enum BatchJSON {
     /// Appends `s` as a JSON string literal: `"`, `\` and control characters escaped, every
     /// other byte as it is (UTF-8 passes through whole).
     static func appendString(_ s: String, to out: inout [UInt8]) {
-        out.append(0x22)
-        let utf8 = s.utf8
-        if !utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
-            out.append(contentsOf: utf8)
-        } else {
-            for byte in utf8 {
-                switch byte {
-                case 0x22, 0x5C: out.append(0x5C); out.append(byte)
-                case 0x0A: out.append(0x5C); out.append(0x6E)
-                case 0x0D: out.append(0x5C); out.append(0x72)
-                case 0x09: out.append(0x5C); out.append(0x74)
-                case ..<0x20:
-                    out.append(contentsOf: "\\u00".utf8)
-                    out.append(hexDigits[Int(byte >> 4)])
-                    out.append(hexDigits[Int(byte & 0x0F)])
-                default: out.append(byte)
+        func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+            out.append(0x22)
+            if !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+                out.append(contentsOf: bytes)
+            } else {
+                for byte in bytes {
+                    switch byte {
+                    case 0x22, 0x5C: out.append(0x5C); out.append(byte)
+                    case 0x0A: out.append(0x5C); out.append(0x6E)
+                    case 0x0D: out.append(0x5C); out.append(0x72)
+                    case 0x09: out.append(0x5C); out.append(0x74)
+                    case ..<0x20:
+                        out.append(contentsOf: "\\u00".utf8)
+                        out.append(hexDigits[Int(byte >> 4)])
+                        out.append(hexDigits[Int(byte & 0x0F)])
+                    default: out.append(byte)
+                    }
                 }
             }
+            out.append(0x22)
         }
-        out.append(0x22)
+        // A native string's own bytes; a bridged one's copied first.
+        if s.utf8.withContiguousStorageIfAvailable(append) == nil { Array(s.utf8).withUnsafeBufferPointer(append) }
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
