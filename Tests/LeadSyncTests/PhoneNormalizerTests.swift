@@ -66,6 +66,48 @@ import Testing
         #expect(try PhoneNormalizer(defaultRegion: "DE").simpleKey("030 1234567 ext. 12") == nil, "an extension takes the general path")
     }
 
+    /// Every national number pattern of the metadata is read without a regex engine
+    /// (`DigitPattern`), and must match exactly what NSRegularExpression matches: numbers drawn
+    /// from the pattern itself, the same with one digit changed, added or dropped, and random
+    /// digits, in every region.
+    @Test func digitPatternsMatchAsTheRegexDoes() throws {
+        var rng = SystemRandomNumberGenerator()
+        func sample(_ p: DigitPattern) -> [UInt8] {
+            switch p {
+            case .digit(let set):
+                let digits = (0..<10).filter { set & (1 << UInt16($0)) != 0 }
+                return [UInt8(0x30 + digits.randomElement(using: &rng)!)]
+            case .sequence(let parts): return parts.flatMap(sample)
+            case .either(let parts): return sample(parts.randomElement(using: &rng)!)
+            case .repeated(let part, let min, let max): return (0..<Int.random(in: min...max, using: &rng)).flatMap { _ in sample(part) }
+            }
+        }
+        var matched = 0, checked = 0
+        for meta in PhoneMetadata.regions {
+            let region = try #require(CompiledRegion.forKey(meta.key))
+            let pattern = try #require(region.nationalDigitPattern, "\(meta.key): \(meta.nationalNumberPattern) does not parse")
+            for _ in 0..<60 {
+                let drawn = sample(pattern)
+                var candidates = [drawn, drawn + [0x35], Array(drawn.dropLast()), Array(drawn.dropFirst())]
+                if !drawn.isEmpty {
+                    var changed = drawn
+                    changed[Int.random(in: 0..<drawn.count, using: &rng)] = UInt8(0x30 + Int.random(in: 0...9, using: &rng))
+                    candidates.append(changed)
+                }
+                candidates.append((0..<Int.random(in: 1...17, using: &rng)).map { _ in UInt8(0x30 + Int.random(in: 0...9, using: &rng)) })
+                for digits in candidates {
+                    let number = String(decoding: digits, as: UTF8.self)
+                    let regex = region.matchesNationalPatternByRegex(number)
+                    #expect(region.matchesNationalPattern(digits: digits) == regex, "\(meta.key) \(meta.nationalNumberPattern): \(number)")
+                    checked += 1
+                    if regex { matched += 1 }
+                }
+            }
+        }
+        #expect(matched > checked / 5, "the numbers drawn from the patterns match them")
+        #expect(DigitPattern.parse("(?:1|2") == nil && DigitPattern.parse("\\w") == nil && DigitPattern.parse("[a-z]") == nil)
+    }
+
     @Test func unknownRegionIsRefused() {
         #expect(throws: UsageError.self) { try PhoneNormalizer(defaultRegion: "XX") }
         #expect(PhoneNormalizer.isKnownRegion("de"))

@@ -247,6 +247,9 @@ final class CompiledRegion: @unchecked Sendable {
     private let internationalPrefixLiteral: String?
     private let nationalPrefixLiteral: String?
     private let nationalPattern: NSRegularExpression?
+    /// The same pattern without a regex engine (`DigitPattern`), when it parses (every pattern of
+    /// the metadata does; a test checks both agree).
+    let nationalDigitPattern: DigitPattern?
     /// The literal prefixes and the calling code as ASCII digits, for `PhoneNormalizer.simpleKey`.
     let internationalPrefixBytes: [UInt8]?
     let nationalPrefixBytes: [UInt8]?
@@ -275,6 +278,7 @@ final class CompiledRegion: @unchecked Sendable {
         internationalPrefix = meta.internationalPrefix.isEmpty ? nil : try? NSRegularExpression(pattern: meta.internationalPrefix)
         nationalPrefix = meta.nationalPrefixForParsing.isEmpty ? nil : try? NSRegularExpression(pattern: meta.nationalPrefixForParsing)
         nationalPattern = try? NSRegularExpression(pattern: "(?:\(meta.nationalNumberPattern))$")
+        nationalDigitPattern = DigitPattern.parse(meta.nationalNumberPattern)
         let isDigits: (String) -> Bool = { !$0.isEmpty && $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
         internationalPrefixLiteral = isDigits(meta.internationalPrefix) ? meta.internationalPrefix : nil
         nationalPrefixLiteral = isDigits(meta.nationalPrefixForParsing) ? meta.nationalPrefixForParsing : nil
@@ -288,11 +292,28 @@ final class CompiledRegion: @unchecked Sendable {
     /// the whole number matches the national pattern and the rest does not (the rest is asked
     /// first: it is the usual answer, and one pattern match instead of two).
     func keepsStrippedPrefix(whole: some Collection<UInt8>, rest: some Collection<UInt8>) -> Bool {
-        matchesNationalPattern(String(decoding: rest, as: UTF8.self)) || !matchesNationalPattern(String(decoding: whole, as: UTF8.self))
+        matchesNationalPattern(digits: rest) || !matchesNationalPattern(digits: whole)
+    }
+
+    /// `matchesNationalPattern` of ASCII digits.
+    func matchesNationalPattern(digits: some Collection<UInt8>) -> Bool {
+        guard let nationalDigitPattern else { return matchesNationalPatternByRegex(String(decoding: digits, as: UTF8.self)) }
+        if let matches = digits.withContiguousStorageIfAvailable({ nationalDigitPattern.matchesWhole($0) }) { return matches }
+        return Array(digits).withUnsafeBufferPointer { nationalDigitPattern.matchesWhole($0) }
     }
 
     /// `_match_national_number`: the whole number matches the general pattern.
     func matchesNationalPattern(_ number: String) -> Bool {
+        if let nationalDigitPattern {
+            var number = number
+            return number.withUTF8 { nationalDigitPattern.matchesWhole($0) }
+        }
+        return matchesNationalPatternByRegex(number)
+    }
+
+    /// `matchesNationalPattern` through NSRegularExpression: for a pattern `DigitPattern` cannot
+    /// read, and the test that checks the two agree.
+    func matchesNationalPatternByRegex(_ number: String) -> Bool {
         guard let nationalPattern else { return false }
         return nationalPattern.firstMatch(in: number, options: .anchored, range: NSRange(number.startIndex..., in: number)) != nil
     }
