@@ -355,10 +355,7 @@ public final class PostgresConnection: Database {
             case .real(let v):
                 buffer.append(contentsOf: String(v).utf8)
             case .text(let text):
-                // A native string's own bytes (no copy); a bridged one's are copied first.
-                if text.utf8.withContiguousStorageIfAvailable({ appendEscaped($0, to: &buffer) }) == nil {
-                    Array(text.utf8).withUnsafeBufferPointer { appendEscaped($0, to: &buffer) }
-                }
+                text.utf8.withByteBuffer { appendEscaped($0, to: &buffer) }
             }
           }
         }

@@ -120,6 +120,16 @@ public struct QueryResult: Sendable {
     public var affected: Int
 }
 
+extension Collection<UInt8> {
+    /// `body` over the bytes: the collection's own storage when it is contiguous (a native
+    /// string's UTF-8, an array, a slice of one), else a copy. Reading a string's bytes this way
+    /// makes no String and no array per call.
+    func withByteBuffer<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        if let result = try withContiguousStorageIfAvailable(body) { return result }
+        return try Array(self).withUnsafeBufferPointer(body)
+    }
+}
+
 /// Text written as bytes (COPY rows, report CSV lines).
 extension Array where Element == UInt8 {
     /// Appends `v` in decimal, digit by digit (no String).

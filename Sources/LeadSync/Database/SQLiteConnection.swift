@@ -174,15 +174,10 @@ public final class SQLiteConnection: Database {
 
     /// Copies `text`'s UTF-8 bytes to `destination` (room for `text.utf8.count`); returns how many.
     private static func copyUTF8(_ text: String, to destination: UnsafeMutablePointer<CChar>) -> Int {
-        if let count = text.utf8.withContiguousStorageIfAvailable({ bytes -> Int in
+        text.utf8.withByteBuffer { bytes in
             if let source = bytes.baseAddress { UnsafeMutableRawPointer(destination).copyMemory(from: source, byteCount: bytes.count) }
             return bytes.count
-        }) {
-            return count
         }
-        var index = 0
-        for byte in text.utf8 { destination[index] = CChar(bitPattern: byte); index += 1 }
-        return index
     }
 
     private func step(_ statement: OpaquePointer, query: String) throws -> QueryResult {

@@ -18,18 +18,12 @@ indirect enum DigitPattern: Sendable {
     /// Whether all of `digits` (ASCII) matches the pattern; false for any other byte.
     func matchesWhole(_ digits: UnsafeBufferPointer<UInt8>) -> Bool {
         // Positions as bits: a number has at most 17 digits; longer text cannot be a number.
-        guard digits.count < 32 else { return false }
-        var values: [UInt8] = []
-        values.reserveCapacity(digits.count)
-        for byte in digits {
-            guard byte >= 0x30 && byte <= 0x39 else { return false }
-            values.append(byte - 0x30)
-        }
-        return values.withUnsafeBufferPointer { ends(from: 1, in: $0) } & (1 << UInt32(digits.count)) != 0
+        guard digits.count < 32, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return false }
+        return ends(from: 1, in: digits) & (1 << UInt32(digits.count)) != 0
     }
 
     /// The positions the pattern can end at, starting from any position in `starts` (bit p:
-    /// position p).
+    /// position p), over ASCII digits.
     private func ends(from starts: UInt32, in digits: UnsafeBufferPointer<UInt8>) -> UInt32 {
         switch self {
         case .digit(let set):
@@ -38,7 +32,7 @@ indirect enum DigitPattern: Sendable {
             while rest != 0 {
                 let p = rest.trailingZeroBitCount
                 rest &= rest - 1
-                if p < digits.count && set & (1 << UInt16(digits[p])) != 0 { out |= 1 << UInt32(p + 1) }
+                if p < digits.count && set & (1 << UInt16(digits[p] - 0x30)) != 0 { out |= 1 << UInt32(p + 1) }
             }
             return out
         case .sequence(let parts):

@@ -56,8 +56,7 @@ public enum MatchKeys {
                 return end - start
             }
         }
-        if let result = raw.utf8.withContiguousStorageIfAvailable(key) { return result }
-        return Array(raw.utf8).withUnsafeBufferPointer(key)
+        return raw.utf8.withByteBuffer(key)
     }
 
     /// Space, tab, line feed, vertical tab, form feed, carriage return.
@@ -94,7 +93,6 @@ public enum MatchKeys {
             }
             return dots > 0
         }
-        if let result = trimmed.utf8.withContiguousStorageIfAvailable(valid) { return result }
-        return Array(trimmed.utf8).withUnsafeBufferPointer(valid)
+        return trimmed.utf8.withByteBuffer(valid)
     }
 }

@@ -295,21 +295,14 @@ final class CompiledRegion: @unchecked Sendable {
         matchesNationalPattern(digits: rest) || !matchesNationalPattern(digits: whole)
     }
 
-    /// `matchesNationalPattern` of ASCII digits.
+    /// `_match_national_number`: the whole number (ASCII digits) matches the general pattern.
     func matchesNationalPattern(digits: some Collection<UInt8>) -> Bool {
         guard let nationalDigitPattern else { return matchesNationalPatternByRegex(String(decoding: digits, as: UTF8.self)) }
-        if let matches = digits.withContiguousStorageIfAvailable({ nationalDigitPattern.matchesWhole($0) }) { return matches }
-        return Array(digits).withUnsafeBufferPointer { nationalDigitPattern.matchesWhole($0) }
+        return digits.withByteBuffer(nationalDigitPattern.matchesWhole)
     }
 
-    /// `_match_national_number`: the whole number matches the general pattern.
-    func matchesNationalPattern(_ number: String) -> Bool {
-        if let nationalDigitPattern {
-            var number = number
-            return number.withUTF8 { nationalDigitPattern.matchesWhole($0) }
-        }
-        return matchesNationalPatternByRegex(number)
-    }
+    /// `matchesNationalPattern(digits:)` of a string.
+    func matchesNationalPattern(_ number: String) -> Bool { matchesNationalPattern(digits: number.utf8) }
 
     /// `matchesNationalPattern` through NSRegularExpression: for a pattern `DigitPattern` cannot
     /// read, and the test that checks the two agree.

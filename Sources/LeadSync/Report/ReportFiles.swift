@@ -24,9 +24,7 @@ enum ReportFiles {
 
     /// Appends one field of a CSV line, as bytes: neutralised, and quoted when it needs it.
     static func appendCSVCell(_ field: String, to line: inout [UInt8]) {
-        if field.utf8.withContiguousStorageIfAvailable({ appendCSVCell(bytes: $0, to: &line) }) == nil {
-            Array(field.utf8).withUnsafeBufferPointer { appendCSVCell(bytes: $0, to: &line) }
-        }
+        field.utf8.withByteBuffer { appendCSVCell(bytes: $0, to: &line) }
     }
 
     private static func appendCSVCell(bytes: UnsafeBufferPointer<UInt8>, to line: inout [UInt8]) {

@@ -31,14 +31,11 @@ struct OwnerResolver: Sendable {
         return (fallbackSfid, "fallback")
     }
 
-    /// A `captured_by` as users are looked up by: trimmed and lower-cased. Most values are an
-    /// address already in that form, taken as it is (lower-casing made a new string per row).
+    /// A `captured_by` as users are looked up by: trimmed and lower-cased. ASCII takes the keys'
+    /// byte path, which returns an address already in that form as it is (lower-casing made a
+    /// new string per row).
     static func userKey(_ capturedBy: String?) -> String {
         let raw = capturedBy ?? ""
-        if let first = raw.utf8.first, let last = raw.utf8.last, first > 0x20, last > 0x20,
-           !raw.utf8.contains(where: { $0 >= 0x80 || (0x41...0x5A).contains($0) }) {
-            return raw
-        }
-        return MatchKeys.trim(raw).lowercased()
+        return MatchKeys.asciiTrimmedLowercased(raw) ?? MatchKeys.trim(raw).lowercased()
     }
 }

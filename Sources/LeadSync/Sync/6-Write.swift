@@ -30,7 +30,9 @@ struct BatchWriter {
         var ids: [Int64] = []
         ids.reserveCapacity(count)
         for run in try db.rows("mirror_allocate_\(object.rawValue)_ids", ["count": .integer(Int64(count))]) {
-            guard let first = run["id"].intValue, let length = run["ids"].intValue, length >= 0 else { continue }
+            guard let first = run["id"].intValue, let length = run["ids"].intValue, length >= 0 else {
+                throw UsageError("mirror_allocate_\(object.rawValue)_ids returned a row without its first id and count")
+            }
             ids += first..<(first + length)
         }
         return ids

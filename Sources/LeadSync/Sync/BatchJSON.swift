@@ -55,8 +55,7 @@ enum BatchJSON {
             }
             out.append(0x22)
         }
-        // A native string's own bytes; a bridged one's copied first.
-        if s.utf8.withContiguousStorageIfAvailable(append) == nil { Array(s.utf8).withUnsafeBufferPointer(append) }
+        s.utf8.withByteBuffer(append)
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
