@@ -72,7 +72,7 @@ import Testing
     /// digits, in every region.
     @Test func digitPatternsMatchAsTheRegexDoes() throws {
         var rng = SystemRandomNumberGenerator()
-        func sample(_ p: DigitPattern) -> [UInt8] {
+        func sample(_ p: DigitPattern.Node) -> [UInt8] {
             switch p {
             case .digit(let set):
                 let digits = (0..<10).filter { set & (1 << UInt16($0)) != 0 }
@@ -87,7 +87,7 @@ import Testing
             let region = try #require(CompiledRegion.forKey(meta.key))
             let pattern = try #require(region.nationalDigitPattern, "\(meta.key): \(meta.nationalNumberPattern) does not parse")
             for _ in 0..<60 {
-                let drawn = sample(pattern)
+                let drawn = sample(pattern.tree)
                 var candidates = [drawn, drawn + [0x35], Array(drawn.dropLast()), Array(drawn.dropFirst())]
                 if !drawn.isEmpty {
                     var changed = drawn
