@@ -68,23 +68,33 @@ public final class PhoneNormalizer: @unchecked Sendable {
     /// millions of them. `nil` when the number needs the general path: any other text, or a step
     /// that would fail or needs a pattern (a national number that starts with the calling code).
     func simpleKey(_ raw: String) -> PhoneKey? {
-        var digits: [UInt8] = []
-        digits.reserveCapacity(24)
+        // The digits in a buffer on the stack, and the steps on slices of it: an array for the
+        // digits and another for the key, and the slices' retains, were a third of the path.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { simpleKey(raw, digitBuffer: $0) }
+    }
+
+    private func simpleKey(_ raw: String, digitBuffer: UnsafeMutableBufferPointer<UInt8>) -> PhoneKey? {
+        var count = 0
         var plus = false
         var length = 0
         for b in raw.utf8 {
             length += 1
             switch b {
-            case 0x30...0x39: digits.append(b)
+            case 0x30...0x39:
+                // More digits than a number with any prefix has: the general path says what it is.
+                guard count < digitBuffer.count else { return nil }
+                digitBuffer[count] = b
+                count += 1
             case 0x2B:
                 // A plus is only taken before the first digit, once.
-                guard digits.isEmpty, !plus else { return nil }
+                guard count == 0, !plus else { return nil }
                 plus = true
             case 0x20, 0x2D, 0x28, 0x29, 0x2E, 0x2F: break
             default: return nil
             }
         }
-        guard length <= 250, digits.count >= 3 else { return nil }
+        guard length <= 250, count >= 3 else { return nil }
+        let digits = UnsafeBufferPointer(rebasing: digitBuffer[..<count])
         // _maybe_extract_country_code: after a plus or the international prefix, the calling code.
         var countryCode = 0
         var national = digits[...]
@@ -116,7 +126,7 @@ public final class PhoneNormalizer: @unchecked Sendable {
         if let prefix = metadata.nationalPrefixBytes {
             if national.starts(with: prefix) {
                 let rest = national.dropFirst(prefix.count)
-                if !rest.isEmpty, metadata.keepsStrippedPrefix(whole: national, rest: rest) {
+                if !rest.isEmpty, metadata.keepsStrippedPrefix(whole: UnsafeBufferPointer(rebasing: national), rest: UnsafeBufferPointer(rebasing: rest)) {
                     switch metadata.lengthResult(count: rest.count) {
                     case .tooShort, .possibleLocalOnly, .invalidLength: break
                     default: national = rest
@@ -129,16 +139,28 @@ public final class PhoneNormalizer: @unchecked Sendable {
         guard national.count >= 2, national.count <= 17 else { return nil }
         let main = metadata.isMainRegion ? metadata : PhoneMetadata.mainRegion[countryCode].flatMap(CompiledRegion.forKey)
         guard let main, main.lengthResult(count: national.count).isPossible else { return PhoneKey(e164: nil, extensionDigits: "") }
-        var e164: [UInt8] = [0x2B]
-        e164.reserveCapacity(national.count + 4)
-        e164.appendDecimal(Int64(countryCode))
-        e164.append(contentsOf: national)
-        return PhoneKey(e164: String(decoding: e164, as: UTF8.self), extensionDigits: "")
+        // "+", the calling code (1-3 digits), the national number (at most 17): at most 21 bytes.
+        let e164 = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { out in
+            out[0] = 0x2B
+            var n = 1
+            var divisor = countryCode >= 100 ? 100 : countryCode >= 10 ? 10 : 1
+            while divisor > 0 {
+                out[n] = UInt8(0x30 + (countryCode / divisor) % 10)
+                n += 1
+                divisor /= 10
+            }
+            for d in national {
+                out[n] = d
+                n += 1
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: out[..<n]), as: UTF8.self)
+        }
+        return PhoneKey(e164: e164, extensionDigits: "")
     }
 
     /// `_extract_country_code` on digits: the first 1–3 that are a calling code, and the rest;
     /// nil when none is (or there are too few digits to hold one and a number).
-    private static func callingCode(_ digits: ArraySlice<UInt8>) -> (Int, ArraySlice<UInt8>)? {
+    private static func callingCode(_ digits: Slice<UnsafeBufferPointer<UInt8>>) -> (Int, Slice<UnsafeBufferPointer<UInt8>>)? {
         guard digits.count > 2, let first = digits.first, first != 0x30 else { return nil }
         var value = 0
         for (i, d) in digits.prefix(3).enumerated() {
