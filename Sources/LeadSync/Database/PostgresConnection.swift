@@ -328,7 +328,9 @@ public final class PostgresConnection: Database {
                 if PQgetisnull(result, r, f) == 1 {
                     values.append(.null)
                 } else {
-                    values.append(.text(String(cString: PQgetvalue(result, r, f))))
+                    // By its length (libpq keeps it): no strlen over every value.
+                    let bytes = UnsafeRawPointer(PQgetvalue(result, r, f)).assumingMemoryBound(to: UInt8.self)
+                    values.append(.text(String(decoding: UnsafeBufferPointer(start: bytes, count: Int(PQgetlength(result, r, f))), as: UTF8.self)))
                 }
             }
             rows.append(Row(shape: shape, values: values))

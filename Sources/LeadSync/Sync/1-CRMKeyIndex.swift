@@ -101,7 +101,9 @@ public struct CRMKeyIndex {
                 guard let last = rows.last else { break }
                 // Records whose keys crm_match_key holds for this very version (mostly those a
                 // batch has just written) keep them; only the others are keyed again.
-                let stale = rows.filter { !isTrue($0["keyed"]) }
+                // A full load asks nothing about `keyed`: every record is stale.
+                let keyed = empty ? nil : last.shape.position("keyed")
+                let stale = keyed.map { keyed in rows.filter { !isTrue($0.value(at: keyed)) } } ?? rows
                 stats.recordsCurrent += rows.count - stale.count
                 if !stale.isEmpty {
                     let batchSeq = try keyStamp()
