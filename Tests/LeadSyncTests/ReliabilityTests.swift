@@ -305,6 +305,55 @@ extension HostileInputTests {
     }
 }
 
+extension HostileInputTests {
+    /// SQLite loads rows `SQLiteConnection.rowsPerInsert` to an INSERT, then the rest one at a
+    /// time, every row's text bound at once. Loads of every size around a statement's rows must
+    /// come back whole and in place, with long text among short in one statement; a row of the
+    /// wrong width, or one a CHECK refuses in the middle of a statement, fails the load, and the
+    /// rollback leaves none of its rows.
+    @Test(arguments: TestEngine.available)
+    func loadsOfEverySizeComeBackWhole(engine: TestEngine) throws {
+        try withTestDatabase(engine) { t in
+            let db = try t.migrated()
+            try t.exec("CREATE TABLE loaded (load integer, n integer, a text CHECK (length(a) <= 9000), b text)")
+            let per = SQLiteConnection.rowsPerInsert
+            let sizes = [0, 1, per - 1, per, per + 1, 2 * per + 7]
+            try db.begin(immediate: true)
+            for (load, size) in sizes.enumerated() {
+                func text(_ n: Int) -> String { n % 37 == 5 ? String(repeating: "ü", count: 4_000) : "r\(load)-\(n)" }
+                let rows: [[SQLValue]] = (0..<size).map { n in
+                    let b: SQLValue = n % 4 == 0 ? .null : .text("\(n)")
+                    return [.integer(Int64(load)), .integer(Int64(n)), .text(text(n)), b]
+                }
+                try db.bulkLoad(table: "loaded", columns: ["load", "n", "a", "b"], rows: rows)
+            }
+            try db.commit()
+            for (load, size) in sizes.enumerated() {
+                let back = try db.runAdHoc("SELECT n, a, b FROM loaded WHERE load = :load ORDER BY n", name: "read_load", ["load": .integer(Int64(load))])
+                #expect(back.count == size, "load \(load)")
+                for (n, row) in back.enumerated() {
+                    let a = n % 37 == 5 ? String(repeating: "ü", count: 4_000) : "r\(load)-\(n)"
+                    let b: SQLValue = n % 4 == 0 ? .null : .text("\(n)")
+                    let same = row.int("n") == n && row.string("a") == a && row["b"] == b
+                    #expect(same, "load \(load), row \(n)")
+                }
+            }
+            let before = try t.scalar("SELECT count(*) FROM loaded")
+            let good: [[SQLValue]] = (0..<(per + 3)).map { [.integer(99), .integer(Int64($0)), .text("ok"), .null] }
+            var tooLong = good
+            tooLong[per / 2][2] = .text(String(repeating: "x", count: 9_001))
+            var short = good
+            short[per + 1] = [.integer(99), .integer(1), .text("three values")]
+            for rows in [tooLong, short] {
+                try db.begin(immediate: true)
+                #expect(throws: DatabaseError.self) { try db.bulkLoad(table: "loaded", columns: ["load", "n", "a", "b"], rows: rows) }
+                db.rollback()
+                #expect(try t.scalar("SELECT count(*) FROM loaded") == before, "a failed load leaves none of its rows")
+            }
+        }
+    }
+}
+
 /// ISSUE 6, scenario 5: attempts are counted, and a row that keeps failing stops being retried
 /// after `max_attempts`.
 @Suite struct AttemptLimitTests {
