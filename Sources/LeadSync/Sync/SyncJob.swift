@@ -299,7 +299,7 @@ public final class SyncJob {
                             let done = batch.rows.isEmpty ? BatchOutcome()
                                 : try finishBatch(batch, previous: previous, decider: &decider, runStartedAt: startText, runID: summary.runID,
                                                   options: options, owners: owners, times: times, written: written)
-                            try batch.db.commit()
+                            try times.measure("batch.commit") { try batch.db.commit() }
                             outcome = done
                             if batch.claimedAhead { summary.batchesClaimedAhead += 1 }
                             releaseInBackground(consume batch)
