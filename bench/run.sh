@@ -37,6 +37,7 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}
 [ -n "$url" ] && echo "PostgreSQL: $(psql "$url" -Atc 'SHOW server_version') (fsync off, as scripts/pg-test-server.sh starts it)"
 echo "SQLite: $(sqlite3 --version | cut -d' ' -f1) (sqlite3 shell for data and floor; the job links libsqlite3)"
 echo "CRM: $leads leads + $contacts contacts; batch size: default"
+echo "this build: $(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet HEAD -- Sources sql Package.swift 2>/dev/null || echo ' with uncommitted changes'), which every single run below is${BENCH_AB:+; the A/B's other binary: $BENCH_AB}"
 
 # server_cpu: CPU seconds the bench's PostgreSQL has used so far: its processes alive (backends,
 # checkpointer, autovacuum...) and those that ended (the postmaster's children's times); 0 while
@@ -155,8 +156,11 @@ for n in $sizes; do
           else
             rm -f "$dir"/ab.sqlite*; cp "$dir/abtpl.sqlite" "$dir/ab.sqlite"; ab_db=sqlite:$dir/ab.sqlite
           fi
-          job=$([ $side = a ] && echo "$BENCH_AB" || echo "$bin")
-          read -r s _ < <(job=$job timed "ab-$side" "$ab_db")
+          # Named apart from `job`, which timed() reads: a global `job` left set here had every
+          # later single run (the next engine's and size's cold, warm and next runs) run the
+          # A/B's other binary when the last round ended on it (2026-12-01, benches -e and -f).
+          ab_bin=$([ $side = a ] && echo "$BENCH_AB" || echo "$bin")
+          read -r s _ < <(job=$ab_bin timed "ab-$side" "$ab_db")
           if [ $side = a ]; then a_times="$a_times $s"; else b_times="$b_times $s"; fi
         done
       done
