@@ -37,7 +37,7 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}
 [ -n "$url" ] && echo "PostgreSQL: $(psql "$url" -Atc 'SHOW server_version') (fsync off, as scripts/pg-test-server.sh starts it)"
 echo "SQLite: $(sqlite3 --version | cut -d' ' -f1) (sqlite3 shell for data and floor; the job links libsqlite3)"
 echo "CRM: $leads leads + $contacts contacts; batch size: default"
-echo "this build: $(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet HEAD -- Sources sql Package.swift 2>/dev/null || echo ' with uncommitted changes'), which every single run below is${BENCH_AB:+; the A/B's other binary: $BENCH_AB}"
+echo "this build: $(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet HEAD -- Sources sql Package.swift 2>/dev/null || echo ' with uncommitted changes'), which every single run below is${BENCH_AB:+; the other binary of the A/B: $BENCH_AB}"
 
 # server_cpu: CPU seconds the bench's PostgreSQL has used so far: its processes alive (backends,
 # checkpointer, autovacuum...) and those that ended (the postmaster's children's times); 0 while
