@@ -374,6 +374,44 @@ import Testing
         }
     }
 
+    /// A full load reads the mirror's pages on a second connection, a page ahead, while the
+    /// first writes (`CRMKeyIndex.reader`). With pages of two records, across the three objects,
+    /// deleted and keyless records among them, it must key exactly what one connection keys,
+    /// and set the same watermarks.
+    @Test(arguments: TestEngine.available)
+    func aFullLoadReadOnASecondConnectionKeysWhatOneConnectionKeys(engine: TestEngine) throws {
+        try withTestDatabase(engine) { t in
+            var s = Scenario(t)
+            for n in 1...7 {
+                s.lead("00Q00000000000000\(n)", last: "Lead\(n)", email: n % 3 == 0 ? "" : "lead\(n)@x.example",
+                       phone: n % 2 == 0 ? "030 123450\(n)" : "", deleted: n == 5, stamp: "2026-01-0\(n)T00:00:00Z")
+            }
+            for n in 1...4 {
+                s.contact("00300000000000000\(n)", last: "Contact\(n)", email: "contact\(n)@x.example", mobile: "+49 171 555000\(n)",
+                          stamp: "2026-01-01T00:00:00Z")
+            }
+            s.personAccount("001000000000000001", last: "Person", email: "person@x.example", phone: "+49 89 1234567")
+            let (db, _) = try s.load()
+            let reader = try t.open()
+            func fullLoad(reader: (any Database)?) throws -> [String] {
+                try db.executeScript(engine == .postgres ? "TRUNCATE crm_match_key" : "DELETE FROM crm_match_key", name: "empty")
+                var index = CRMKeyIndex(db: db, phones: try PhoneNormalizer(defaultRegion: "DE"), pageSize: 2)
+                index.reader = reader
+                let stats = try db.transaction { try index.refresh() }
+                #expect(stats.recordsRead == 12)
+                let keys = try db.runAdHoc("""
+                    SELECT crm_object, crm_id, sfid, email_key, phone_key, phone2_key, lastname_key, priority FROM crm_match_key
+                    WHERE crm_object <> 'leadsync' ORDER BY crm_object, crm_id
+                    """, name: "keys")
+                let marks = try db.runAdHoc("SELECT crm_object, systemmodstamp, last_id FROM crm_key_watermark ORDER BY crm_object", name: "marks")
+                return (keys + marks).map { $0.values.map { $0.textValue ?? "NULL" }.joined(separator: "|") }
+            }
+            let alone = try fullLoad(reader: nil)
+            #expect(alone.count == 10 + 3, "five live leads with a key, four contacts, the person account; three watermarks")
+            #expect(try fullLoad(reader: reader) == alone)
+        }
+    }
+
     /// A CRM whose records carry no email and no phone leaves crm_match_key without a key; it is
     /// still read only once (the table is marked loaded), not again on every run.
     @Test(arguments: TestEngine.available)

@@ -798,6 +798,49 @@ WHERE table_schema = :crm_schema
   AND table_name IN ('user', 'lead', 'contact', 'account')
 ORDER BY table_name, ordinal_position
 """#,
+        "postgres/queries/crm_full_account.sql": #"""
+-- A page of the account table for a full load (the refresh after crm_match_key was emptied), in
+-- (systemmodstamp, id) order: crm_changed_account without its `keyed` check, which a full load
+-- never asks. Read on the run's second connection, a page ahead, while the first writes the
+-- keys of the page before; it names no job table, so on PostgreSQL it does not wait for the
+-- exclusive lock the load holds on crm_match_key until it commits.
+-- params: :after_ts, :after_id, :limit
+-- returns: many
+SELECT id, sfid, personemail AS email, phone, personmobilephone AS mobile, lastname,
+       (isdeleted = false AND ispersonaccount <> false) AS live, NULL AS leadsync_id, systemmodstamp
+FROM account
+WHERE (systemmodstamp, id) > (CAST(:after_ts AS timestamp), CAST(:after_id AS bigint))
+ORDER BY systemmodstamp, id
+LIMIT :limit
+"""#,
+        "postgres/queries/crm_full_contact.sql": #"""
+-- A page of the contact table for a full load (the refresh after crm_match_key was emptied), in
+-- (systemmodstamp, id) order: crm_changed_contact without its `keyed` check, which a full load
+-- never asks. Read on the run's second connection, a page ahead, while the first writes the
+-- keys of the page before; it names no job table, so on PostgreSQL it does not wait for the
+-- exclusive lock the load holds on crm_match_key until it commits.
+-- params: :after_ts, :after_id, :limit
+-- returns: many
+SELECT id, sfid, email, phone, mobilephone AS mobile, lastname, isdeleted = false AS live, leadsync_id__c AS leadsync_id, systemmodstamp
+FROM contact
+WHERE (systemmodstamp, id) > (CAST(:after_ts AS timestamp), CAST(:after_id AS bigint))
+ORDER BY systemmodstamp, id
+LIMIT :limit
+"""#,
+        "postgres/queries/crm_full_lead.sql": #"""
+-- A page of the lead table for a full load (the refresh after crm_match_key was emptied), in
+-- (systemmodstamp, id) order: crm_changed_lead without its `keyed` check, which a full load
+-- never asks. Read on the run's second connection, a page ahead, while the first writes the
+-- keys of the page before; it names no job table, so on PostgreSQL it does not wait for the
+-- exclusive lock the load holds on crm_match_key until it commits.
+-- params: :after_ts, :after_id, :limit
+-- returns: many
+SELECT id, sfid, email, phone, mobilephone AS mobile, lastname, isdeleted = false AS live, leadsync_id__c AS leadsync_id, systemmodstamp
+FROM lead
+WHERE (systemmodstamp, id) > (CAST(:after_ts AS timestamp), CAST(:after_id AS bigint))
+ORDER BY systemmodstamp, id
+LIMIT :limit
+"""#,
         "postgres/queries/crm_key_delete_records.sql": #"""
 -- Removes the keys of one page of mirror records (changed, deleted or new) before their current
 -- keys are loaded with COPY. One statement per page, through the crm_id index.
@@ -1932,6 +1975,49 @@ WHERE m.type = 'table'
   AND m.name IN ('user', 'lead', 'contact', 'account')
   AND coalesce(:crm_schema, '') = coalesce(:crm_schema, '')
 ORDER BY m.name, p.cid
+"""#,
+        "sqlite/queries/crm_full_account.sql": #"""
+-- A page of the account table for a full load (the refresh after crm_match_key was emptied), in
+-- (systemmodstamp, id) order: crm_changed_account without its `keyed` check, which a full load
+-- never asks. Read on the run's second connection, a page ahead, while the first writes the
+-- keys of the page before; it names no job table, so on PostgreSQL it does not wait for the
+-- exclusive lock the load holds on crm_match_key until it commits.
+-- params: :after_ts, :after_id, :limit
+-- returns: many
+SELECT id, sfid, personemail AS email, phone, personmobilephone AS mobile, lastname,
+       (isdeleted = 0 AND ispersonaccount <> 0) AS live, NULL AS leadsync_id, systemmodstamp
+FROM account
+WHERE (systemmodstamp, id) > (:after_ts, :after_id)
+ORDER BY systemmodstamp, id
+LIMIT :limit
+"""#,
+        "sqlite/queries/crm_full_contact.sql": #"""
+-- A page of the contact table for a full load (the refresh after crm_match_key was emptied), in
+-- (systemmodstamp, id) order: crm_changed_contact without its `keyed` check, which a full load
+-- never asks. Read on the run's second connection, a page ahead, while the first writes the
+-- keys of the page before; it names no job table, so on PostgreSQL it does not wait for the
+-- exclusive lock the load holds on crm_match_key until it commits.
+-- params: :after_ts, :after_id, :limit
+-- returns: many
+SELECT id, sfid, email, phone, mobilephone AS mobile, lastname, isdeleted = 0 AS live, leadsync_id__c AS leadsync_id, systemmodstamp
+FROM contact
+WHERE (systemmodstamp, id) > (:after_ts, :after_id)
+ORDER BY systemmodstamp, id
+LIMIT :limit
+"""#,
+        "sqlite/queries/crm_full_lead.sql": #"""
+-- A page of the lead table for a full load (the refresh after crm_match_key was emptied), in
+-- (systemmodstamp, id) order: crm_changed_lead without its `keyed` check, which a full load
+-- never asks. Read on the run's second connection, a page ahead, while the first writes the
+-- keys of the page before; it names no job table, so on PostgreSQL it does not wait for the
+-- exclusive lock the load holds on crm_match_key until it commits.
+-- params: :after_ts, :after_id, :limit
+-- returns: many
+SELECT id, sfid, email, phone, mobilephone AS mobile, lastname, isdeleted = 0 AS live, leadsync_id__c AS leadsync_id, systemmodstamp
+FROM lead
+WHERE (systemmodstamp, id) > (:after_ts, :after_id)
+ORDER BY systemmodstamp, id
+LIMIT :limit
 """#,
         "sqlite/queries/crm_key_delete_records.sql": #"""
 -- Removes the keys of one page of mirror records (changed, deleted or new) before their current

@@ -22,6 +22,9 @@ public struct CRMKeyIndex {
     var stampsKeys = true
     /// Rows read and keyed per page.
     var pageSize = defaultPageSize
+    /// A second connection a full load reads the mirror's pages on, a page ahead, while `db`
+    /// writes the keys of the page before (nil: `db` reads them, one after the other).
+    var reader: (any Database)?
 
     /// What a refresh did.
     public struct Stats: Sendable {
@@ -93,12 +96,31 @@ public struct CRMKeyIndex {
             }
             // Keys still being computed when a read or write fails are waited for, not left running.
             defer { _ = keying?.keys.wait() }
+            // A full load reads its pages on the reader, a page ahead, while this connection
+            // writes (crm_full_*, which name no job table); otherwise this connection reads them.
+            let fullReader = empty ? reader.map { Unchecked($0) } : nil
+            let size = Int64(pageSize)
+            @Sendable func fullPage(_ reader: Unchecked<any Database>, after ts: String, _ id: Int64) -> Result<[Row], any Error> {
+                Result { try reader.value.rows("crm_full_\(object)", ["after_ts": .text(ts), "after_id": .integer(id), "limit": .integer(size)]) }
+            }
+            var nextPage: Background<Result<[Row], any Error>>?
+            // A page still being read when this ends (an error) is waited for: the reader is free again.
+            defer { _ = nextPage?.wait() }
             while true {
-                let rows = try times.measure("refresh.read") {
-                    try db.rows("crm_changed_\(object)", ["after_ts": .text(afterTS), "after_id": .integer(afterID),
-                                                          "limit": .integer(Int64(pageSize)), "skip_keyed": .integer(empty ? 0 : 1)])
+                let rows = try times.measure("refresh.read") { () throws -> [Row] in
+                    if let pending = nextPage {
+                        nextPage = nil
+                        return try pending.wait().get()
+                    }
+                    if let fullReader { return try fullPage(fullReader, after: afterTS, afterID).get() }
+                    return try db.rows("crm_changed_\(object)", ["after_ts": .text(afterTS), "after_id": .integer(afterID),
+                                                                 "limit": .integer(size), "skip_keyed": .integer(empty ? 0 : 1)])
                 }
                 guard let last = rows.last else { break }
+                if let fullReader, rows.count == pageSize {
+                    let (ts, id) = (last.string("systemmodstamp") ?? afterTS, last["id"].intValue ?? afterID)
+                    nextPage = Background { fullPage(fullReader, after: ts, id) }
+                }
                 // Records whose keys crm_match_key holds for this very version (mostly those a
                 // batch has just written) keep them; only the others are keyed again.
                 // A full load asks nothing about `keyed`: every record is stale.

@@ -180,8 +180,14 @@ public final class SyncJob {
                 report = try ReportWriter(db: db, config: config, options: reportOptions, runID: summary.runID, startedAt: start,
                                           dryRun: options.dryRun, times: times)
             }
+            // The run's second connection, for the claim ahead; opened now so that a full load
+            // of the CRM's keys reads the mirror on it while the first connection writes.
+            // Not for push: its ids are staged in a temporary table only this connection sees.
+            let second = options.dryRun || options.mode == .push ? nil : openSecondConnection()
             let stats = try inTransaction(!options.dryRun) {
-                try CRMKeyIndex(db: db, phones: phones, times: times, stampsKeys: !options.dryRun, pageSize: options.refreshPageSize).refresh()
+                var index = CRMKeyIndex(db: db, phones: phones, times: times, stampsKeys: !options.dryRun, pageSize: options.refreshPageSize)
+                index.reader = second
+                return try index.refresh()
             }
             summary.crmRecordsKeyed = stats.recordsRead
             summary.crmRecordsCurrent = stats.recordsCurrent
@@ -268,9 +274,7 @@ public final class SyncJob {
                 return ClaimedBatch(db: db, connection: connection, want: want, rows: rows, prepared: prepared, matched: matched,
                                     keyParams: keyParams, snapshotClock: snapshotClock, keyIndex: keyIndex, decidedAhead: decided)
             }
-            // Not for push: its ids are staged in a temporary table only this connection sees.
-            let pipeline = options.dryRun || options.mode == .push ? nil
-                : openSecondConnection().map { BatchPipeline(main: db, second: $0, claim: claim, release: Self.releaseClaimLock) }
+            let pipeline = second.map { BatchPipeline(main: db, second: $0, claim: claim, release: Self.releaseClaimLock) }
             // The batch clock's value the last batch committed with: a batch claimed ahead in a
             // snapshot stands only if that batch alone was written since.
             var lastWritten: Int64?

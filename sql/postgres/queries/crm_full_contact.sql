@@ -1,0 +1,12 @@
+-- A page of the contact table for a full load (the refresh after crm_match_key was emptied), in
+-- (systemmodstamp, id) order: crm_changed_contact without its `keyed` check, which a full load
+-- never asks. Read on the run's second connection, a page ahead, while the first writes the
+-- keys of the page before; it names no job table, so on PostgreSQL it does not wait for the
+-- exclusive lock the load holds on crm_match_key until it commits.
+-- params: :after_ts, :after_id, :limit
+-- returns: many
+SELECT id, sfid, email, phone, mobilephone AS mobile, lastname, isdeleted = false AS live, leadsync_id__c AS leadsync_id, systemmodstamp
+FROM contact
+WHERE (systemmodstamp, id) > (CAST(:after_ts AS timestamp), CAST(:after_id AS bigint))
+ORDER BY systemmodstamp, id
+LIMIT :limit
