@@ -183,8 +183,8 @@ public struct CRMKeyIndex {
         // A page is one result: its columns are found once, not by name in every row (nine
         // lookups a row, each hashing the name: a twelfth of a cold run's client CPU).
         let columns = PageColumns(first.shape)
-        return rows.parallelMap { keyRows(for: $0, columns: columns, object: object, priority: priority, phones: phones, batchSeq: batchSeq) }
-            .flatMap { $0 }
+        return rows.parallelMap { keyRow(for: $0, columns: columns, object: object, priority: priority, phones: phones, batchSeq: batchSeq) }
+            .compactMap { $0 }
     }
 
     /// Where a page's columns (`crm_changed_*`) are.
@@ -205,38 +205,37 @@ public struct CRMKeyIndex {
     }
 
     /// A live record's key row (none for a deleted one, or one without email and phone).
-    static func keyRows(for row: Row, columns c: PageColumns, object: String, priority: Int, phones: PhoneNormalizer,
-                        batchSeq: SQLValue) -> [[SQLValue]] {
-        guard isTrue(row.value(at: c.live)) else { return [] }
-        var phoneKeys: [String] = []
-        for column in [c.phone, c.mobile] {
-            if let raw = row.value(at: column).textValue, let key = phones.normalize(raw).e164, !phoneKeys.contains(key) { phoneKeys.append(key) }
-        }
-        return keyRows(object: object, id: row.value(at: c.id), sfid: row.value(at: c.sfid), leadsyncID: row.value(at: c.leadsyncID),
-                       emailKey: MatchKeys.email(row.value(at: c.email).textValue), phoneKeys: phoneKeys,
-                       lastNameKey: MatchKeys.lastName(row.value(at: c.lastname).textValue), priority: priority,
-                       systemmodstamp: row.value(at: c.systemmodstamp), batchSeq: batchSeq)
+    static func keyRow(for row: Row, columns c: PageColumns, object: String, priority: Int, phones: PhoneNormalizer,
+                       batchSeq: SQLValue) -> [SQLValue]? {
+        guard isTrue(row.value(at: c.live)) else { return nil }
+        // Phone first, mobile second when it differs; mobile first when there is no phone key.
+        let phone = row.value(at: c.phone).textValue.flatMap { phones.normalize($0).e164 }
+        var mobile = row.value(at: c.mobile).textValue.flatMap { phones.normalize($0).e164 }
+        if mobile == phone { mobile = nil }
+        return keyRow(object: object, id: row.value(at: c.id), sfid: row.value(at: c.sfid), leadsyncID: row.value(at: c.leadsyncID),
+                      emailKey: MatchKeys.email(row.value(at: c.email).textValue), phone: phone ?? mobile, phone2: phone == nil ? nil : mobile,
+                      lastNameKey: MatchKeys.lastName(row.value(at: c.lastname).textValue), priority: priority,
+                      systemmodstamp: row.value(at: c.systemmodstamp), batchSeq: batchSeq)
     }
 
     /// The indexes a full load drops and builds again (crm_match_key_drop_* / _create_*): one
     /// per key column, and the record index.
     static let indexes = ["email", "phone", "phone2", "record"]
 
-    /// `crm_match_key`'s columns, as `keyRows` fills them.
+    /// `crm_match_key`'s columns, as `keyRow` fills them.
     static let keyColumns = ["crm_object", "crm_id", "sfid", "leadsync_id", "email_key", "phone_key", "phone2_key", "lastname_key", "priority",
                              "systemmodstamp", "batch_seq"]
 
     /// One record's key row (`keyColumns`), or none when it has no key: its email key and its
-    /// one or two phone keys (phone, mobile; `phoneKeys` holds each once), one row per record
-    /// (migration 009). The refresh keys mirror rows with it (`batchSeq` NULL in a full load,
-    /// else its stamp on the batch clock); a batch keys the records it has just written, stamped
-    /// with its number.
-    static func keyRows(object: String, id: SQLValue, sfid: SQLValue, leadsyncID: SQLValue, emailKey: String?, phoneKeys: [String],
-                        lastNameKey: String, priority: Int, systemmodstamp: SQLValue, batchSeq: SQLValue) -> [[SQLValue]] {
-        guard emailKey != nil || !phoneKeys.isEmpty else { return [] }
-        let phone = phoneKeys.first, phone2 = phoneKeys.dropFirst().first
-        return [[.text(object), id, sfid, leadsyncID, .optional(emailKey), .optional(phone), .optional(phone2), .text(lastNameKey),
-                 .integer(Int64(priority)), systemmodstamp, batchSeq]]
+    /// one or two phone keys (phone, mobile; `phone2` only when it differs from `phone`), one
+    /// row per record (migration 009). The refresh keys mirror rows with it (`batchSeq` NULL in
+    /// a full load, else its stamp on the batch clock); a batch keys the records it has just
+    /// written, stamped with its number.
+    static func keyRow(object: String, id: SQLValue, sfid: SQLValue, leadsyncID: SQLValue, emailKey: String?, phone: String?, phone2: String?,
+                       lastNameKey: String, priority: Int, systemmodstamp: SQLValue, batchSeq: SQLValue) -> [SQLValue]? {
+        guard emailKey != nil || phone != nil else { return nil }
+        return [.text(object), id, sfid, leadsyncID, .optional(emailKey), .optional(phone), .optional(phone2), .text(lastNameKey),
+                .integer(Int64(priority)), systemmodstamp, batchSeq]
     }
 }
 

@@ -127,10 +127,12 @@ struct BatchWriter {
         for i in rows.indices {
             guard let id = exportedIDs[i] else { continue }
             let target = rows[i].target
-            keys += CRMKeyIndex.keyRows(object: target.rawValue, id: .integer(id), sfid: .null, leadsyncID: .text(rows[i].row.externalID),
-                                        emailKey: rows[i].emailKey, phoneKeys: rows[i].phoneKeys, lastNameKey: rows[i].lastNameKey,
-                                        priority: CRMKeyIndex.priority(of: target), systemmodstamp: .text(now),
-                                        batchSeq: .integer(batchSeq))
+            if let key = CRMKeyIndex.keyRow(object: target.rawValue, id: .integer(id), sfid: .null, leadsyncID: .text(rows[i].row.externalID),
+                                            emailKey: rows[i].emailKey, phone: rows[i].phoneKeys.first, phone2: rows[i].phoneKeys.dropFirst().first,
+                                            lastNameKey: rows[i].lastNameKey, priority: CRMKeyIndex.priority(of: target),
+                                            systemmodstamp: .text(now), batchSeq: .integer(batchSeq)) {
+                keys.append(key)
+            }
         }
         _ = try times.measure("write.outcome") {
             try db.run("captured_contact_write_outcome", ["now": .text(now), "run_id": .integer(runID)])
