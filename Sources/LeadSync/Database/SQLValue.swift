@@ -134,16 +134,22 @@ extension Collection<UInt8> {
 extension Array where Element == UInt8 {
     /// Appends `v` in decimal, digit by digit (no String).
     mutating func appendDecimal(_ v: Int64) {
-        var n = v.magnitude
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var i = 20
-            repeat {
-                i -= 1
-                digits[i] = UInt8(truncatingIfNeeded: 0x30 &+ n % 10)
-                n /= 10
-            } while n > 0
-            if v < 0 { append(0x2D) }
-            append(contentsOf: UnsafeBufferPointer(rebasing: digits[i...]))
-        }
+        if v < 0 { append(0x2D) }
+        withDecimalDigits(of: v.magnitude) { append(contentsOf: $0) }
+    }
+}
+
+/// `body` over the decimal digits of `n` (ASCII), written in a buffer on the stack: no String,
+/// no array.
+func withDecimalDigits<R>(of n: UInt64, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+    try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+        var n = n
+        var i = 20
+        repeat {
+            i -= 1
+            digits[i] = UInt8(truncatingIfNeeded: 0x30 &+ n % 10)
+            n /= 10
+        } while n > 0
+        return try body(UnsafeBufferPointer(rebasing: digits[i...]))
     }
 }

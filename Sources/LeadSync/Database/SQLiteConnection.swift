@@ -134,10 +134,11 @@ public final class SQLiteConnection: Database {
         let width = columns.count
         guard width > 0 else { throw error(SQLITE_MISUSE, query: query, message: "no columns to load") }
         let perInsert = max(1, min(Self.rowsPerInsert, Int(sqlite3_limit(db, SQLITE_LIMIT_VARIABLE_NUMBER, -1)) / width))
+        let target = "\(table)(\(columns.joined(separator: ",")))"
         var start = rows.startIndex
         while start < rows.endIndex {
             let count = rows.endIndex - start >= perInsert ? perInsert : 1
-            let statement = try insertStatement(table: table, columns: columns, rows: count, query: query)
+            let statement = try insertStatement(table: table, columns: columns, key: "\(target)x\(count)", rows: count, query: query)
             defer {
                 sqlite3_reset(statement)
                 sqlite3_clear_bindings(statement)
@@ -149,9 +150,9 @@ public final class SQLiteConnection: Database {
         }
     }
 
-    /// The INSERT of `rows` rows into `table`'s `columns`, prepared once per connection.
-    private func insertStatement(table: String, columns: [String], rows: Int, query: String) throws -> OpaquePointer {
-        let key = "\(table)(\(columns.joined(separator: ",")))x\(rows)"
+    /// The INSERT of `rows` rows into `table`'s `columns`, prepared once per connection and
+    /// kept under `key`.
+    private func insertStatement(table: String, columns: [String], key: String, rows: Int, query: String) throws -> OpaquePointer {
         if let statement = inserts[key] { return statement }
         let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
         let sql = "INSERT OR FAIL INTO \(try quoteIdentifier(table)) (\(try columns.map(quoteIdentifier).joined(separator: ", "))) VALUES "

@@ -143,11 +143,11 @@ public final class PhoneNormalizer: @unchecked Sendable {
         let e164 = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { out in
             out[0] = 0x2B
             var n = 1
-            var divisor = countryCode >= 100 ? 100 : countryCode >= 10 ? 10 : 1
-            while divisor > 0 {
-                out[n] = UInt8(0x30 + (countryCode / divisor) % 10)
-                n += 1
-                divisor /= 10
+            withDecimalDigits(of: UInt64(countryCode)) { digits in
+                for d in digits {
+                    out[n] = d
+                    n += 1
+                }
             }
             for d in national {
                 out[n] = d

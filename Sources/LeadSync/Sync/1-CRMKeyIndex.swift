@@ -187,7 +187,7 @@ public struct CRMKeyIndex {
             .compactMap { $0 }
     }
 
-    /// Where a page's columns (`crm_changed_*`) are.
+    /// Where a page's columns (`crm_changed_*`, `crm_full_*`) are.
     struct PageColumns: Sendable {
         let id, sfid, leadsyncID, email, phone, mobile, lastname, live, systemmodstamp: Int?
 
