@@ -7,7 +7,9 @@
 #   cold:  the first `run --settle-minutes 0` on a fresh copy: indexes the CRM's keys, then every row;
 #   warm:  the same run on another copy whose CRM keys an earlier run indexed;
 #   next:  the run after the warm one, with nothing pending (its refresh reads the export back);
-# with rows/s, the ratio to the floor, the job's peak resident memory and its phase times.
+# with rows/s, the ratio to the floor, the job's peak resident memory and its phase times. The floor,
+# cold and warm are each measured BENCH_RUNS times (default 3; cold and warm in turn, each on a fresh
+# copy) and reported by their median run, every run's time listed.
 # BENCH_AB=/path/to/another/leadsync adds an A/B comparison of warm runs: BENCH_REPEATS (default 4)
 # runs of that binary and of this build, taken in turn on copies of the same warm database, with
 # their medians. The machine's speed drifts between invocations (10-20% here), so two builds are
@@ -83,27 +85,46 @@ timed() {
 }
 phases() { sed -n 's/.*seconds=\(.*\) \[LeadSync\] phase times.*/\1/p' "$dir/$1.log" | tail -n 1; }
 
-report() { # engine n floor floor_cpu cold_s cold_kb cold_client cold_server warm_s warm_kb warm_client warm_server
+# report ENGINE N FLOORS COLDS WARMS: the figures of one engine and size. FLOORS holds a line
+# "seconds cpu" per floor, COLDS and WARMS a line "seconds peak_kb client_cpu server_cpu label" per
+# run (see timed). Each figure is the median run's (of an odd count, the middle one), the ratios are
+# medians over medians, and every run's time is listed: one run of the same build varied by 2 s in
+# 28 s here (2026-12-01), enough to put a ratio on either side of a target.
+report() {
   python3 - "$@" <<'PY'
-import sys
-engine, n, floor, floor_cpu = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
-cs, ck, cc, csv_, ws, wk, wc, wsv = (float(x) for x in sys.argv[5:13])
-print(f"{engine} N={n:,}: floor {floor:.2f} s ({n/floor:,.0f} rows/s)")
-print(f"  cold (first run, indexes the CRM): {cs:.2f} s ({n/cs:,.0f} rows/s), {cs/floor:.1f}x floor, peak RSS {ck/1024:.0f} MB")
-print(f"  warm (CRM keys already indexed):   {ws:.2f} s ({n/ws:,.0f} rows/s), {ws/floor:.1f}x floor, peak RSS {wk/1024:.0f} MB")
+import statistics, sys
+engine, n = sys.argv[1], int(sys.argv[2])
+def lines(text): return [l.split() for l in text.strip().splitlines()]
+floors, colds, warms = lines(sys.argv[3]), lines(sys.argv[4]), lines(sys.argv[5])
+def median_run(runs):
+    ordered = sorted(runs, key=lambda r: float(r[0]))
+    return ordered[(len(ordered) - 1) // 2]
+def listed(runs): return ", ".join(f"{float(r[0]):.2f}" for r in runs)
+floor, floor_cpu = (float(x) for x in median_run(floors)[:2])
+cold, warm = median_run(colds), median_run(warms)
+cs, cc, csv_ = float(cold[0]), float(cold[2]), float(cold[3])
+ws, wc, wsv = float(warm[0]), float(warm[2]), float(warm[3])
+ck, wk = max(float(r[1]) for r in colds), max(float(r[1]) for r in warms)
+print(f"{engine} N={n:,}: floor {floor:.2f} s ({n/floor:,.0f} rows/s; runs: {listed(floors)} s)")
+print(f"  cold (first run, indexes the CRM): {cs:.2f} s ({n/cs:,.0f} rows/s), {cs/floor:.1f}x floor, peak RSS {ck/1024:.0f} MB (runs: {listed(colds)} s)")
+print(f"  warm (CRM keys already indexed):   {ws:.2f} s ({n/ws:,.0f} rows/s), {ws/floor:.1f}x floor, peak RSS {wk/1024:.0f} MB (runs: {listed(warms)} s)")
 print(f"  per row: {ws/n*1e6:.1f} us warm, {cs/n*1e6:.1f} us cold")
 def cpu(label, client, server, wall):
     # SQLite runs in the job's own process: all its CPU is the client's.
     parts = f"client {client:.1f} + server {server:.1f} = " if engine == "postgres" else ""
     return f"{label} {parts}{client + server:.1f} s ({(client + server) / wall:.2f} cores busy)"
-print(f"  CPU: floor {floor_cpu:.1f} s ({floor_cpu / floor:.2f} cores busy); {cpu('warm', wc, wsv, ws)}; {cpu('cold', cc, csv_, cs)}")
+print(f"  CPU of the median runs: floor {floor_cpu:.1f} s ({floor_cpu / floor:.2f} cores busy); {cpu('warm', wc, wsv, ws)}; {cpu('cold', cc, csv_, cs)}")
+# The labels of the median runs, for their phase times.
+print(f"#median {cold[4]} {warm[4]}")
 PY
 }
 
+runs=${BENCH_RUNS:-3}
 for n in $sizes; do
   for engine in $engines; do
+    floors=""
     if [ "$engine" = postgres ]; then
-      for db in gen cold warm; do psql "$url" -qc "DROP DATABASE IF EXISTS bench_$db" 2>/dev/null; done
+      for db in gen cold warm run; do psql "$url" -qc "DROP DATABASE IF EXISTS bench_$db" 2>/dev/null; done
       psql "$url" -qc "CREATE DATABASE bench_gen"
       LEADSYNC_DATABASE_URL=$base/bench_gen "$bin" migrate --crm-mirror >/dev/null
       psql "$base/bench_gen" -q -v users=5000 -v crm_leads="$leads" -v crm_contacts="$contacts" -v captured="$n" -f bench/generate_postgres.sql
@@ -111,35 +132,55 @@ for n in $sizes; do
       # writes leave N dead rows in lead and N dead versions in captured_contact, which no
       # autovacuumed database would carry into the job's run.
       psql "$base/bench_gen" -qc "VACUUM ANALYZE"
-      cpu_before=$(server_cpu)
-      floor=$(psql "$base/bench_gen" -f bench/floor_postgres.sql 2>&1 | awk '/^Time:/ {s += $2} END {print s / 1000}')
-      sleep 1
-      floor_cpu=$(python3 -c "print(f'{$(server_cpu) - $cpu_before:.2f}')")
-      psql "$base/bench_gen" -qc "VACUUM ANALYZE"
-      psql "$url" -qc "CREATE DATABASE bench_cold TEMPLATE bench_gen" -c "CREATE DATABASE bench_warm TEMPLATE bench_gen"
-      cold_db=$base/bench_cold warm_db=$base/bench_warm
+      for i in $(seq "$runs"); do
+        cpu_before=$(server_cpu)
+        floor=$(psql "$base/bench_gen" -f bench/floor_postgres.sql 2>&1 | awk '/^Time:/ {s += $2} END {print s / 1000}')
+        sleep 1
+        floors+="$floor $(python3 -c "print(f'{$(server_cpu) - $cpu_before:.2f}')")"$'\n'
+        psql "$base/bench_gen" -qc "VACUUM ANALYZE"
+      done
+      psql "$url" -qc "CREATE DATABASE bench_warm TEMPLATE bench_gen"
+      warm_tpl=$base/bench_warm
+      # fresh_copy TEMPLATE: a new copy of bench_TEMPLATE to run on (the copy before it dropped).
+      fresh_copy() {
+        psql "$url" -qc "DROP DATABASE IF EXISTS bench_run" 2>/dev/null
+        psql "$url" -qc "CREATE DATABASE bench_run TEMPLATE bench_$1"
+        echo "$base/bench_run"
+      }
     else
-      rm -f "$dir"/gen.sqlite* "$dir"/cold.sqlite* "$dir"/warm.sqlite*
+      rm -f "$dir"/gen.sqlite* "$dir"/warm.sqlite* "$dir"/run.sqlite*
       "$bin" migrate --crm-mirror --database "sqlite:$dir/gen.sqlite" >/dev/null
       sqlite3 -cmd ".parameter set :users 5000" -cmd ".parameter set :crm_leads $leads" -cmd ".parameter set :crm_contacts $contacts" \
         -cmd ".parameter set :captured $n" "$dir/gen.sqlite" < bench/generate_sqlite.sql
-      # sqlite3's ".timer" prints each statement's real, user and sys seconds.
-      read -r floor floor_cpu < <( (echo ".timer on"; cat bench/floor_sqlite.sql) | sqlite3 "$dir/gen.sqlite" 2>&1 \
-        | awk '/^Run Time:/ {s += $4; c += $6 + $8} END {print s, c}')
+      for i in $(seq "$runs"); do
+        # sqlite3's ".timer" prints each statement's real, user and sys seconds.
+        floors+="$( (echo ".timer on"; cat bench/floor_sqlite.sql) | sqlite3 "$dir/gen.sqlite" 2>&1 \
+          | awk '/^Run Time:/ {s += $4; c += $6 + $8} END {print s, c}')"$'\n'
+      done
       sqlite3 "$dir/gen.sqlite" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
-      cp "$dir/gen.sqlite" "$dir/cold.sqlite"; cp "$dir/gen.sqlite" "$dir/warm.sqlite"
-      cold_db=sqlite:$dir/cold.sqlite warm_db=sqlite:$dir/warm.sqlite
+      cp "$dir/gen.sqlite" "$dir/warm.sqlite"
+      warm_tpl=sqlite:$dir/warm.sqlite
+      fresh_copy() {
+        rm -f "$dir"/run.sqlite*; cp "$dir/$1.sqlite" "$dir/run.sqlite"
+        echo "sqlite:$dir/run.sqlite"
+      }
     fi
-    read -r cold_s cold_kb cold_client cold_server < <(timed cold "$cold_db")
-    LEADSYNC_DATABASE_URL=$warm_db "$bin" run --settle-minutes 0 --limit 1 --config "$dir/bench.toml" --report-dir "$dir/reports" >/dev/null
-    if [ -n "${BENCH_AB:-}" ]; then
-      if [ "$engine" = postgres ]; then psql "$url" -qc "CREATE DATABASE bench_abtpl TEMPLATE bench_warm"; else cp "$dir/warm.sqlite" "$dir/abtpl.sqlite"; fi
-    fi
-    read -r warm_s warm_kb warm_client warm_server < <(timed warm "$warm_db")
-    report "$engine" "$n" "$floor" "$floor_cpu" "$cold_s" "$cold_kb" "$cold_client" "$cold_server" "$warm_s" "$warm_kb" "$warm_client" "$warm_server"
-    echo "  cold phases: $(phases cold)"
-    echo "  warm phases: $(phases warm)"
-    # The next run on the warm run's database, with nothing pending: its refresh reads every
+    # The warm runs' template: its CRM keys indexed by an earlier run (of one row).
+    LEADSYNC_DATABASE_URL=$warm_tpl "$bin" run --settle-minutes 0 --limit 1 --config "$dir/bench.toml" --report-dir "$dir/reports" >/dev/null
+    # Cold and warm runs in turn, each on a fresh copy, so that the machine's drift over the
+    # minutes falls on both alike.
+    colds="" warms=""
+    for i in $(seq "$runs"); do
+      colds+="$(timed "cold$i" "$(fresh_copy gen)") cold$i"$'\n'
+      warm_db=$(fresh_copy warm)
+      warms+="$(timed "warm$i" "$warm_db") warm$i"$'\n'
+    done
+    summary=$(report "$engine" "$n" "$floors" "$colds" "$warms")
+    grep -v '^#median' <<< "$summary"
+    read -r _ cold_label warm_label < <(grep '^#median' <<< "$summary")
+    echo "  cold phases ($cold_label): $(phases "$cold_label")"
+    echo "  warm phases ($warm_label): $(phases "$warm_label")"
+    # The next run on the last warm run's database, with nothing pending: its refresh reads every
     # record the warm run wrote (past the watermark) and finds their keys current.
     read -r next_s _ < <(timed next "$warm_db")
     echo "  next run (nothing pending; the refresh reads the $n-row export back): ${next_s} s; phases: $(phases next)"
@@ -150,12 +191,7 @@ for n in $sizes; do
       # the newer always went second.
       for round in $(seq "${BENCH_REPEATS:-4}"); do
         for side in $([ $((round % 2)) = 1 ] && echo "a b" || echo "b a"); do
-          if [ "$engine" = postgres ]; then
-            psql "$url" -qc "DROP DATABASE IF EXISTS bench_ab" 2>/dev/null
-            psql "$url" -qc "CREATE DATABASE bench_ab TEMPLATE bench_abtpl"; ab_db=$base/bench_ab
-          else
-            rm -f "$dir"/ab.sqlite*; cp "$dir/abtpl.sqlite" "$dir/ab.sqlite"; ab_db=sqlite:$dir/ab.sqlite
-          fi
+          ab_db=$(fresh_copy warm)
           # Named apart from `job`, which timed() reads: a global `job` left set here had every
           # later single run (the next engine's and size's cold, warm and next runs) run the
           # A/B's other binary when the last round ended on it (2026-12-01, benches -e and -f).
@@ -170,12 +206,11 @@ a, b = [float(x) for x in sys.argv[1].split()], [float(x) for x in sys.argv[2].s
 print(f"  A/B warm, in turn on the same data: {sys.argv[3]}: {', '.join(f'{x:.2f}' for x in a)} s (median {statistics.median(a):.2f});"
       f" this build: {', '.join(f'{x:.2f}' for x in b)} s (median {statistics.median(b):.2f}; {statistics.median(b) / statistics.median(a):.3f}x)")
 PY
-      if [ "$engine" = postgres ]; then psql "$url" -qc "DROP DATABASE IF EXISTS bench_ab" -c "DROP DATABASE IF EXISTS bench_abtpl"; else rm -f "$dir"/ab.sqlite* "$dir"/abtpl.sqlite*; fi
     fi
     if [ "$engine" = postgres ]; then
-      for db in gen cold warm; do psql "$url" -qc "DROP DATABASE IF EXISTS bench_$db"; done
+      for db in gen warm run; do psql "$url" -qc "DROP DATABASE IF EXISTS bench_$db"; done
     else
-      rm -f "$dir"/gen.sqlite* "$dir"/cold.sqlite* "$dir"/warm.sqlite*
+      rm -f "$dir"/gen.sqlite* "$dir"/warm.sqlite* "$dir"/run.sqlite*
     fi
   done
 done
