@@ -26,15 +26,17 @@ public protocol Database: AnyObject {
     /// Rolls the open transaction back; errors are ignored since the connection may be dead.
     func rollback()
 
-    /// Loads rows into `table` in bulk: COPY on PostgreSQL, one prepared INSERT on SQLite.
-    /// Runs inside the caller's transaction.
-    func bulkLoad(table: String, columns: [String], rows: [[SQLValue]]) throws
+    /// Loads rows into `table` in bulk: COPY on PostgreSQL, multi-row INSERTs on SQLite. Runs
+    /// inside the caller's transaction. `types`, when given, are the columns' types in the table:
+    /// PostgreSQL then sends the rows in COPY's binary format, which the server does not parse
+    /// (as text when a value does not fit its type); SQLite ignores them.
+    func bulkLoad(table: String, columns: [String], types: [CopyType]?, rows: [[SQLValue]]) throws
 
     /// `bulkLoad`, except that it may return while the server still writes the rows, so the
     /// caller can work meanwhile: PostgreSQL returns once the COPY is sent and ended, and its
     /// result (an error, such as a value too long for its column) is read by `finishLoad`, which
     /// every other call on the connection makes first. SQLite loads at once.
-    func startBulkLoad(table: String, columns: [String], rows: [[SQLValue]]) throws
+    func startBulkLoad(table: String, columns: [String], types: [CopyType]?, rows: [[SQLValue]]) throws
 
     /// Waits for a load `startBulkLoad` left running and throws its error; nothing when none is.
     func finishLoad() throws
@@ -45,9 +47,19 @@ public protocol Database: AnyObject {
 }
 
 extension Database {
-    /// Loads at once: the engine's writes happen in this process (SQLite).
+    /// `bulkLoad` in text form.
+    public func bulkLoad(table: String, columns: [String], rows: [[SQLValue]]) throws {
+        try bulkLoad(table: table, columns: columns, types: nil, rows: rows)
+    }
+
+    /// `startBulkLoad` in text form.
     public func startBulkLoad(table: String, columns: [String], rows: [[SQLValue]]) throws {
-        try bulkLoad(table: table, columns: columns, rows: rows)
+        try startBulkLoad(table: table, columns: columns, types: nil, rows: rows)
+    }
+
+    /// Loads at once: the engine's writes happen in this process (SQLite).
+    public func startBulkLoad(table: String, columns: [String], types: [CopyType]?, rows: [[SQLValue]]) throws {
+        try bulkLoad(table: table, columns: columns, types: types, rows: rows)
     }
 
     /// Nothing is ever left running (SQLite).

@@ -122,18 +122,21 @@ public final class PostgresConnection: Database {
         if let result = try? send("rollback", { PQsendQuery(conn, "ROLLBACK") }) { PQclear(result) }
     }
 
-    /// COPY FROM STDIN in text format, sent in chunks of about a megabyte.
-    public func bulkLoad(table: String, columns: [String], rows: [[SQLValue]]) throws {
-        try startBulkLoad(table: table, columns: columns, rows: rows)
+    /// COPY FROM STDIN in text format (binary with `types`), sent in chunks of about a megabyte.
+    public func bulkLoad(table: String, columns: [String], types: [CopyType]?, rows: [[SQLValue]]) throws {
+        try startBulkLoad(table: table, columns: columns, types: types, rows: rows)
         try finishLoad()
     }
 
     /// The COPY, sent and ended, its result left to `finishLoad`: the server writes the rows
     /// (a batch's fit in the socket's buffers) while the caller goes on.
-    public func startBulkLoad(table: String, columns: [String], rows: [[SQLValue]]) throws {
+    public func startBulkLoad(table: String, columns: [String], types: [CopyType]?, rows: [[SQLValue]]) throws {
         let query = "copy \(table)"
         let columnList = try columns.map(quoteIdentifier).joined(separator: ", ")
-        let copySQL = "COPY \(try quoteIdentifier(table)) (\(columnList)) FROM STDIN"
+        // Encoded whole before the COPY starts, so that a value the encoder cannot place sends
+        // the load as text instead (a page of keys is a few megabytes).
+        let binary = types.flatMap { BinaryCopy.encode(rows, types: $0) }
+        let copySQL = "COPY \(try quoteIdentifier(table)) (\(columnList)) FROM STDIN" + (binary == nil ? "" : " (FORMAT binary)")
         let start = try send(query) { PQsendQuery(conn, copySQL) }
         let status = PQresultStatus(start)
         if status != PGRES_COPY_IN {
@@ -154,9 +157,20 @@ public final class PostgresConnection: Database {
             }
             buffer.removeAll(keepingCapacity: true)
         }
-        for row in rows {
-            PostgresConnection.appendCopyRow(row, to: &buffer)
-            if buffer.count >= 1 << 20 { try flush() }
+        if let binary {
+            try binary.withUnsafeBufferPointer { all in
+                for start in stride(from: 0, to: all.count, by: 1 << 20) {
+                    let chunk = UnsafeBufferPointer(rebasing: all[start..<min(start + (1 << 20), all.count)])
+                    try put(query, until: deadline) {
+                        chunk.withMemoryRebound(to: CChar.self) { PQputCopyData(conn, $0.baseAddress, Int32($0.count)) }
+                    }
+                }
+            }
+        } else {
+            for row in rows {
+                PostgresConnection.appendCopyRow(row, to: &buffer)
+                if buffer.count >= 1 << 20 { try flush() }
+            }
         }
         try flush()
         try put(query, until: deadline) { PQputCopyEnd(conn, nil) }

@@ -91,7 +91,7 @@ public struct CRMKeyIndex {
                         try db.run("crm_key_delete_records", ["crm_object": .text(object),
                                                               "ids": .text(records.map { $0["id"].textValue ?? "0" }.joined(separator: ","))])
                     }
-                    try db.bulkLoad(table: "crm_match_key", columns: Self.keyColumns, rows: rows)
+                    try db.bulkLoad(table: "crm_match_key", columns: Self.keyColumns, types: Self.keyTypes, rows: rows)
                 }
             }
             // Keys still being computed when a read or write fails are waited for, not left running.
@@ -230,6 +230,8 @@ public struct CRMKeyIndex {
     /// `crm_match_key`'s columns, as `keyRow` fills them.
     static let keyColumns = ["crm_object", "crm_id", "sfid", "leadsync_id", "email_key", "phone_key", "phone2_key", "lastname_key", "priority",
                              "systemmodstamp", "batch_seq"]
+    /// Their types in `crm_match_key` (migrations 002–009), for PostgreSQL's binary COPY.
+    static let keyTypes: [CopyType] = [.text, .bigint, .text, .text, .text, .text, .text, .text, .smallint, .timestamp, .bigint]
 
     /// One record's key row (`keyColumns`), or none when it has no key: its email key and its
     /// one or two phone keys (phone, mobile; `phone2` only when it differs from `phone`), one

@@ -138,7 +138,7 @@ struct BatchWriter {
             try db.run("captured_contact_write_outcome", ["now": .text(now), "run_id": .integer(runID)])
         }
         try times.measure("write.keys") {
-            try db.startBulkLoad(table: "crm_match_key", columns: CRMKeyIndex.keyColumns, rows: keys)
+            try db.startBulkLoad(table: "crm_match_key", columns: CRMKeyIndex.keyColumns, types: CRMKeyIndex.keyTypes, rows: keys)
         }
         // 4. The report's rows and the counts.
         result.reportRows.reserveCapacity(rows.count)
