@@ -357,14 +357,15 @@ extension HostileInputTests {
     /// binary format, where the client encodes what the server would parse: every value must be
     /// stored as the same load in text stores it. Timestamps in the forms PostgreSQL prints and
     /// the job writes, around leap days, the epochs and the ends of the range; text COPY's special
-    /// bytes; integers given as text (PostgreSQL returns ids as text). A load with a value the
+    /// bytes; integers given as text (PostgreSQL returns ids as text); booleans as the job writes
+    /// them (the mirror's `isdeleted`) and as 0 and 1. A load with a value the
     /// encoder does not read (a zone other than UTC) goes as text, whole, and still stores it.
     @Test(arguments: TestEngine.available)
     func aTypedLoadStoresWhatATextLoadStores(engine: TestEngine) throws {
         try withTestDatabase(engine) { t in
             let db = try t.migrated()
             for table in ["typed", "untyped"] {
-                try t.exec("CREATE TABLE \(table) (n bigint, t text, b bigint, s smallint, ts timestamp)")
+                try t.exec("CREATE TABLE \(table) (n bigint, t text, b bigint, s smallint, ts timestamp, i integer, f boolean)")
             }
             let stamps = ["2026-11-30 12:34:56", "2026-11-30 12:34:56.1", "2026-11-30 12:34:56.123456", "2024-02-29T23:59:59.999999Z",
                           "2024-03-01 00:00:00", "2000-01-01 00:00:00", "1999-12-31 23:59:59.5", "2000-02-29 12:00:00",
@@ -373,27 +374,31 @@ extension HostileInputTests {
             let texts: [SQLValue] = [.text(""), .text("tab\there"), .text("back\\slash"), .text("line\nbreak\r"), .text("ünïcödé ✓"), .null]
             let bigints: [SQLValue] = [.integer(Int64.min), .integer(Int64.max), .text("123"), .integer(-5), .null]
             let smallints: [SQLValue] = [.integer(3), .text("-7"), .integer(32_767), .integer(-32_768), .null]
+            let integers: [SQLValue] = [.integer(Int64(Int32.max)), .text("-12"), .integer(Int64(Int32.min)), .null]
+            let booleans: [SQLValue] = [.text("true"), .text("false"), .text("t"), .text("f"), .integer(0), .integer(1), .null]
             var rows: [[SQLValue]] = stamps.enumerated().map { n, stamp in
-                [.integer(Int64(n)), texts[n % texts.count], bigints[n % bigints.count], smallints[n % smallints.count], .text(stamp)]
+                [.integer(Int64(n)), texts[n % texts.count], bigints[n % bigints.count], smallints[n % smallints.count], .text(stamp),
+                 integers[n % integers.count], booleans[n % booleans.count]]
             }
-            rows.append([.integer(99), .text("no stamp"), .null, .null, .null])
-            let types: [CopyType] = [.bigint, .text, .bigint, .smallint, .timestamp]
-            let zoned: [[SQLValue]] = [[.integer(100), .text("zoned"), .integer(1), .integer(1), .text("2026-11-30 12:34:56+02")]]
+            rows.append([.integer(99), .text("no stamp"), .null, .null, .null, .null, .null])
+            let types: [CopyType] = [.bigint, .text, .bigint, .smallint, .timestamp, .integer, .boolean]
+            let zoned: [[SQLValue]] = [[.integer(100), .text("zoned"), .integer(1), .integer(1), .text("2026-11-30 12:34:56+02"), .null, .null]]
             #expect(BinaryCopy.encode(rows, types: types) != nil, "every value here goes in binary")
             #expect(BinaryCopy.encode(zoned, types: types) == nil, "a zone other than UTC goes as text")
             // Dates that do not exist, and times PostgreSQL reads its own way (24:00, a leap
             // second), are the server's to refuse or read: they go as text.
             for odd in ["2100-02-29 00:00:00", "2023-02-29 00:00:00", "2026-04-31 00:00:00", "2026-13-01 00:00:00", "0000-01-01 00:00:00",
                         "2026-11-30 24:00:00", "2026-11-30 12:34:60", "2026-11-30 12:34:56.1234567", "2026-11-30 12:34", "infinity"] {
-                #expect(BinaryCopy.encode([[.integer(1), .null, .null, .null, .text(odd)]], types: types) == nil, "\(odd)")
+                #expect(BinaryCopy.encode([[.integer(1), .null, .null, .null, .text(odd), .null, .null]], types: types) == nil, "\(odd)")
             }
             try db.begin(immediate: true)
-            try db.bulkLoad(table: "typed", columns: ["n", "t", "b", "s", "ts"], types: types, rows: rows)
-            try db.bulkLoad(table: "typed", columns: ["n", "t", "b", "s", "ts"], types: types, rows: zoned)
-            try db.bulkLoad(table: "untyped", columns: ["n", "t", "b", "s", "ts"], rows: rows + zoned)
+            let columns = ["n", "t", "b", "s", "ts", "i", "f"]
+            try db.bulkLoad(table: "typed", columns: columns, types: types, rows: rows)
+            try db.bulkLoad(table: "typed", columns: columns, types: types, rows: zoned)
+            try db.bulkLoad(table: "untyped", columns: columns, rows: rows + zoned)
             try db.commit()
             func stored(_ table: String) throws -> [[SQLValue]] {
-                try db.runAdHoc("SELECT n, t, b, s, CAST(ts AS text) AS ts FROM \(table) ORDER BY n", name: "read_\(table)").map(\.values)
+                try db.runAdHoc("SELECT n, t, b, s, CAST(ts AS text) AS ts, i, CAST(f AS text) AS f FROM \(table) ORDER BY n", name: "read_\(table)").map(\.values)
             }
             let typed = try stored("typed"), untyped = try stored("untyped")
             #expect(typed.count == rows.count + 1)

@@ -3,9 +3,37 @@
 public enum CopyType: Sendable {
     case text
     case bigint
+    case integer
     case smallint
+    case boolean
     /// `timestamp` (without time zone).
     case timestamp
+
+    /// The type of a column whose `information_schema.columns.data_type` is `dataType`, when the
+    /// encoder writes it; nil for any other (a load with such a column goes as text).
+    public init?(dataType: String) {
+        switch dataType {
+        case "text", "character varying": self = .text
+        case "bigint": self = .bigint
+        case "integer": self = .integer
+        case "smallint": self = .smallint
+        case "boolean": self = .boolean
+        case "timestamp without time zone": self = .timestamp
+        default: return nil
+        }
+    }
+
+    /// The types of `columns` by name, or nil when one has none.
+    static func of(_ columns: [String], in types: [String: CopyType]?) -> [CopyType]? {
+        guard let types else { return nil }
+        var out: [CopyType] = []
+        out.reserveCapacity(columns.count)
+        for column in columns {
+            guard let type = types[column] else { return nil }
+            out.append(type)
+        }
+        return out
+    }
 }
 
 /// PostgreSQL's binary COPY format: each value as the server stores it, so it parses nothing. For
@@ -53,15 +81,37 @@ enum BinaryCopy {
         case (.integer(let v), .bigint):
             out.appendBigEndian(UInt32(8))
             out.appendBigEndian(UInt64(bitPattern: v))
+        case (.integer(let v), .integer):
+            guard let v = Int32(exactly: v) else { return false }
+            out.appendBigEndian(UInt32(4))
+            out.appendBigEndian(UInt32(bitPattern: v))
         case (.integer(let v), .smallint):
             guard let small = Int16(exactly: v) else { return false }
             out.appendBigEndian(UInt32(2))
             out.appendBigEndian(UInt16(bitPattern: small))
+        case (.integer(let v), .boolean):
+            guard v == 0 || v == 1 else { return false }
+            out.appendBigEndian(UInt32(1))
+            out.append(UInt8(v))
+        case (.text(let text), .boolean):
+            // The forms the job writes; PostgreSQL's others ('yes', 'on', …) go as text.
+            let value: UInt8
+            switch text {
+            case "true", "t": value = 1
+            case "false", "f": value = 0
+            default: return false
+            }
+            out.appendBigEndian(UInt32(1))
+            out.append(value)
         case (.text(let text), .bigint):
             // PostgreSQL returns every value as text: an id read from the mirror is one.
             guard let v = Int64(text) else { return false }
             out.appendBigEndian(UInt32(8))
             out.appendBigEndian(UInt64(bitPattern: v))
+        case (.text(let text), .integer):
+            guard let v = Int32(text) else { return false }
+            out.appendBigEndian(UInt32(4))
+            out.appendBigEndian(UInt32(bitPattern: v))
         case (.text(let text), .smallint):
             guard let v = Int16(text) else { return false }
             out.appendBigEndian(UInt32(2))

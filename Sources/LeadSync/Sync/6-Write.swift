@@ -6,6 +6,10 @@
 struct BatchWriter {
     let db: any Database
     let owners: OwnerResolver
+    /// The mirror's column types per object (`MappingCheck.Mirror.types`): with a type for every
+    /// column a load writes, PostgreSQL gets the rows in COPY's binary format (300k lead rows:
+    /// 0.97 s in text, 0.87 s in binary); otherwise in text.
+    var mirrorTypes: [TargetObject: [String: CopyType]] = [:]
     var times = PhaseTimes()
 
     /// Counts of one written batch.
@@ -81,7 +85,8 @@ struct BatchWriter {
         let (newIDs, exportedIDs, rowOwners) = (plan.newIDs, plan.exportedIDs, plan.rowOwners)
         try times.measure("write.mirror") {
             for (object, batch) in plan.mirrorRows.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-                try db.startBulkLoad(table: object.rawValue, columns: batch.columns, rows: batch.rows)
+                try db.startBulkLoad(table: object.rawValue, columns: batch.columns, types: CopyType.of(batch.columns, in: mirrorTypes[object]),
+                                     rows: batch.rows)
             }
         }
         idsDrawn(exportedIDs)

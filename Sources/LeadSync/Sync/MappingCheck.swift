@@ -7,13 +7,25 @@ struct MappingCheck {
     /// Columns every exported row writes besides the mapping.
     static let bookkeeping = ["_hc_lastop", "isdeleted", "createddate", "systemmodstamp"]
 
-    /// The checked lengths per object: the mirror's own where it declares one (PostgreSQL's
-    /// varchar), else Salesforce's standard field lengths.
-    func verify() throws -> [TargetObject: [String: Int]] {
+    /// What the checks found out about the mirror's target tables.
+    struct Mirror {
+        /// The checked lengths per object: the mirror's own where it declares one (PostgreSQL's
+        /// varchar), else Salesforce's standard field lengths.
+        var lengths: [TargetObject: [String: Int]] = [:]
+        /// Each column's type per object, where PostgreSQL's binary COPY encoder has one: the
+        /// mirror rows' load goes in binary when every column it writes has.
+        var types: [TargetObject: [String: CopyType]] = [:]
+    }
+
+    func verify() throws -> Mirror {
         var columns: [String: [String: Int?]] = [:]
+        var mirror = Mirror()
         for row in try db.rows("crm_columns", ["crm_schema": .text(config.connection.crmSchema)]) {
             guard let table = row.string("table_name"), let column = row.string("column_name") else { continue }
             columns[table, default: [:]][column] = row.int("character_maximum_length")
+            if db.engine == .postgres, let object = TargetObject(rawValue: table), let type = row.string("data_type").flatMap(CopyType.init(dataType:)) {
+                mirror.types[object, default: [:]][column] = type
+            }
         }
         var lengths: [TargetObject: [String: Int]] = [:]
         for object in TargetObject.allCases {
@@ -31,6 +43,7 @@ struct MappingCheck {
             }
             lengths[object] = objectLengths
         }
-        return lengths
+        mirror.lengths = lengths
+        return mirror
     }
 }

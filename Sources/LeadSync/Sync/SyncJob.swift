@@ -127,11 +127,11 @@ public final class SyncJob {
             throw UsageError("the database's leadsync tables are older than this leadsync (missing migration \(missing.joined(separator: ", "))): run `leadsync migrate` first")
         }
         let phones = try PhoneNormalizer(defaultRegion: config.defaultRegion)
-        let lengths = try MappingCheck(db: db, config: config).verify()
+        let mirror = try MappingCheck(db: db, config: config).verify()
         let owners = try OwnerResolver(db: db, fallbackOwner: config.fallbackOwner)
-        let preparer = RowPreparer(config: config, phones: phones, maxLengths: lengths)
+        let preparer = RowPreparer(config: config, phones: phones, maxLengths: mirror.lengths)
         let times = PhaseTimes()
-        let writer = BatchWriter(db: db, owners: owners, times: times)
+        let writer = BatchWriter(db: db, owners: owners, mirrorTypes: mirror.types, times: times)
         let batchSize = options.batchSize ?? config.batchSize
         let start = options.clock()
         var summary = SyncSummary()
@@ -302,7 +302,7 @@ public final class SyncJob {
                             if batch.rows.count == want && after > 0 { pipeline.claimAhead(after: batch, want: after, written: written) }
                             let done = batch.rows.isEmpty ? BatchOutcome()
                                 : try finishBatch(batch, previous: previous, decider: &decider, runStartedAt: startText, runID: summary.runID,
-                                                  options: options, owners: owners, times: times, written: written)
+                                                  options: options, owners: owners, mirrorTypes: mirror.types, times: times, written: written)
                             try times.measure("batch.commit") { try batch.db.commit() }
                             outcome = done
                             if batch.claimedAhead { summary.batchesClaimedAhead += 1 }
@@ -322,7 +322,7 @@ public final class SyncJob {
                                     lastClaimed = batch.rows
                                     guard !batch.rows.isEmpty else { return BatchOutcome() }
                                     return try finishBatch(batch, previous: previous, decider: &decider, runStartedAt: startText,
-                                                           runID: summary.runID, options: options, owners: owners, times: times)
+                                                           runID: summary.runID, options: options, owners: owners, mirrorTypes: mirror.types, times: times)
                                 }
                             } catch {
                                 Self.releaseClaimLock(db)
@@ -410,7 +410,7 @@ public final class SyncJob {
     /// `previous`: the batch this process committed last, if any. `written`: where to hand this
     /// batch over, once its ids are drawn, to the batch claimed ahead of it.
     private func finishBatch(_ batch: ClaimedBatch, previous: WrittenBatch?, decider: inout DuplicateDecider, runStartedAt: String,
-                             runID: Int64, options: SyncOptions, owners: OwnerResolver, times: PhaseTimes,
+                             runID: Int64, options: SyncOptions, owners: OwnerResolver, mirrorTypes: [TargetObject: [String: CopyType]], times: PhaseTimes,
                              written handOver: WrittenSoon? = nil) throws -> BatchOutcome {
         let seq = try times.measure("batch.lock") { () throws -> Int64 in
             _ = try batch.db.run("advisory_lock", ["lock_id": .integer(JobLock.batch.rawValue)])
@@ -435,7 +435,7 @@ public final class SyncJob {
         let ahead = batch.decidedAhead.flatMap { $0.after == seq - 1 && previous?.seq == seq - 1 ? $0 : nil }
         let decisions = try ahead?.decisions ?? decide(batch, matched, previous: inMemory ? previous : nil, seq: seq,
                                                       decider: &decider, runStartedAt: runStartedAt, times: times)
-        let writer = BatchWriter(db: batch.db, owners: owners, times: times)
+        let writer = BatchWriter(db: batch.db, owners: owners, mirrorTypes: mirrorTypes, times: times)
         let now = ahead?.plan?.now ?? Timestamp.format(options.clock())
         let systemmodstamp = batch.db.engine == .postgres ? Timestamp.postgresText(now) : now
         func written(_ ids: [Int64?]) -> WrittenBatch {
