@@ -370,7 +370,9 @@ extension HostileInputTests {
             let stamps = ["2026-11-30 12:34:56", "2026-11-30 12:34:56.1", "2026-11-30 12:34:56.123456", "2024-02-29T23:59:59.999999Z",
                           "2024-03-01 00:00:00", "2000-01-01 00:00:00", "1999-12-31 23:59:59.5", "2000-02-29 12:00:00",
                           "1970-01-01T00:00:00.000Z", "1900-03-01 00:00:00+00", "1600-02-29 01:02:03+00:00", "0001-01-01 00:00:00",
-                          "9999-12-31 23:59:59.999999", "2100-02-28 23:59:59"]
+                          "9999-12-31 23:59:59.999999", "2100-02-28 23:59:59",
+                          // Runs of one time, as a batch's rows carry (the encoder reads it once).
+                          "2026-12-01T06:00:00.123Z", "2026-12-01T06:00:00.123Z", "2026-12-01T06:00:00.124Z", "2026-12-01T06:00:00.123Z"]
             let texts: [SQLValue] = [.text(""), .text("tab\there"), .text("back\\slash"), .text("line\nbreak\r"), .text("ünïcödé ✓"), .null]
             let bigints: [SQLValue] = [.integer(Int64.min), .integer(Int64.max), .text("123"), .integer(-5), .null]
             let smallints: [SQLValue] = [.integer(3), .text("-7"), .integer(32_767), .integer(-32_768), .null]

@@ -50,11 +50,14 @@ enum BinaryCopy {
         out.appendBigEndian(UInt32(0))  // flags
         out.appendBigEndian(UInt32(0))  // header extension length
         out.reserveCapacity(rows.count * 24 * types.count + 32)
+        // The last timestamp read: a batch's rows all carry the same time (the job's `now`, the
+        // mirror's createddate and systemmodstamp), read once instead of in every row.
+        var stamp: (text: String, micros: Int64)?
         for row in rows {
             guard row.count == types.count else { return nil }
             out.appendBigEndian(UInt16(types.count))
             let encoded = row.withUnsafeBufferPointer { values in
-                for i in values.indices where !append(values[i], as: types[i], to: &out) { return false }
+                for i in values.indices where !append(values[i], as: types[i], to: &out, stamp: &stamp) { return false }
                 return true
             }
             guard encoded else { return nil }
@@ -64,7 +67,7 @@ enum BinaryCopy {
     }
 
     /// Appends one field (length, then value); false when `value` cannot be encoded as `type`.
-    private static func append(_ value: SQLValue, as type: CopyType, to out: inout [UInt8]) -> Bool {
+    private static func append(_ value: SQLValue, as type: CopyType, to out: inout [UInt8], stamp: inout (text: String, micros: Int64)?) -> Bool {
         switch (value, type) {
         case (.null, _):
             out.appendBigEndian(UInt32(bitPattern: -1))
@@ -117,7 +120,14 @@ enum BinaryCopy {
             out.appendBigEndian(UInt32(2))
             out.appendBigEndian(UInt16(bitPattern: v))
         case (.text(let text), .timestamp):
-            guard let micros = text.utf8.withByteBuffer(timestampMicroseconds) else { return false }
+            let micros: Int64
+            if let stamp, stamp.text == text {
+                micros = stamp.micros
+            } else {
+                guard let read = text.utf8.withByteBuffer(timestampMicroseconds) else { return false }
+                micros = read
+                stamp = (text, read)
+            }
             out.appendBigEndian(UInt32(8))
             out.appendBigEndian(UInt64(bitPattern: micros))
         default:
