@@ -142,52 +142,31 @@ enum BinaryCopy {
     /// (`Timestamp.format`). PostgreSQL ignores a zone given for a `timestamp`; any other zone, a
     /// year outside 1–9999, a date that does not exist or more digits of fraction give nil, so
     /// those go as text and the server decides as before.
-    static func timestampMicroseconds(_ s: UnsafeBufferPointer<UInt8>) -> Int64? {
-        var i = 0
-        func number(_ n: Int) -> Int64? {
-            guard i + n <= s.count else { return nil }
-            var v: Int64 = 0
-            for k in i..<(i + n) {
-                guard s[k] >= 0x30, s[k] <= 0x39 else { return nil }
-                v = v * 10 + Int64(s[k] - 0x30)
-            }
-            i += n
-            return v
-        }
-        func expect(_ byte: UInt8) -> Bool {
-            guard i < s.count, s[i] == byte else { return false }
-            i += 1
-            return true
-        }
-        guard let year = number(4), expect(0x2D), let month = number(2), expect(0x2D), let day = number(2),
-              i < s.count, s[i] == 0x20 || s[i] == 0x54 else { return nil }
-        i += 1
-        guard let hour = number(2), expect(0x3A), let minute = number(2), expect(0x3A), let second = number(2) else { return nil }
-        var fraction: Int64 = 0
-        if expect(0x2E) {
-            var digits = 0
-            while i < s.count, s[i] >= 0x30, s[i] <= 0x39 {
-                guard digits < 6 else { return nil }
-                fraction = fraction * 10 + Int64(s[i] - 0x30)
-                digits += 1
-                i += 1
-            }
-            guard digits > 0 else { return nil }
-            for _ in digits..<6 { fraction *= 10 }
+    static func timestampMicroseconds(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        var s = ASCIIScanner(bytes)
+        guard let year = s.number(4), s.expect(0x2D), let month = s.number(2), s.expect(0x2D), let day = s.number(2),
+              s.expect(0x20) || s.expect(0x54),
+              let hour = s.number(2), s.expect(0x3A), let minute = s.number(2), s.expect(0x3A), let second = s.number(2) else { return nil }
+        var fraction = 0
+        if s.expect(0x2E) {
+            let digits = s.digitRun()
+            guard (1...6).contains(digits.count) else { return nil }
+            for digit in digits { fraction = fraction * 10 + Int(digit - 0x30) }
+            for _ in digits.count..<6 { fraction *= 10 }
         }
         // UTC only, in the forms above: any other zone is for the server to judge.
-        if expect(0x5A) {
-        } else if expect(0x2B) {
-            guard number(2) == 0 else { return nil }
-            if expect(0x3A) { guard number(2) == 0 else { return nil } }
+        if s.expect(0x5A) {
+        } else if s.expect(0x2B) {
+            guard s.number(2) == 0 else { return nil }
+            if s.expect(0x3A) { guard s.number(2) == 0 else { return nil } }
         }
-        guard i == s.count, year >= 1, (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year),
+        guard s.atEnd, year >= 1, (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year),
               hour < 24, minute < 60, second < 60 else { return nil }
         let days = daysFromCivil(year: year, month: month, day: day) - daysFromCivil(year: 2000, month: 1, day: 1)
-        return ((days * 24 + hour) * 60 + minute) * 60_000_000 + second * 1_000_000 + fraction
+        return Int64(((days * 24 + hour) * 60 + minute) * 60 + second) * 1_000_000 + Int64(fraction)
     }
 
-    private static func daysIn(month: Int64, year: Int64) -> Int64 {
+    private static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
         case 4, 6, 9, 11: return 30
@@ -196,7 +175,7 @@ enum BinaryCopy {
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-    private static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
+    private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400

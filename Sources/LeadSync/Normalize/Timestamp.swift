@@ -6,66 +6,49 @@ public enum Timestamp {
     /// Parses `YYYY-MM-DD[T| ]HH:MM[:SS[.fff]][Z|±HH[:]MM]` (no zone means UTC) or a bare date;
     /// `nil` when the text is not such a timestamp.
     public static func parse(_ text: String) -> Date? {
-        let s = Array(text.trimmingCharacters(in: .whitespaces).utf8)
-        var i = 0
-        func digits(_ n: Int) -> Int? {
-            guard i + n <= s.count else { return nil }
-            var v = 0
-            for k in i..<(i + n) {
-                guard s[k] >= 48, s[k] <= 57 else { return nil }
-                v = v * 10 + Int(s[k] - 48)
-            }
-            i += n
-            return v
-        }
-        func expect(_ c: UInt8) -> Bool {
-            guard i < s.count, s[i] == c else { return false }
-            i += 1
-            return true
-        }
-        guard let year = digits(4), expect(45), let month = digits(2), expect(45), let day = digits(2) else { return nil }
-        var hour = 0, minute = 0, second = 0
-        var fraction = 0.0
-        var offset = 0
-        if i < s.count {
-            guard s[i] == 84 || s[i] == 116 || s[i] == 32 else { return nil }  // T, t or space
-            i += 1
-            guard let h = digits(2), expect(58), let m = digits(2) else { return nil }
-            hour = h
-            minute = m
-            if expect(58) {
-                guard let sec = digits(2) else { return nil }
-                second = sec
-                if expect(46) || expect(44) {
-                    let start = i
-                    while i < s.count, s[i] >= 48, s[i] <= 57 { i += 1 }
-                    guard i > start else { return nil }
-                    fraction = Double("0." + String(decoding: s[start..<i], as: UTF8.self)) ?? 0
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        return trimmed.utf8.withByteBuffer { bytes -> Date? in
+            var s = ASCIIScanner(bytes)
+            guard let year = s.number(4), s.expect(0x2D), let month = s.number(2), s.expect(0x2D), let day = s.number(2) else { return nil }
+            var hour = 0, minute = 0, second = 0
+            var fraction = 0.0
+            var offset = 0
+            if !s.atEnd {
+                guard s.expect(0x54) || s.expect(0x74) || s.expect(0x20) else { return nil }  // T, t or space
+                guard let h = s.number(2), s.expect(0x3A), let m = s.number(2) else { return nil }
+                hour = h
+                minute = m
+                if s.expect(0x3A) {
+                    guard let sec = s.number(2) else { return nil }
+                    second = sec
+                    if s.expect(0x2E) || s.expect(0x2C) {
+                        let digits = s.digitRun()
+                        guard !digits.isEmpty else { return nil }
+                        fraction = Double("0." + String(decoding: digits, as: UTF8.self)) ?? 0
+                    }
+                }
+                if !s.atEnd {
+                    if s.expect(0x5A) || s.expect(0x7A) {  // Z
+                    } else if s.peek == 0x2B || s.peek == 0x2D {  // + or -
+                        let sign = s.expect(0x2B) ? 1 : (s.expect(0x2D) ? -1 : 0)
+                        guard let oh = s.number(2) else { return nil }
+                        _ = s.expect(0x3A)
+                        let om = s.number(2) ?? 0
+                        offset = sign * (oh * 3600 + om * 60)
+                    } else {
+                        return nil
+                    }
                 }
             }
-            if i < s.count {
-                if s[i] == 90 || s[i] == 122 {  // Z
-                    i += 1
-                } else if s[i] == 43 || s[i] == 45 {  // + or -
-                    let sign = s[i] == 43 ? 1 : -1
-                    i += 1
-                    guard let oh = digits(2) else { return nil }
-                    _ = expect(58)
-                    let om = digits(2) ?? 0
-                    offset = sign * (oh * 3600 + om * 60)
-                } else {
-                    return nil
-                }
-            }
+            guard s.atEnd, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
+            var components = DateComponents()
+            components.calendar = Calendar(identifier: .gregorian)
+            components.timeZone = TimeZone(identifier: "UTC")
+            (components.year, components.month, components.day) = (year, month, day)
+            (components.hour, components.minute, components.second) = (hour, minute, second)
+            guard components.isValidDate, let date = components.date else { return nil }
+            return date.addingTimeInterval(fraction - Double(offset))
         }
-        guard i == s.count, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
-        var components = DateComponents()
-        components.calendar = Calendar(identifier: .gregorian)
-        components.timeZone = TimeZone(identifier: "UTC")
-        (components.year, components.month, components.day) = (year, month, day)
-        (components.hour, components.minute, components.second) = (hour, minute, second)
-        guard components.isValidDate, let date = components.date else { return nil }
-        return date.addingTimeInterval(fraction - Double(offset))
     }
 
     /// The canonical stored form of `date`.
@@ -89,5 +72,45 @@ public enum Timestamp {
             if text.hasSuffix(".") { text.removeLast() }
         }
         return text
+    }
+}
+
+/// Reads ASCII text byte by byte: fixed-width numbers, expected bytes, runs of digits. Shared by
+/// the timestamp readers (`Timestamp.parse`, `BinaryCopy.timestampMicroseconds`).
+struct ASCIIScanner {
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var position = 0
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    /// Whether every byte was read.
+    var atEnd: Bool { position == bytes.count }
+    /// The next byte, nil at the end.
+    var peek: UInt8? { atEnd ? nil : bytes[position] }
+
+    /// The number in the next `width` bytes, all decimal digits; nil (nothing read) otherwise.
+    mutating func number(_ width: Int) -> Int? {
+        guard position + width <= bytes.count else { return nil }
+        var v = 0
+        for k in position..<(position + width) {
+            guard bytes[k] >= 0x30, bytes[k] <= 0x39 else { return nil }
+            v = v * 10 + Int(bytes[k] - 0x30)
+        }
+        position += width
+        return v
+    }
+
+    /// Reads `byte` when it is next.
+    mutating func expect(_ byte: UInt8) -> Bool {
+        guard peek == byte else { return false }
+        position += 1
+        return true
+    }
+
+    /// The decimal digits from here on, read.
+    mutating func digitRun() -> Slice<UnsafeBufferPointer<UInt8>> {
+        let start = position
+        while let byte = peek, byte >= 0x30, byte <= 0x39 { position += 1 }
+        return bytes[start..<position]
     }
 }
