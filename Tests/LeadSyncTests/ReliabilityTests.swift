@@ -353,6 +353,22 @@ extension HostileInputTests {
         }
     }
 
+    /// SQLite's sorter helpers are on for index builds only, and off again after them, also when
+    /// a build fails.
+    @Test func sqliteSortsWithHelpersOnlyWhileBuildingIndexes() throws {
+        try withTestDatabase(.sqlite) { t in
+            let db = try t.migrated()
+            func threads() throws -> String? { try db.runAdHoc("PRAGMA threads", name: "threads").first?.values.first?.textValue }
+            #expect(try threads() == "0")
+            let during = try db.buildingIndexes { try threads() }
+            #expect(during != "0" && during != nil)
+            #expect(try threads() == "0")
+            struct Stop: Error {}
+            #expect(throws: Stop.self) { try db.buildingIndexes { throw Stop() } }
+            #expect(try threads() == "0")
+        }
+    }
+
     /// A load given its columns' types (`crm_match_key`'s keys) goes to PostgreSQL in COPY's
     /// binary format, where the client encodes what the server would parse: every value must be
     /// stored as the same load in text stores it. Timestamps in the forms PostgreSQL prints and

@@ -41,6 +41,10 @@ public protocol Database: AnyObject {
     /// Waits for a load `startBulkLoad` left running and throws its error; nothing when none is.
     func finishLoad() throws
 
+    /// Runs `body`, which builds indexes, with whatever makes that faster on this engine (SQLite:
+    /// helper threads for its sorter; PostgreSQL builds in parallel workers by itself).
+    func buildingIndexes<T>(_ body: () throws -> T) rethrows -> T
+
     /// Opens another connection to the same database with the same options (the sync job's
     /// second connection, which claims the next batch while this one writes).
     func openAnother() throws -> any Database
@@ -64,6 +68,9 @@ extension Database {
 
     /// Nothing is ever left running (SQLite).
     public func finishLoad() throws {}
+
+    /// Nothing to change (PostgreSQL).
+    public func buildingIndexes<T>(_ body: () throws -> T) rethrows -> T { try body() }
 
     /// Runs `body` in a transaction, committing on success and rolling back on any error.
     @discardableResult

@@ -36,12 +36,7 @@ public final class SQLiteConnection: Database {
         sqlite3_extended_result_codes(db, 1)
         sqlite3_busy_timeout(db, Int32(options.busyTimeoutMilliseconds))
         // From here deinit closes the handle if setup throws.
-        // threads: helper threads for SQLite's external sorter, which sorts a large CREATE INDEX
-        // in parallel (a full key load's indexes: 2.5M keys, the email index 0.69-0.88 s on its
-        // own thread, 0.51-0.55 s with one or two helpers on this 2-core machine).
-        let sortThreads = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
-        try executeScript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA threads = \(sortThreads)",
-                          name: "session_setup")
+        try executeScript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON", name: "session_setup")
     }
 
     /// SQLite's process-wide set-up, once before the first connection (`leadsync_sqlite3_configure`:
@@ -50,6 +45,17 @@ public final class SQLiteConnection: Database {
 
     /// Another connection to the same file with the same options.
     public func openAnother() throws -> any Database { try SQLiteConnection(path: path, options: options) }
+
+    /// With helper threads for SQLite's external sorter, one per further core, which then sorts a
+    /// large CREATE INDEX in parallel (a full key load's indexes, 2.5M keys: the email index
+    /// 0.69-0.88 s on its own thread, 0.51-0.55 s with one or two helpers on a 2-core machine).
+    /// Only for the index builds: the batches' small sorts gained nothing from them.
+    public func buildingIndexes<T>(_ body: () throws -> T) rethrows -> T {
+        let helpers = Int32(max(1, ProcessInfo.processInfo.activeProcessorCount - 1))
+        let before = sqlite3_limit(db, SQLITE_LIMIT_WORKER_THREADS, helpers)
+        defer { sqlite3_limit(db, SQLITE_LIMIT_WORKER_THREADS, before) }
+        return try body()
+    }
 
     deinit {
         for (statement, _) in statements.values { sqlite3_finalize(statement) }

@@ -153,7 +153,9 @@ public struct CRMKeyIndex {
         if empty { try db.run("crm_match_key_mark_loaded", [:]) }
         if bulk {
             try times.measure("refresh.index") {
-                for index in Self.indexes { try db.run("crm_match_key_create_\(index)_index", [:]) }
+                try db.buildingIndexes {
+                    for index in Self.indexes { try db.run("crm_match_key_create_\(index)_index", [:]) }
+                }
                 try db.run("crm_match_key_analyze", [:])
             }
         }
