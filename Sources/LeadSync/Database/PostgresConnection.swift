@@ -148,22 +148,20 @@ public final class PostgresConnection: Database {
         var buffer: [UInt8] = []
         buffer.reserveCapacity((1 << 20) + (1 << 16))
         let deadline = answerTimeout.map { Date().addingTimeInterval($0) }
+        func putData(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+            try put(query, until: deadline) {
+                bytes.withMemoryRebound(to: CChar.self) { PQputCopyData(conn, $0.baseAddress, Int32($0.count)) }
+            }
+        }
         func flush() throws {
             guard !buffer.isEmpty else { return }
-            try put(query, until: deadline) {
-                buffer.withUnsafeBufferPointer { bytes in
-                    bytes.withMemoryRebound(to: CChar.self) { PQputCopyData(conn, $0.baseAddress, Int32($0.count)) }
-                }
-            }
+            try buffer.withUnsafeBufferPointer(putData)
             buffer.removeAll(keepingCapacity: true)
         }
         if let binary {
             try binary.withUnsafeBufferPointer { all in
                 for start in stride(from: 0, to: all.count, by: 1 << 20) {
-                    let chunk = UnsafeBufferPointer(rebasing: all[start..<min(start + (1 << 20), all.count)])
-                    try put(query, until: deadline) {
-                        chunk.withMemoryRebound(to: CChar.self) { PQputCopyData(conn, $0.baseAddress, Int32($0.count)) }
-                    }
+                    try putData(UnsafeBufferPointer(rebasing: all[start..<min(start + (1 << 20), all.count)]))
                 }
             }
         } else {
