@@ -184,11 +184,16 @@ public final class SyncJob {
             // of the CRM's keys reads the mirror on it while the first connection writes.
             // Not for push: its ids are staged in a temporary table only this connection sees.
             let second = options.dryRun || options.mode == .push ? nil : openSecondConnection()
+            // The refresh's commit is a phase of its own (`refresh.commit`): on SQLite a full
+            // load's pages go to the write-ahead log there, and the checkpoint copies them back.
+            var refreshed = DispatchTime.now().uptimeNanoseconds
             let stats = try inTransaction(!options.dryRun) {
                 var index = CRMKeyIndex(db: db, phones: phones, times: times, stampsKeys: !options.dryRun, pageSize: options.refreshPageSize)
                 index.reader = second
+                defer { refreshed = DispatchTime.now().uptimeNanoseconds }
                 return try index.refresh()
             }
+            times.add("refresh.commit", seconds: Double(DispatchTime.now().uptimeNanoseconds - refreshed) / 1e9)
             summary.crmRecordsKeyed = stats.recordsRead
             summary.crmRecordsCurrent = stats.recordsCurrent
             logger.info("crm keys refreshed", metadata: ["records": "\(stats.recordsRead)", "current": "\(stats.recordsCurrent)",
