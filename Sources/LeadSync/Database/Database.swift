@@ -73,12 +73,14 @@ extension Database {
     public func buildingIndexes<T>(_ body: () throws -> T) rethrows -> T { try body() }
 
     /// Runs `body` in a transaction, committing on success and rolling back on any error.
+    /// `commit` is given the commit to run (a caller that times it wraps it).
     @discardableResult
-    public func transaction<T>(immediate: Bool = true, _ body: () throws -> T) throws -> T {
+    public func transaction<T>(immediate: Bool = true, commit: (() throws -> Void) throws -> Void = { try $0() },
+                               _ body: () throws -> T) throws -> T {
         try begin(immediate: immediate)
         do {
             let value = try body()
-            try commit()
+            try commit(self.commit)
             return value
         } catch {
             rollback()

@@ -29,8 +29,7 @@ public enum Timestamp {
                 }
                 if !s.atEnd {
                     if s.expect(0x5A) || s.expect(0x7A) {  // Z
-                    } else if s.peek == 0x2B || s.peek == 0x2D {  // + or -
-                        let sign = s.expect(0x2B) ? 1 : (s.expect(0x2D) ? -1 : 0)
+                    } else if let sign = s.expect(0x2B) ? 1 : s.expect(0x2D) ? -1 : nil {  // + or -
                         guard let oh = s.number(2) else { return nil }
                         _ = s.expect(0x3A)
                         let om = s.number(2) ?? 0
@@ -86,7 +85,7 @@ struct ASCIIScanner {
     /// Whether every byte was read.
     var atEnd: Bool { position == bytes.count }
     /// The next byte, nil at the end.
-    var peek: UInt8? { atEnd ? nil : bytes[position] }
+    private var peek: UInt8? { atEnd ? nil : bytes[position] }
 
     /// The number in the next `width` bytes, all decimal digits; nil (nothing read) otherwise.
     mutating func number(_ width: Int) -> Int? {

@@ -23,7 +23,7 @@ struct MappingCheck {
         for row in try db.rows("crm_columns", ["crm_schema": .text(config.connection.crmSchema)]) {
             guard let table = row.string("table_name"), let column = row.string("column_name") else { continue }
             columns[table, default: [:]][column] = row.int("character_maximum_length")
-            if db.engine == .postgres, let object = TargetObject(rawValue: table), let type = row.string("data_type").flatMap(CopyType.init(dataType:)) {
+            if let object = TargetObject(rawValue: table), let type = row.string("data_type").flatMap(CopyType.init(dataType:)) {
                 mirror.types[object, default: [:]][column] = type
             }
         }

@@ -184,16 +184,13 @@ public final class SyncJob {
             // of the CRM's keys reads the mirror on it while the first connection writes.
             // Not for push: its ids are staged in a temporary table only this connection sees.
             let second = options.dryRun || options.mode == .push ? nil : openSecondConnection()
-            // The refresh's commit is a phase of its own (`refresh.commit`): on SQLite a full
-            // load's pages go to the write-ahead log there, and the checkpoint copies them back.
-            var refreshed = DispatchTime.now().uptimeNanoseconds
-            let stats = try inTransaction(!options.dryRun) {
+            // The refresh's commit is a phase of its own: on SQLite a full load's pages go to the
+            // write-ahead log there, and the checkpoint copies them back.
+            let stats = try inTransaction(!options.dryRun, commit: { try times.measure("refresh.commit", $0) }) {
                 var index = CRMKeyIndex(db: db, phones: phones, times: times, stampsKeys: !options.dryRun, pageSize: options.refreshPageSize)
                 index.reader = second
-                defer { refreshed = DispatchTime.now().uptimeNanoseconds }
                 return try index.refresh()
             }
-            times.add("refresh.commit", seconds: Double(DispatchTime.now().uptimeNanoseconds - refreshed) / 1e9)
             summary.crmRecordsKeyed = stats.recordsRead
             summary.crmRecordsCurrent = stats.recordsCurrent
             logger.info("crm keys refreshed", metadata: ["records": "\(stats.recordsRead)", "current": "\(stats.recordsCurrent)",
@@ -579,8 +576,8 @@ public final class SyncJob {
     }
 
     /// Runs `body` in its own transaction, or inside the one already open (a dry run).
-    private func inTransaction<T>(_ own: Bool, _ body: () throws -> T) throws -> T {
-        own ? try db.transaction(immediate: true, body) : try body()
+    private func inTransaction<T>(_ own: Bool, commit: (() throws -> Void) throws -> Void, _ body: () throws -> T) throws -> T {
+        own ? try db.transaction(immediate: true, commit: commit, body) : try body()
     }
 
     /// One batch: its own transaction, or a savepoint inside a dry run's transaction, so a
