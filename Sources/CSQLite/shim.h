@@ -5,16 +5,16 @@
 /// returns the first result that is not SQLITE_OK, if any:
 /// - no memory statistics, whose global mutex every allocation takes (contended once a run's two
 ///   connections work in parallel);
-/// - statement journals kept in memory up to 4 MiB (the default spills them to a temporary file
-///   past 64 KiB). SQLite allocates an in-memory journal in chunks of that size, once per
-///   statement that needs one: a multi-row INSERT into a table with CHECK constraints (the
-///   mirror's, see SQLiteConnection.bulkLoad) needs one, about 100 KB per 100 rows. At 64 MiB
-///   each chunk was mapped and unmapped again by malloc (it never reuses a block past 32 MiB),
-///   with page faults and TLB shootdowns on every statement; 4 MiB blocks it keeps and reuses.
-///   (The outcome UPDATE, which had a journal of about a megabyte per 5,000 rows, runs OR FAIL
-///   and needs none since.)
+/// - statement journals left at SQLite's default: in memory up to 64 KiB, then spilled to a
+///   temporary file. From 2026-12-01 they were kept in memory up to 64 MiB, then 4 MiB (in chunks
+///   of that size, for the outcome UPDATE's journal of about a megabyte per 5,000 rows, which
+///   runs OR FAIL without one since). With SQLite 3.40.1 (Debian 12's), a spill limit above
+///   128 KiB breaks the spill itself: a statement whose journal outgrows it fails with
+///   SQLITE_FULL, "database or disk is full", on a disk with room to spare. Re-importing 40,000
+///   changed pending rows failed that way, as did migration 010 on the bench's 1M database
+///   (ImportTests.aLargeReimportInOneTransactionWorks). At the default, the 1M warm SQLite run
+///   measured no slower (`write.mirror` 5.8–6.4 s against 5.8–5.9 s, `write.keys` 3.7–4.0
+///   against 3.5–3.6 s, on a slow day).
 static inline int leadsync_sqlite3_configure(void) {
-    int rc = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-    int spill = sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 4 << 20);
-    return rc != SQLITE_OK ? rc : spill;
+    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }

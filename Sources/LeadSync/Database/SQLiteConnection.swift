@@ -40,7 +40,7 @@ public final class SQLiteConnection: Database {
     }
 
     /// SQLite's process-wide set-up, once before the first connection (`leadsync_sqlite3_configure`:
-    /// no memory statistics, statement journals in memory); SQLITE_OK when it took effect.
+    /// no memory statistics); SQLITE_OK when it took effect.
     static let processSetup: Int32 = leadsync_sqlite3_configure()
 
     /// Another connection to the same file with the same options.
