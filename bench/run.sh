@@ -13,7 +13,9 @@
 # BENCH_AB=/path/to/another/leadsync adds an A/B comparison of warm runs: BENCH_REPEATS (default 4)
 # runs of that binary and of this build, taken in turn on copies of the same warm database, with
 # their medians. The machine's speed drifts between invocations (10-20% here), so two builds are
-# best told apart this way. The other binary must accept the migrations this build applied.
+# best told apart this way. The other binary must accept the migrations this build applied, and both
+# run on the database this build migrated: the A/B compares code only, a migration's effect (an index
+# dropped or added) shows on neither side and has to be measured apart.
 # CPU: the seconds of CPU the floor and each run used, the job's own process (client) apart from
 # the bench's PostgreSQL server (all its processes), against the wall-clock time: on a machine
 # whose cores are all busy, only less CPU makes a run faster.
@@ -35,7 +37,7 @@ trap cleanup EXIT
 printf 'fallback_owner = "admin@vertrieb.example"\n' > "$dir/bench.toml"
 base=${url%/*}
 
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); $(swift --version 2>&1 | head -n 1)"
+echo "machine: $(nproc) cores ($(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); $(swift --version 2>&1 | head -n 1)"
 [ -n "$url" ] && echo "PostgreSQL: $(psql "$url" -Atc 'SHOW server_version') (fsync off, as scripts/pg-test-server.sh starts it)"
 echo "SQLite: $(sqlite3 --version | cut -d' ' -f1) (sqlite3 shell for data and floor; the job links libsqlite3)"
 echo "CRM: $leads leads + $contacts contacts; batch size: default"
