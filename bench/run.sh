@@ -8,8 +8,9 @@
 #   warm:  the same run on another copy whose CRM keys an earlier run indexed;
 #   next:  the run after the warm one, with nothing pending (its refresh reads the export back);
 # with rows/s, the ratio to the floor, the job's peak resident memory and its phase times. The floor,
-# cold and warm are each measured BENCH_RUNS times (default 3; cold and warm in turn, each on a fresh
-# copy) and reported by their median run, every run's time listed.
+# cold and warm are each measured BENCH_RUNS times (default 3), in rounds of one floor, one cold and
+# one warm run, each on a fresh copy, and reported by their median run, every run's time listed,
+# with each round's ratios (its warm and cold run against its own floor).
 # BENCH_AB=/path/to/another/leadsync adds an A/B comparison of warm runs: BENCH_REPEATS (default 4)
 # runs of that binary and of this build, taken in turn on copies of the same warm database, with
 # their medians. The machine's speed drifts between invocations (10-20% here), so two builds are
@@ -111,6 +112,12 @@ print(f"{engine} N={n:,}: floor {floor:.2f} s ({n/floor:,.0f} rows/s; runs: {lis
 print(f"  cold (first run, indexes the CRM): {cs:.2f} s ({n/cs:,.0f} rows/s), {cs/floor:.1f}x floor, peak RSS {ck/1024:.0f} MB (runs: {listed(colds)} s)")
 print(f"  warm (CRM keys already indexed):   {ws:.2f} s ({n/ws:,.0f} rows/s), {ws/floor:.1f}x floor, peak RSS {wk/1024:.0f} MB (runs: {listed(warms)} s)")
 print(f"  per row: {ws/n*1e6:.1f} us warm, {cs/n*1e6:.1f} us cold")
+# Each round's runs against its own floor, taken minutes apart at most: the machine's drift over
+# the whole bench falls out of these.
+def by_round(runs):
+    ratios = [float(r[0]) / float(f[0]) for r, f in zip(runs, floors)]
+    return f"{', '.join(f'{x:.2f}' for x in ratios)} (median {statistics.median(ratios):.2f})"
+print(f"  by round, against the round's floor: warm {by_round(warms)}; cold {by_round(colds)}")
 def cpu(label, client, server, wall):
     # SQLite runs in the job's own process: all its CPU is the client's.
     parts = f"client {client:.1f} + server {server:.1f} = " if engine == "postgres" else ""
@@ -124,23 +131,13 @@ PY
 runs=${BENCH_RUNS:-3}
 for n in $sizes; do
   for engine in $engines; do
-    floors=""
     if [ "$engine" = postgres ]; then
       for db in gen cold warm run; do psql "$url" -qc "DROP DATABASE IF EXISTS bench_$db" 2>/dev/null; done
       psql "$url" -qc "CREATE DATABASE bench_gen"
       LEADSYNC_DATABASE_URL=$base/bench_gen "$bin" migrate --crm-mirror >/dev/null
       psql "$base/bench_gen" -q -v users=5000 -v crm_leads="$leads" -v crm_contacts="$contacts" -v captured="$n" -f bench/generate_postgres.sql
-      # The floor and the job both start from a vacuumed database: the floor's rolled-back
-      # writes leave N dead rows in lead and N dead versions in captured_contact, which no
-      # autovacuumed database would carry into the job's run.
+      # The floor and the job both start from copies of this vacuumed database.
       psql "$base/bench_gen" -qc "VACUUM ANALYZE"
-      for i in $(seq "$runs"); do
-        cpu_before=$(server_cpu)
-        floor=$(psql "$base/bench_gen" -f bench/floor_postgres.sql 2>&1 | awk '/^Time:/ {s += $2} END {print s / 1000}')
-        sleep 1
-        floors+="$floor $(python3 -c "print(f'{$(server_cpu) - $cpu_before:.2f}')")"$'\n'
-        psql "$base/bench_gen" -qc "VACUUM ANALYZE"
-      done
       psql "$url" -qc "CREATE DATABASE bench_warm TEMPLATE bench_gen"
       warm_tpl=$base/bench_warm
       # fresh_copy TEMPLATE: a new copy of bench_TEMPLATE to run on (the copy before it dropped).
@@ -149,16 +146,20 @@ for n in $sizes; do
         psql "$url" -qc "CREATE DATABASE bench_run TEMPLATE bench_$1"
         echo "$base/bench_run"
       }
+      # floor DATABASE: "seconds cpu" of the floor's statements (server CPU).
+      floor() {
+        local cpu_before seconds
+        sync
+        cpu_before=$(server_cpu)
+        seconds=$(psql "$1" -f bench/floor_postgres.sql 2>&1 | awk '/^Time:/ {s += $2} END {print s / 1000}')
+        sleep 1
+        echo "$seconds $(python3 -c "print(f'{$(server_cpu) - $cpu_before:.2f}')")"
+      }
     else
       rm -f "$dir"/gen.sqlite* "$dir"/warm.sqlite* "$dir"/run.sqlite*
       "$bin" migrate --crm-mirror --database "sqlite:$dir/gen.sqlite" >/dev/null
       sqlite3 -cmd ".parameter set :users 5000" -cmd ".parameter set :crm_leads $leads" -cmd ".parameter set :crm_contacts $contacts" \
         -cmd ".parameter set :captured $n" "$dir/gen.sqlite" < bench/generate_sqlite.sql
-      for i in $(seq "$runs"); do
-        # sqlite3's ".timer" prints each statement's real, user and sys seconds.
-        floors+="$( (echo ".timer on"; cat bench/floor_sqlite.sql) | sqlite3 "$dir/gen.sqlite" 2>&1 \
-          | awk '/^Run Time:/ {s += $4; c += $6 + $8} END {print s, c}')"$'\n'
-      done
       sqlite3 "$dir/gen.sqlite" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
       cp "$dir/gen.sqlite" "$dir/warm.sqlite"
       warm_tpl=sqlite:$dir/warm.sqlite
@@ -166,13 +167,22 @@ for n in $sizes; do
         rm -f "$dir"/run.sqlite*; cp "$dir/$1.sqlite" "$dir/run.sqlite"
         echo "sqlite:$dir/run.sqlite"
       }
+      # floor DATABASE: "seconds cpu" of the floor's statements; sqlite3's ".timer" prints each
+      # statement's real, user and sys seconds.
+      floor() {
+        sync
+        (echo ".timer on"; cat bench/floor_sqlite.sql) | sqlite3 "${1#sqlite:}" 2>&1 | awk '/^Run Time:/ {s += $4; c += $6 + $8} END {print s, c}'
+      }
     fi
     # The warm runs' template: its CRM keys indexed by an earlier run (of one row).
     LEADSYNC_DATABASE_URL=$warm_tpl "$bin" run --settle-minutes 0 --limit 1 --config "$dir/bench.toml" --report-dir "$dir/reports" >/dev/null
-    # Cold and warm runs in turn, each on a fresh copy, so that the machine's drift over the
-    # minutes falls on both alike.
-    colds="" warms=""
+    # Rounds of the floor, a cold and a warm run, each on a fresh copy (the floor's and the cold
+    # run's of the generated data, so both start from the same state), so that the machine's
+    # drift over the minutes falls on all three alike: the floor alone measured 20.2, 17.3, 16.4
+    # and 13.5 s in four runs within five minutes on the EPYC (2026-12-02).
+    floors="" colds="" warms=""
     for i in $(seq "$runs"); do
+      floors+="$(floor "$(fresh_copy gen)")"$'\n'
       colds+="$(timed "cold$i" "$(fresh_copy gen)") cold$i"$'\n'
       warm_db=$(fresh_copy warm)
       warms+="$(timed "warm$i" "$warm_db") warm$i"$'\n'
