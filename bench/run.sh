@@ -3,7 +3,7 @@
 # default "postgres sqlite"): generated data (a CRM of BENCH_LEADS leads and BENCH_CONTACTS
 # contacts, 5,000 users, N pending captured contacts), then
 #   floor: the bare INSERT INTO lead ... SELECT of the same rows plus the UPDATE of their status,
-#          in the same database (rolled back);
+#          committed, on a fresh copy of the generated data (the cold run's too);
 #   cold:  the first `run --settle-minutes 0` on a fresh copy: indexes the CRM's keys, then every row;
 #   warm:  the same run on another copy whose CRM keys an earlier run indexed;
 #   next:  the run after the warm one, with nothing pending (its refresh reads the export back);
@@ -86,6 +86,9 @@ timed() {
   read -r kb user sys < <(tail -n 1 "$dir/$label.mem")
   echo "$(python3 -c "print(f'{$end - $start:.3f} $kb {$user + $sys:.2f} {$(server_cpu) - $cpu_before:.2f}')")"
 }
+# floor_failed OUTPUT: a floor whose statements failed stops the bench (its time would be a
+# fraction of the real floor's, and every ratio flattering).
+floor_failed() { echo "the floor failed: $1" >&2; exit 1; }
 phases() { sed -n 's/.*seconds=\(.*\) \[LeadSync\] phase times.*/\1/p' "$dir/$1.log" | tail -n 1; }
 
 # report ENGINE N FLOORS COLDS WARMS: the figures of one engine and size. FLOORS holds a line
@@ -148,12 +151,11 @@ for n in $sizes; do
       }
       # floor DATABASE: "seconds cpu" of the floor's statements (server CPU).
       floor() {
-        local cpu_before seconds
-        sync
+        local cpu_before out
         cpu_before=$(server_cpu)
-        seconds=$(psql "$1" -f bench/floor_postgres.sql 2>&1 | awk '/^Time:/ {s += $2} END {print s / 1000}')
+        out=$(psql -v ON_ERROR_STOP=1 "$1" -f bench/floor_postgres.sql 2>&1) || floor_failed "$out"
         sleep 1
-        echo "$seconds $(python3 -c "print(f'{$(server_cpu) - $cpu_before:.2f}')")"
+        echo "$(awk '/^Time:/ {s += $2} END {print s / 1000}' <<< "$out") $(python3 -c "print(f'{$(server_cpu) - $cpu_before:.2f}')")"
       }
     else
       rm -f "$dir"/gen.sqlite* "$dir"/warm.sqlite* "$dir"/run.sqlite*
@@ -170,8 +172,9 @@ for n in $sizes; do
       # floor DATABASE: "seconds cpu" of the floor's statements; sqlite3's ".timer" prints each
       # statement's real, user and sys seconds.
       floor() {
-        sync
-        (echo ".timer on"; cat bench/floor_sqlite.sql) | sqlite3 "${1#sqlite:}" 2>&1 | awk '/^Run Time:/ {s += $4; c += $6 + $8} END {print s, c}'
+        local out
+        out=$( (echo ".timer on"; cat bench/floor_sqlite.sql) | sqlite3 -bail "${1#sqlite:}" 2>&1) || floor_failed "$out"
+        awk '/^Run Time:/ {s += $4; c += $6 + $8} END {print s, c}' <<< "$out"
       }
     fi
     # The warm runs' template: its CRM keys indexed by an earlier run (of one row).
@@ -182,7 +185,10 @@ for n in $sizes; do
     # and 13.5 s in four runs within five minutes on the EPYC (2026-12-02).
     floors="" colds="" warms=""
     for i in $(seq "$runs"); do
-      floors+="$(floor "$(fresh_copy gen)")"$'\n'
+      floor_db=$(fresh_copy gen)
+      # As before each timed run: the copy's pages flushed first (see timed).
+      sync
+      floors+="$(floor "$floor_db")"$'\n'
       colds+="$(timed "cold$i" "$(fresh_copy gen)") cold$i"$'\n'
       warm_db=$(fresh_copy warm)
       warms+="$(timed "warm$i" "$warm_db") warm$i"$'\n'
