@@ -4,13 +4,17 @@
 # contacts, 5,000 users, N pending captured contacts), then
 #   floor: the bare INSERT INTO lead ... SELECT of the same rows plus the UPDATE of their status,
 #          committed, on a fresh copy of the generated data (the cold run's too);
+#   bound: a lower bound for any implementation (bench/bound_*.sql): the floor plus what the rules
+#          require beyond it (the claim's locks and existing-record probes, the key probes, the
+#          new records' keys, the outcome's columns), each one set-based statement with no client,
+#          committed, on a fresh copy of the warm data;
 #   cold:  the first `run --settle-minutes 0` on a fresh copy: indexes the CRM's keys, then every row;
 #   warm:  the same run on another copy whose CRM keys an earlier run indexed;
 #   next:  the run after the warm one, with nothing pending (its refresh reads the export back);
 # with rows/s, the ratio to the floor, the job's peak resident memory and its phase times. The floor,
-# cold and warm are each measured BENCH_RUNS times (default 3), in rounds of one floor, one cold and
-# one warm run, each on a fresh copy, and reported by their median run, every run's time listed,
-# with each round's ratios (its warm and cold run against its own floor).
+# bound, cold and warm are each measured BENCH_RUNS times (default 3), in rounds of one of each,
+# each on a fresh copy, and reported by their median run, every run's time listed, with each
+# round's ratios (its warm and cold run against its own floor, its warm run against its bound).
 # BENCH_AB=/path/to/another/leadsync adds an A/B comparison of warm runs: BENCH_REPEATS (default 4)
 # runs of that binary and of this build, taken in turn on copies of the same warm database, with
 # their medians. The machine's speed drifts between invocations (10-20% here), so two builds are
@@ -101,7 +105,7 @@ report() {
 import statistics, sys
 engine, n = sys.argv[1], int(sys.argv[2])
 def lines(text): return [l.split() for l in text.strip().splitlines()]
-floors, colds, warms = lines(sys.argv[3]), lines(sys.argv[4]), lines(sys.argv[5])
+floors, colds, warms, bounds = lines(sys.argv[3]), lines(sys.argv[4]), lines(sys.argv[5]), lines(sys.argv[6])
 def median_run(runs):
     ordered = sorted(runs, key=lambda r: float(r[0]))
     return ordered[(len(ordered) - 1) // 2]
@@ -121,6 +125,13 @@ def by_round(runs):
     ratios = [float(r[0]) / float(f[0]) for r, f in zip(runs, floors)]
     return f"{', '.join(f'{x:.2f}' for x in ratios)} (median {statistics.median(ratios):.2f})"
 print(f"  by round, against the round's floor: warm {by_round(warms)}; cold {by_round(colds)}")
+# The lower bound: what the rules require beyond the floor, set-based, with no client (see
+# bench/bound_postgres.sql); how far the job is from it, and where the floor is against it.
+bound = float(median_run(bounds)[0])
+bound_ratios = [float(w[0]) / float(b[0]) for w, b in zip(warms, bounds)]
+print(f"  bound (the floor plus the claim's existing-record probes and, on PostgreSQL, row locks; the key probes; the new records' keys; the outcome's columns;"
+      f" set-based, no client): {bound:.2f} s (runs: {listed(bounds)} s), {bound/floor:.1f}x floor;"
+      f" warm run {ws/bound:.2f}x the bound (by round {', '.join(f'{x:.2f}' for x in bound_ratios)})")
 def cpu(label, client, server, wall):
     # SQLite runs in the job's own process: all its CPU is the client's.
     parts = f"client {client:.1f} + server {server:.1f} = " if engine == "postgres" else ""
@@ -149,11 +160,12 @@ for n in $sizes; do
         psql "$url" -qc "CREATE DATABASE bench_run TEMPLATE bench_$1"
         echo "$base/bench_run"
       }
-      # floor DATABASE: "seconds cpu" of the floor's statements (server CPU).
+      # floor DATABASE [KIND]: "seconds cpu" of the statements of bench/KIND_postgres.sql (KIND:
+      # floor, the default, or bound), server CPU.
       floor() {
         local cpu_before out
         cpu_before=$(server_cpu)
-        out=$(psql -v ON_ERROR_STOP=1 "$1" -f bench/floor_postgres.sql 2>&1) || floor_failed "$out"
+        out=$(psql -v ON_ERROR_STOP=1 "$1" -f "bench/${2:-floor}_postgres.sql" 2>&1) || floor_failed "$out"
         sleep 1
         echo "$(awk '/^Time:/ {s += $2} END {print s / 1000}' <<< "$out") $(python3 -c "print(f'{$(server_cpu) - $cpu_before:.2f}')")"
       }
@@ -169,11 +181,11 @@ for n in $sizes; do
         rm -f "$dir"/run.sqlite*; cp "$dir/$1.sqlite" "$dir/run.sqlite"
         echo "sqlite:$dir/run.sqlite"
       }
-      # floor DATABASE: "seconds cpu" of the floor's statements; sqlite3's ".timer" prints each
-      # statement's real, user and sys seconds.
+      # floor DATABASE [KIND]: "seconds cpu" of the statements of bench/KIND_sqlite.sql (floor or
+      # bound); sqlite3's ".timer" prints each statement's real, user and sys seconds.
       floor() {
         local out
-        out=$( (echo ".timer on"; cat bench/floor_sqlite.sql) | sqlite3 -bail "${1#sqlite:}" 2>&1) || floor_failed "$out"
+        out=$( (echo ".timer on"; cat "bench/${2:-floor}_sqlite.sql") | sqlite3 -bail "${1#sqlite:}" 2>&1) || floor_failed "$out"
         awk '/^Run Time:/ {s += $4; c += $6 + $8} END {print s, c}' <<< "$out"
       }
     fi
@@ -183,17 +195,21 @@ for n in $sizes; do
     # run's of the generated data, so both start from the same state), so that the machine's
     # drift over the minutes falls on all three alike: the floor alone measured 20.2, 17.3, 16.4
     # and 13.5 s in four runs within five minutes on the EPYC (2026-12-02).
-    floors="" colds="" warms=""
+    floors="" bounds="" colds="" warms=""
     for i in $(seq "$runs"); do
       floor_db=$(fresh_copy gen)
       # As before each timed run: the copy's pages flushed first (see timed).
       sync
       floors+="$(floor "$floor_db")"$'\n'
+      # The lower bound (bench/bound_*.sql) on the warm data, as the warm run finds it.
+      bound_db=$(fresh_copy warm)
+      sync
+      bounds+="$(floor "$bound_db" bound)"$'\n'
       colds+="$(timed "cold$i" "$(fresh_copy gen)") cold$i"$'\n'
       warm_db=$(fresh_copy warm)
       warms+="$(timed "warm$i" "$warm_db") warm$i"$'\n'
     done
-    summary=$(report "$engine" "$n" "$floors" "$colds" "$warms")
+    summary=$(report "$engine" "$n" "$floors" "$colds" "$warms" "$bounds")
     grep -v '^#median' <<< "$summary"
     read -r _ cold_label warm_label < <(grep '^#median' <<< "$summary")
     echo "  cold phases ($cold_label): $(phases "$cold_label")"
