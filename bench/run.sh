@@ -90,9 +90,9 @@ timed() {
   read -r kb user sys < <(tail -n 1 "$dir/$label.mem")
   echo "$(python3 -c "print(f'{$end - $start:.3f} $kb {$user + $sys:.2f} {$(server_cpu) - $cpu_before:.2f}')")"
 }
-# floor_failed OUTPUT: a floor whose statements failed stops the bench (its time would be a
-# fraction of the real floor's, and every ratio flattering).
-floor_failed() { echo "the floor failed: $1" >&2; exit 1; }
+# statements_failed KIND OUTPUT: a floor or bound whose statements failed stops the bench (its time
+# would be a fraction of the real one's, and every ratio flattering).
+statements_failed() { echo "the $1 failed: $2" >&2; exit 1; }
 phases() { sed -n 's/.*seconds=\(.*\) \[LeadSync\] phase times.*/\1/p' "$dir/$1.log" | tail -n 1; }
 
 # report ENGINE N FLOORS COLDS WARMS: the figures of one engine and size. FLOORS holds a line
@@ -121,17 +121,15 @@ print(f"  warm (CRM keys already indexed):   {ws:.2f} s ({n/ws:,.0f} rows/s), {w
 print(f"  per row: {ws/n*1e6:.1f} us warm, {cs/n*1e6:.1f} us cold")
 # Each round's runs against its own floor, taken minutes apart at most: the machine's drift over
 # the whole bench falls out of these.
-def by_round(runs):
-    ratios = [float(r[0]) / float(f[0]) for r, f in zip(runs, floors)]
+def by_round(runs, against=floors):
+    ratios = [float(r[0]) / float(f[0]) for r, f in zip(runs, against)]
     return f"{', '.join(f'{x:.2f}' for x in ratios)} (median {statistics.median(ratios):.2f})"
 print(f"  by round, against the round's floor: warm {by_round(warms)}; cold {by_round(colds)}")
 # The lower bound: what the rules require beyond the floor, set-based, with no client (see
 # bench/bound_postgres.sql); how far the job is from it, and where the floor is against it.
 bound = float(median_run(bounds)[0])
-bound_ratios = [float(w[0]) / float(b[0]) for w, b in zip(warms, bounds)]
-print(f"  bound (the floor plus the claim's existing-record probes and, on PostgreSQL, row locks; the key probes; the new records' keys; the outcome's columns;"
-      f" set-based, no client): {bound:.2f} s (runs: {listed(bounds)} s), {bound/floor:.1f}x floor;"
-      f" warm run {ws/bound:.2f}x the bound (by round {', '.join(f'{x:.2f}' for x in bound_ratios)})")
+print(f"  bound (bench/bound_*.sql: what the rules require beyond the floor, set-based, no client): {bound:.2f} s"
+      f" (runs: {listed(bounds)} s), {bound/floor:.1f}x floor; warm run {ws/bound:.2f}x the bound, by round {by_round(warms, bounds)}")
 def cpu(label, client, server, wall):
     # SQLite runs in the job's own process: all its CPU is the client's.
     parts = f"client {client:.1f} + server {server:.1f} = " if engine == "postgres" else ""
@@ -160,12 +158,12 @@ for n in $sizes; do
         psql "$url" -qc "CREATE DATABASE bench_run TEMPLATE bench_$1"
         echo "$base/bench_run"
       }
-      # floor DATABASE [KIND]: "seconds cpu" of the statements of bench/KIND_postgres.sql (KIND:
-      # floor, the default, or bound), server CPU.
-      floor() {
+      # statements KIND DATABASE: "seconds cpu" of the statements of bench/KIND_postgres.sql (KIND:
+      # floor or bound), server CPU.
+      statements() {
         local cpu_before out
         cpu_before=$(server_cpu)
-        out=$(psql -v ON_ERROR_STOP=1 "$1" -f "bench/${2:-floor}_postgres.sql" 2>&1) || floor_failed "$out"
+        out=$(psql -v ON_ERROR_STOP=1 "$2" -f "bench/$1_postgres.sql" 2>&1) || statements_failed "$1" "$out"
         sleep 1
         echo "$(awk '/^Time:/ {s += $2} END {print s / 1000}' <<< "$out") $(python3 -c "print(f'{$(server_cpu) - $cpu_before:.2f}')")"
       }
@@ -181,11 +179,11 @@ for n in $sizes; do
         rm -f "$dir"/run.sqlite*; cp "$dir/$1.sqlite" "$dir/run.sqlite"
         echo "sqlite:$dir/run.sqlite"
       }
-      # floor DATABASE [KIND]: "seconds cpu" of the statements of bench/KIND_sqlite.sql (floor or
+      # statements KIND DATABASE: "seconds cpu" of the statements of bench/KIND_sqlite.sql (floor or
       # bound); sqlite3's ".timer" prints each statement's real, user and sys seconds.
-      floor() {
+      statements() {
         local out
-        out=$( (echo ".timer on"; cat "bench/${2:-floor}_sqlite.sql") | sqlite3 -bail "${1#sqlite:}" 2>&1) || floor_failed "$out"
+        out=$( (echo ".timer on"; cat "bench/$1_sqlite.sql") | sqlite3 -bail "${2#sqlite:}" 2>&1) || statements_failed "$1" "$out"
         awk '/^Run Time:/ {s += $4; c += $6 + $8} END {print s, c}' <<< "$out"
       }
     fi
@@ -200,11 +198,11 @@ for n in $sizes; do
       floor_db=$(fresh_copy gen)
       # As before each timed run: the copy's pages flushed first (see timed).
       sync
-      floors+="$(floor "$floor_db")"$'\n'
+      floors+="$(statements floor "$floor_db")"$'\n'
       # The lower bound (bench/bound_*.sql) on the warm data, as the warm run finds it.
       bound_db=$(fresh_copy warm)
       sync
-      bounds+="$(floor "$bound_db" bound)"$'\n'
+      bounds+="$(statements bound "$bound_db")"$'\n'
       colds+="$(timed "cold$i" "$(fresh_copy gen)") cold$i"$'\n'
       warm_db=$(fresh_copy warm)
       warms+="$(timed "warm$i" "$warm_db") warm$i"$'\n'
