@@ -36,7 +36,17 @@ public final class SQLiteConnection: Database {
         sqlite3_extended_result_codes(db, 1)
         sqlite3_busy_timeout(db, Int32(options.busyTimeoutMilliseconds))
         // From here deinit closes the handle if setup throws.
-        try executeScript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON", name: "session_setup")
+        // A page cache of 32 MiB (SQLite's default: 2 MiB) and the log checkpointed every 20,000
+        // pages (80 MiB; default 1,000). Keys that arrive in no particular order, as real addresses
+        // and numbers do, land on a different leaf of each key index almost every one: a batch
+        // dirties thousands of pages, each re-read when the cache is small and each copied back
+        // at every checkpoint. A warm 1M run on such keys (2026-12-02): 40.9, 42.7 s with the
+        // defaults, 34.5, 34.7 s with these; on keys in index order 15.2 s (median of three)
+        // against 15.6 s. Peak memory 121-141 -> 195-202 MB (the cache fills only as it is used).
+        try executeScript("""
+            PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;
+            PRAGMA cache_size = \(Self.sessionCacheSize); PRAGMA wal_autocheckpoint = 20000
+            """, name: "session_setup")
     }
 
     /// SQLite's process-wide set-up, once before the first connection (`leadsync_sqlite3_configure`:
@@ -50,12 +60,20 @@ public final class SQLiteConnection: Database {
     /// large CREATE INDEX in parallel (a full key load's indexes, 2.5M keys: the email index
     /// 0.69-0.88 s on its own thread, 0.51-0.55 s with one or two helpers on a 2-core machine).
     /// Only for the index builds: the batches' small sorts gained nothing from them.
-    public func buildingIndexes<T>(_ body: () throws -> T) rethrows -> T {
+    /// The page cache is SQLite's default meanwhile: the sorter sizes each thread's buffer by it,
+    /// and with the session's 32 MiB a cold 1M run peaked at 277 MB.
+    public func buildingIndexes<T>(_ body: () throws -> T) throws -> T {
         let helpers = Int32(max(1, ProcessInfo.processInfo.activeProcessorCount - 1))
         let before = sqlite3_limit(db, SQLITE_LIMIT_WORKER_THREADS, helpers)
         defer { sqlite3_limit(db, SQLITE_LIMIT_WORKER_THREADS, before) }
+        try executeScript("PRAGMA cache_size = \(Self.defaultCacheSize)", name: "index_build_cache")
+        defer { try? executeScript("PRAGMA cache_size = \(Self.sessionCacheSize)", name: "session_cache") }
         return try body()
     }
+
+    /// `PRAGMA cache_size` of a session (-KiB) and SQLite's default, for index builds.
+    static let sessionCacheSize = -32768
+    static let defaultCacheSize = -2000
 
     deinit {
         for (statement, _) in statements.values { sqlite3_finalize(statement) }
