@@ -193,6 +193,16 @@ import Testing
         }
     }
 
+    /// A SQLite session checkpoints its log every 20,000 pages, not SQLite's default 1,000
+    /// (scattered keys dirty a page of each key index per new record; see SQLiteConnection).
+    @Test func sqliteSessionCheckpointsEvery20000Pages() throws {
+        try withTestDatabase(.sqlite) { t in
+            let db = try t.open()
+            #expect(try TestQueries.run("PRAGMA wal_autocheckpoint", on: db).first?.values.first?.intValue == 20000)
+            #expect(try TestQueries.run("PRAGMA journal_mode", on: db).first?.values.first?.textValue == "wal")
+        }
+    }
+
     /// A `captured_by` taken as it is must be one trimming and lower-casing would leave alone.
     @Test(arguments: ["anna@x.example", "Anna@X.example", " anna@x.example", "anna@x.example\t", "\nBOB@x.example ",
                       "zoë@x.example", "ZOË@X.EXAMPLE", "\u{00A0}anna@x.example", "", "@", "A"])

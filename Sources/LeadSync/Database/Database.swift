@@ -42,8 +42,8 @@ public protocol Database: AnyObject {
     func finishLoad() throws
 
     /// Runs `body`, which builds indexes, with whatever makes that faster on this engine (SQLite:
-    /// helper threads for its sorter, its default page cache; PostgreSQL builds in parallel workers by itself).
-    func buildingIndexes<T>(_ body: () throws -> T) throws -> T
+    /// helper threads for its sorter; PostgreSQL builds in parallel workers by itself).
+    func buildingIndexes<T>(_ body: () throws -> T) rethrows -> T
 
     /// Opens another connection to the same database with the same options (the sync job's
     /// second connection, which claims the next batch while this one writes).
@@ -70,7 +70,7 @@ extension Database {
     public func finishLoad() throws {}
 
     /// Nothing to change (PostgreSQL).
-    public func buildingIndexes<T>(_ body: () throws -> T) throws -> T { try body() }
+    public func buildingIndexes<T>(_ body: () throws -> T) rethrows -> T { try body() }
 
     /// Runs `body` in a transaction, committing on success and rolling back on any error.
     /// `commit` is given the commit to run (a caller that times it wraps it).

@@ -36,16 +36,18 @@ public final class SQLiteConnection: Database {
         sqlite3_extended_result_codes(db, 1)
         sqlite3_busy_timeout(db, Int32(options.busyTimeoutMilliseconds))
         // From here deinit closes the handle if setup throws.
-        // A page cache of 32 MiB (SQLite's default: 2 MiB) and the log checkpointed every 20,000
-        // pages (80 MiB; default 1,000). Keys that arrive in no particular order, as real addresses
-        // and numbers do, land on a different leaf of each key index almost every one: a batch
-        // dirties thousands of pages, each re-read when the cache is small and each copied back
-        // at every checkpoint. A warm 1M run on such keys (2026-12-02): 40.9, 42.7 s with the
-        // defaults, 34.5, 34.7 s with these; on keys in index order 15.2 s (median of three)
-        // against 15.6 s. Peak memory 121-141 -> 195-202 MB (the cache fills only as it is used).
+        // The log checkpointed every 20,000 pages (80 MiB; SQLite's default is 1,000). Keys that
+        // arrive in no particular order, as real addresses and numbers do, land on a different
+        // leaf of each key index almost every one: a batch of 5,000 rows dirties some 13,000
+        // pages, and each checkpoint copies every page written since the last one back into the
+        // database; a page written by several batches between two checkpoints is copied once.
+        // Warm 1M runs in turn on such keys (2026-12-02): 42.7, 45.4, 43.7, 46.9 s with the
+        // default, 37.2, 37.5, 36.3, 37.9 s with this; on keys in index order no difference
+        // (16.9, 15.7, 15.2 against 15.6, 15.3, 17.1 s); memory the same. A larger page cache
+        // (16-64 MiB) added nothing to it and took 50-140 MB more.
         try executeScript("""
             PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;
-            PRAGMA cache_size = \(Self.sessionCacheSize); PRAGMA wal_autocheckpoint = 20000
+            PRAGMA wal_autocheckpoint = 20000
             """, name: "session_setup")
     }
 
@@ -60,20 +62,12 @@ public final class SQLiteConnection: Database {
     /// large CREATE INDEX in parallel (a full key load's indexes, 2.5M keys: the email index
     /// 0.69-0.88 s on its own thread, 0.51-0.55 s with one or two helpers on a 2-core machine).
     /// Only for the index builds: the batches' small sorts gained nothing from them.
-    /// The page cache is SQLite's default meanwhile: the sorter sizes each thread's buffer by it,
-    /// and with the session's 32 MiB a cold 1M run peaked at 277 MB.
-    public func buildingIndexes<T>(_ body: () throws -> T) throws -> T {
+    public func buildingIndexes<T>(_ body: () throws -> T) rethrows -> T {
         let helpers = Int32(max(1, ProcessInfo.processInfo.activeProcessorCount - 1))
         let before = sqlite3_limit(db, SQLITE_LIMIT_WORKER_THREADS, helpers)
         defer { sqlite3_limit(db, SQLITE_LIMIT_WORKER_THREADS, before) }
-        try executeScript("PRAGMA cache_size = \(Self.defaultCacheSize)", name: "index_build_cache")
-        defer { try? executeScript("PRAGMA cache_size = \(Self.sessionCacheSize)", name: "session_cache") }
         return try body()
     }
-
-    /// `PRAGMA cache_size` of a session (-KiB) and SQLite's default, for index builds.
-    static let sessionCacheSize = -32768
-    static let defaultCacheSize = -2000
 
     deinit {
         for (statement, _) in statements.values { sqlite3_finalize(statement) }
