@@ -4,7 +4,7 @@
 -- Differs from PostgreSQL: printf for lpad, strftime for timestamp arithmetic, 0/1 booleans, and
 -- the numbers of emails and phones scattered inline (N * 2654435761 % 4294967311 for an email's,
 -- 1000000 + (M - 1000000) * 2654435761 % 9000000 for a 7-digit phone number's), as
--- generate_postgres.sql's functions do.
+-- generate_postgres.sql's functions do (read it for why, and for the captured contacts' prefixes).
 BEGIN;
 INSERT INTO "user" (sfid, email, name, isactive)
 SELECT '005' || printf('%015d', value), 'user' || value || '@vertrieb.example', 'User ' || value, value % 50 <> 0
@@ -39,11 +39,11 @@ SELECT 'bench-' || value, CASE value % 3 WHEN 0 THEN 'lemontaps' WHEN 1 THEN 'we
        CASE WHEN value % 100 < 1 THEN '' WHEN value % 100 < 3 THEN 'Name' || (value % 100000) ELSE 'Person' || value END,
        CASE WHEN value % 100 = 1 THEN '' ELSE 'Firm ' || (value % 5000) END,
        CASE WHEN value % 100 < 6 AND value % 100 >= 3 THEN 'lead' || ((value * 7 % :crm_leads + 1) * 2654435761 % 4294967311) || '@crm.example'
-            WHEN value % 100 >= 6 AND value % 100 < 11 THEN 'person' || ((value - 1) * 2654435761 % 4294967311) || '@capture.example'
+            WHEN value % 100 >= 6 AND value % 100 < 11 THEN 'lead' || ((value - 1) * 2654435761 % 4294967311) || '@capture.example'
             WHEN value % 100 = 11 THEN 'not-an-email'
-            ELSE 'person' || (value * 2654435761 % 4294967311) || '@capture.example' END,
-       CASE WHEN value % 100 < 3 AND value % 100 >= 1 THEN '+49 30 ' || (1000000 + (2000000 + (value % 100000) - 1000000) * 2654435761 % 9000000) ELSE '+49 40 ' || (1000000 + (5000000 + value - 1000000) * 2654435761 % 9000000) END,
-       CASE WHEN value % 2 = 0 THEN '0160 ' || (1000000 + (6000000 + value - 1000000) * 2654435761 % 9000000) END,
+            ELSE 'lead' || (value * 2654435761 % 4294967311) || '@capture.example' END,
+       CASE WHEN value % 100 < 3 AND value % 100 >= 1 THEN '+49 30 ' || (1000000 + (2000000 + (value % 100000) - 1000000) * 2654435761 % 9000000) ELSE '+49 30 ' || (1000000 + (5000000 + value - 1000000) * 2654435761 % 9000000) END,
+       CASE WHEN value % 2 = 0 THEN '0171 ' || (1000000 + (6000000 + value - 1000000) * 2654435761 % 9000000) END,
        'Berlin', 'DE', 'Met at the fair'
 FROM generate_series(1, :captured);
 COMMIT;
