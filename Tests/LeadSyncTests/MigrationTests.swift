@@ -86,6 +86,31 @@ import Testing
         }
     }
 
+    /// Migration 011: on PostgreSQL the key lookup indexes are hash indexes, after migrating and
+    /// after the first run's full load rebuilt them; the run still finds the corpus's duplicates.
+    @Test(.enabled(if: TestEngine.postgresURL != nil))
+    func keyLookupIndexesAreHashIndexesOnPostgres() throws {
+        try withTestDatabase(.postgres) { t in
+            func methods() throws -> [String] {
+                try t.rawRows("""
+                    SELECT c.relname AS name, a.amname AS method FROM pg_index i
+                    JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam
+                    WHERE i.indrelid = 'crm_match_key'::regclass ORDER BY 1
+                    """).map { "\($0.string("name") ?? ""): \($0.string("method") ?? "")" }
+            }
+            let expected = ["crm_match_key_batch_idx: btree", "crm_match_key_email_idx: hash", "crm_match_key_phone2_idx: hash",
+                            "crm_match_key_phone_idx: hash", "crm_match_key_record_idx: btree"]
+            let config = try Corpus.load(into: t)
+            #expect(try methods() == expected)
+            #expect(try t.scalar("SELECT count(*) FROM crm_match_key") == "0", "the first run keys the whole mirror")
+            let run = try CLI.run(["run", "--settle-minutes", "0", "--database", t.url, "--config", config,
+                                   "--report-dir", t.directory.appendingPathComponent("reports").path])
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(try methods() == expected, "the full load rebuilt them as they were")
+            let duplicates = try t.scalar("SELECT count(*) FROM captured_contact WHERE error_code IN ('duplicate_email', 'duplicate_phone')")
+            #expect(Int(duplicates ?? "") ?? 0 > 0, "the probes found the corpus's duplicates")
+        }
+    }
 
     @Test(arguments: TestEngine.available)
     func twoMigratesAtOnceApplyEachFileOnce(engine: TestEngine) throws {

@@ -229,6 +229,30 @@ public struct CRMKeyIndex {
     /// per key column, and the record index.
     static let indexes = ["email", "phone", "phone2", "record"]
 
+    /// Pending keys at which a merge rebuilds the key indexes rather than adding the keys to them,
+    /// when they are also at least a quarter of all records' keys (see `mergePending`).
+    static let rebuildAt = 100_000
+
+    /// Merges the pending keys (SQLite, migration 012) into the key indexes, in the caller's
+    /// transaction (which holds SQLite's write lock); returns the batch clock stamp it took, at
+    /// or above every key merged, or nil when nothing was pending (and on PostgreSQL, which
+    /// keeps none). The stamp tells a batch matched before the merge to match again under the
+    /// lock. Many pending keys (a large run) are merged by dropping the three key indexes and
+    /// building them again, a sort, where adding them one by one touched most index pages anyway.
+    /// `rebuildAt`: tests lower it to take the rebuilding path with a few keys.
+    static func mergePending(on db: any Database, rebuildAt: Int = rebuildAt) throws -> Int64? {
+        guard db.engine == .sqlite else { return nil }
+        let pending = try db.one("crm_match_key_pending_count")?.int("pending") ?? 0
+        guard pending > 0 else { return nil }
+        let seq = try db.one("batch_clock_advance")?["seq"].intValue ?? 0
+        let rebuild = try pending >= rebuildAt && pending * 4 >= (db.one("crm_match_key_count")?.int("records") ?? 0)
+        let keyIndexes = indexes.filter { $0 != "record" }
+        if rebuild { for index in keyIndexes { try db.run("crm_match_key_drop_\(index)_index", [:]) } }
+        try db.run("crm_match_key_pending_merge", [:])
+        if rebuild { for index in keyIndexes { try db.run("crm_match_key_create_\(index)_index", [:]) } }
+        return seq
+    }
+
     /// `crm_match_key`'s columns, as `keyRow` fills them.
     static let keyColumns = ["crm_object", "crm_id", "sfid", "leadsync_id", "email_key", "phone_key", "phone2_key", "lastname_key", "priority",
                              "systemmodstamp", "batch_seq"]

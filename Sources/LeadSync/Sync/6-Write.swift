@@ -127,7 +127,9 @@ struct BatchWriter {
             try db.startBulkLoad(table: "batch_outcome", columns: Self.outcomeColumns, rows: outcomes)
         }
         // 3. The new records' keys, so later batches and runs (and processes beside this one)
-        // match them without waiting for the next refresh.
+        // match them without waiting for the next refresh. On SQLite pending (migration 012:
+        // out of the key indexes until the run merges them; PendingKeyIndex finds them).
+        let pending = db.engine == .sqlite
         var keys: [[SQLValue]] = []
         for i in rows.indices {
             guard let id = exportedIDs[i] else { continue }
@@ -136,14 +138,15 @@ struct BatchWriter {
                                             emailKey: rows[i].emailKey, phone: rows[i].phoneKeys.first, phone2: rows[i].phoneKeys.dropFirst().first,
                                             lastNameKey: rows[i].lastNameKey, priority: CRMKeyIndex.priority(of: target),
                                             systemmodstamp: .text(now), batchSeq: .integer(batchSeq)) {
-                keys.append(key)
+                keys.append(pending ? key + [.integer(1)] : key)
             }
         }
         _ = try times.measure("write.outcome") {
             try db.run("captured_contact_write_outcome", ["now": .text(now), "run_id": .integer(runID)])
         }
         try times.measure("write.keys") {
-            try db.startBulkLoad(table: "crm_match_key", columns: CRMKeyIndex.keyColumns, types: CRMKeyIndex.keyTypes, rows: keys)
+            try db.startBulkLoad(table: "crm_match_key", columns: pending ? CRMKeyIndex.keyColumns + ["pending"] : CRMKeyIndex.keyColumns,
+                                 types: pending ? CRMKeyIndex.keyTypes + [.smallint] : CRMKeyIndex.keyTypes, rows: keys)
         }
         // 4. The report's rows and the counts.
         result.reportRows.reserveCapacity(rows.count)

@@ -32,6 +32,9 @@ public struct SyncOptions: Sendable {
     public var progress: (@Sendable (Int, Int) -> Void)?
     /// Mirror rows the CRM key refresh reads and keys a page at a time; tests make pages small.
     var refreshPageSize = CRMKeyIndex.defaultPageSize
+    /// Pending keys (SQLite) a run holds before it merges them into the key indexes; tests make
+    /// it small to merge between batches.
+    var pendingKeyLimit = PendingKeyIndex.defaultLimit
 
     /// Options for `mode` with every default.
     public init(mode: Mode) { self.mode = mode }
@@ -186,10 +189,27 @@ public final class SyncJob {
             let second = options.dryRun || options.mode == .push ? nil : openSecondConnection()
             // The refresh's commit is a phase of its own: on SQLite a full load's pages go to the
             // write-ahead log there, and the checkpoint copies them back.
+            // On SQLite it also merges the keys a run left pending (one that failed or was
+            // killed, or one running beside this one), so this run's index of pending keys starts
+            // empty and stays small.
+            var mergedAt: Int64?
             let stats = try inTransaction(!options.dryRun, commit: { try times.measure("refresh.commit", $0) }) {
                 var index = CRMKeyIndex(db: db, phones: phones, times: times, stampsKeys: !options.dryRun, pageSize: options.refreshPageSize)
                 index.reader = second
-                return try index.refresh()
+                let stats = try index.refresh()
+                if !options.dryRun { mergedAt = try times.measure("keys.merge") { try CRMKeyIndex.mergePending(on: db) } }
+                return stats
+            }
+            let pendingKeys = db.engine == .sqlite ? PendingKeyIndex(after: mergedAt ?? 0, limit: options.pendingKeyLimit) : nil
+            // Merges the pending keys on `connection` (free: its batch has committed) once the
+            // index holds its limit, so its memory stays bounded.
+            func mergeIfFull(on connection: any Database) throws {
+                guard let pendingKeys, pendingKeys.needsMerge, !options.dryRun else { return }
+                try times.measure("keys.merge") {
+                    if let merged = try connection.transaction({ try CRMKeyIndex.mergePending(on: connection) }) {
+                        pendingKeys.reset(merged: merged)
+                    }
+                }
             }
             summary.crmRecordsKeyed = stats.recordsRead
             summary.crmRecordsCurrent = stats.recordsCurrent
@@ -240,10 +260,10 @@ public final class SyncJob {
                 // batch is matched in a read of its own (the claim's read has ended), and caught
                 // up only in memory: SQLite's catch-up query would read every key.
                 let matched = rows.isEmpty ? nil : try times.measure("batch.match") { () throws -> BatchMatch in
-                    guard snapshotClock != nil else { return try Self.match(prepared, on: db, runStartedAt: startText) }
+                    guard snapshotClock != nil else { return try Self.match(prepared, on: db, runStartedAt: startText, pending: pendingKeys) }
                     try db.begin(immediate: false)
                     defer { db.rollback() }
-                    return try Self.match(prepared, on: db, runStartedAt: startText, keyParams: keyParams)
+                    return try Self.match(prepared, on: db, runStartedAt: startText, keyParams: keyParams, pending: pendingKeys)
                 }
                 // Its catch-up in memory needs its rows by key.
                 let keyIndex = matched == nil ? nil : times.measure("batch.prepare") { BatchKeyIndex(prepared) }
@@ -291,6 +311,8 @@ public final class SyncJob {
                 if isolate > 0 { want = 1 }
                 let outcome: BatchOutcome
                 var pipelined = false
+                // The connection whose batch has just committed (the other may be claiming ahead).
+                var idle = db
                 do {
                     if let pipeline, isolate == 0, !sequentialOnce {
                         pipelined = true
@@ -304,8 +326,10 @@ public final class SyncJob {
                             if batch.rows.count == want && after > 0 { pipeline.claimAhead(after: batch, want: after, written: written) }
                             let done = batch.rows.isEmpty ? BatchOutcome()
                                 : try finishBatch(batch, previous: previous, decider: &decider, runStartedAt: startText, runID: summary.runID,
-                                                  options: options, owners: owners, mirrorTypes: mirror.types, times: times, written: written)
+                                                  options: options, owners: owners, mirrorTypes: mirror.types, times: times, pending: pendingKeys,
+                                                  written: written)
                             try times.measure("batch.commit") { try batch.db.commit() }
+                            idle = batch.db
                             outcome = done
                             if batch.claimedAhead { summary.batchesClaimedAhead += 1 }
                             releaseInBackground(consume batch)
@@ -324,13 +348,15 @@ public final class SyncJob {
                                     lastClaimed = batch.rows
                                     guard !batch.rows.isEmpty else { return BatchOutcome() }
                                     return try finishBatch(batch, previous: previous, decider: &decider, runStartedAt: startText,
-                                                           runID: summary.runID, options: options, owners: owners, mirrorTypes: mirror.types, times: times)
+                                                           runID: summary.runID, options: options, owners: owners, mirrorTypes: mirror.types, times: times,
+                                                           pending: pendingKeys)
                                 }
                             } catch {
                                 Self.releaseClaimLock(db)
                                 throw error
                             }
                         }
+                        idle = db
                     }
                 } catch let error as DatabaseError where pipelined && error.isTransient && !error.isConnectionGone {
                     logger.warning("transient database error, retrying the batch", metadata: ["code": "\(error.code)"])
@@ -350,6 +376,7 @@ public final class SyncJob {
                     }
                 }
                 if isolate > 0 { isolate -= 1 }
+                try mergeIfFull(on: idle)
                 lastWritten = outcome.seq
                 // The batch before is freed in the background (see releaseInBackground).
                 if let done = previous.take() { releaseInBackground(consume done) }
@@ -370,6 +397,12 @@ public final class SyncJob {
                 if outcome.rows.count < want && isolate == 0 { break }
             }
             if options.mode == .push { summary.notProcessed = options.pushIDs.filter { !processedIDs.contains($0) } }
+            // The run's pending keys go into the key indexes at once (SQLite): each index page is
+            // written once, where each batch would have written most of them.
+            if pendingKeys != nil && !options.dryRun {
+                pipeline?.cancel()
+                _ = try times.measure("keys.merge") { try db.transaction { try CRMKeyIndex.mergePending(on: db) } }
+            }
             summary.finishedAt = options.clock()
             if let report {
                 summary.report = try times.measure("report") { try report.finish(summary) }
@@ -413,14 +446,14 @@ public final class SyncJob {
     /// batch over, once its ids are drawn, to the batch claimed ahead of it.
     private func finishBatch(_ batch: ClaimedBatch, previous: WrittenBatch?, decider: inout DuplicateDecider, runStartedAt: String,
                              runID: Int64, options: SyncOptions, owners: OwnerResolver, mirrorTypes: [TargetObject: [String: CopyType]], times: PhaseTimes,
-                             written handOver: WrittenSoon? = nil) throws -> BatchOutcome {
+                             pending: PendingKeyIndex?, written handOver: WrittenSoon? = nil) throws -> BatchOutcome {
         let seq = try times.measure("batch.lock") { () throws -> Int64 in
             _ = try batch.db.run("advisory_lock", ["lock_id": .integer(JobLock.batch.rawValue)])
             _ = try batch.db.run("session_unlock", ["lock_id": .integer(JobLock.claim.rawValue)])
             return try batch.db.one("batch_clock_advance")?["seq"].intValue ?? 0
         }
         var matched = try batch.matched ?? times.measure("batch.match") {
-            try Self.match(batch.prepared, on: batch.db, runStartedAt: runStartedAt, keyParams: batch.keyParams)
+            try Self.match(batch.prepared, on: batch.db, runStartedAt: runStartedAt, keyParams: batch.keyParams, pending: pending)
         }
         // One batch committed since the match, and it was this process's last: its records are
         // all the match missed, and the catch-up is made in memory.
@@ -429,7 +462,7 @@ public final class SyncJob {
             // SQLite, matched ahead, and more was written since: matched again, under the lock
             // (SQLite's catch-up query would read every key).
             matched = try times.measure("batch.match") {
-                try Self.match(batch.prepared, on: batch.db, runStartedAt: runStartedAt, keyParams: batch.keyParams)
+                try Self.match(batch.prepared, on: batch.db, runStartedAt: runStartedAt, keyParams: batch.keyParams, pending: pending)
             }
         }
         // Decided ahead, on every record committed before its turn: the batch before it, this
@@ -478,12 +511,19 @@ public final class SyncJob {
     /// surname agreement and origin (the query ranks them), with the batch clock read just before
     /// and the key parameters the catch-up needs too.
     /// `keyParams`: the batch's keys as `keyParameters` gave them, when that was done ahead.
+    /// `pending`: the run's index of pending keys (SQLite), brought up to date in the same
+    /// transaction or snapshot as the match, which reads its candidates by rowid.
     private static func match(_ rows: [PreparedRow], on db: any Database, runStartedAt: String,
-                              keyParams: [String: SQLValue]? = nil) throws -> BatchMatch {
+                              keyParams: [String: SQLValue]? = nil, pending: PendingKeyIndex?) throws -> BatchMatch {
         var match = BatchMatch()
         match.clock = try db.one("batch_clock_read")?["seq"].intValue ?? 0
         match.keyParams = try keyParams ?? stageKeys(rows, on: db)
-        for row in try db.rows("batch_match", match.keyParams.merging(["run_started_at": .text(runStartedAt)]) { $1 }) {
+        var params = match.keyParams.merging(["run_started_at": .text(runStartedAt)]) { $1 }
+        if let pending {
+            try pending.refresh(on: db)
+            params["pending_keys"] = pending.parameter(for: rows)
+        }
+        for row in try db.rows("batch_match", params) {
             match.matches[row["row_id"].intValue ?? 0, default: []].append(CRMMatch(row))
         }
         return match

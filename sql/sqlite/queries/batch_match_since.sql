@@ -2,6 +2,8 @@
 -- candidate among the keys stamped above it, with what batch_match ranks by.
 -- Differs from PostgreSQL: the batch's keys come as JSON, as batch_match takes them, and each
 -- probes the key indexes (there is no batch_seq index, see migration 006).
+-- Pending keys (migration 012) are not in the key indexes, so this does not see them: it never
+-- runs on SQLite (a batch is matched again under the lock instead; see SyncJob.finishBatch).
 -- :email_keys, :phone_keys are the batch's keys as JSON, as batch_match takes them.
 -- params: :email_keys, :phone_keys, :after_seq, :run_started_at
 -- returns: many

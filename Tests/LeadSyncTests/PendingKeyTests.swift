@@ -1,0 +1,171 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import LeadSync
+
+/// SQLite writes a batch's new keys as pending, out of the key indexes, finds them through the
+/// run's PendingKeyIndex, and merges them once the run ends or the index is full (migration 012).
+/// Every duplicate is still caught: of an earlier batch, of another process's batch, of a run
+/// that stopped before its merge.
+@Suite struct PendingKeyTests {
+    /// Records whose keys are still pending (SQLite; PostgreSQL has no such column).
+    static func pendingCount(_ t: TestDatabase) throws -> String? {
+        try t.scalar("SELECT count(*) FROM crm_match_key WHERE pending IS NOT NULL")
+    }
+
+    /// A run of the corpus in batches of 97 with `limit` pending keys before a merge.
+    static func run(_ db: any Database, limit: Int, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> SyncSummary {
+        var options = SyncOptions(mode: .run)
+        options.settleMinutes = 0
+        options.batchSize = 97
+        options.pendingKeyLimit = limit
+        options.progress = progress
+        return try SyncJob(db: db, config: try Configuration.parse(Corpus.config, file: "corpus.toml")).run(options)
+    }
+
+    /// The corpus's duplicates of records an earlier batch of the run created are found while
+    /// those records' keys are pending, whether they are merged only at the end (the default
+    /// limit) or after every batch (a limit of one key); none is left pending.
+    @Test(arguments: [PendingKeyIndex.defaultLimit, 1])
+    func pendingKeysGiveTheSingleRunOutcomes(limit: Int) throws {
+        try withTestDatabase(.sqlite) { t in
+            _ = try Corpus.load(into: t)
+            let pendingDuringRun = Mutex<[Int]>([])
+            let summary = try Self.run(try t.open(), limit: limit) { _, _ in
+                let pending = (try? Self.pendingCount(t)).flatMap { $0 }.flatMap { Int($0) } ?? -1
+                pendingDuringRun.withLock { $0.append(pending) }
+            }
+            #expect(summary.read == 1998)
+            try PipelineTests.expectSingleRunOutcomes(t)
+            #expect(try Self.pendingCount(t) == "0", "the run merged its pending keys")
+            let seen = pendingDuringRun.withLock { $0 }
+            // The index learns a batch's keys when a later batch's match reads them, so a merge
+            // comes a batch or two after the limit is reached: with one key, many times a run.
+            let merges = zip(seen, seen.dropFirst()).filter { $1 < $0 }.count
+            if limit == 1 {
+                #expect(merges >= 5, "merged between batches: \(seen)")
+            } else {
+                #expect(merges == 0 && seen.last ?? 0 > 500, "pending until the end: \(seen)")
+            }
+        }
+    }
+
+    /// Another process's batch commits a record with the email of a row of this run's second
+    /// batch, its keys pending, after the first batch: this run reads them and fails the row.
+    @Test func anotherProcessesPendingKeysAreFound() throws {
+        try withTestDatabase(.sqlite) { t in
+            _ = try Corpus.load(into: t)
+            let exported = Set(try Corpus.records("expected.csv").filter { $0["status"] == "exported" }.compactMap { $0["external_id"] })
+            let order = try t.rawRows("SELECT external_id, email FROM captured_contact ORDER BY captured_at, id")
+                .map { ($0.string("external_id") ?? "", MatchKeys.email($0.string("email"))) }
+            let (row, email) = try #require(order[97..<194].first { exported.contains($0.0) && $0.1 != nil })
+            let key = try #require(email)
+            let summary = try Self.run(try t.open(), limit: PendingKeyIndex.defaultLimit) { done, _ in
+                guard done == 97 else { return }
+                do {
+                    try t.exec("""
+                        BEGIN IMMEDIATE;
+                        UPDATE batch_clock SET seq = seq + 1 WHERE id = 1;
+                        INSERT INTO contact (id, sfid, lastname, email, leadsync_id__c) VALUES (900001, NULL, 'Other', '\(key)', 'other-process-1');
+                        INSERT INTO crm_match_key (crm_object, crm_id, leadsync_id, email_key, lastname_key, priority, batch_seq, pending)
+                            VALUES ('contact', 900001, 'other-process-1', '\(key)', 'other', 1, (SELECT seq FROM batch_clock WHERE id = 1), 1);
+                        COMMIT;
+                        """)
+                } catch {
+                    Issue.record("the other process's batch failed: \(error)")
+                }
+            }
+            #expect(summary.read == 1998)
+            let outcome = try Corpus.outcomes(t)[row]
+            #expect(outcome?["status"] == "failed")
+            #expect(outcome?["error_code"] == "duplicate_email")
+            #expect(outcome?["duplicate_of"] == "other-process-1")
+            #expect(try Self.pendingCount(t) == "0", "this run merged the other process's pending keys too")
+        }
+    }
+
+    /// A run that stopped before its merge leaves its keys pending: the next run merges them
+    /// first, and still finds them.
+    @Test func keysLeftPendingByAStoppedRunAreMergedAndFound() throws {
+        try withTestDatabase(.sqlite) { t in
+            let config = try Corpus.load(into: t)
+            let first = try CLI.run(["run", "--settle-minutes", "0", "--limit", "50", "--database", t.url, "--config", config,
+                                     "--report-dir", t.directory.appendingPathComponent("reports").path])
+            #expect(first.status == 0, "\(first.stderr)")
+            // As if the run had been killed after its batches committed, before its merge.
+            try t.exec("UPDATE crm_match_key SET pending = 1 WHERE leadsync_id IS NOT NULL")
+            let left = try #require(Int(try t.scalar("SELECT count(*) FROM crm_match_key WHERE pending = 1") ?? ""))
+            #expect(left > 10)
+            // A new captured contact with the email of one of those records.
+            let email = try #require(try t.scalar("SELECT email_key FROM crm_match_key WHERE pending = 1 AND email_key IS NOT NULL LIMIT 1"))
+            try t.exec("""
+                INSERT INTO captured_contact (external_id, source, captured_by, captured_at, first_name, last_name, company, email)
+                VALUES ('again-1', 'csv', 'nobody@x.example', '2000-01-01T00:00:00Z', 'Again', 'Again', 'Again GmbH', '\(email)')
+                """)
+            let second = try CLI.run(["run", "--settle-minutes", "0", "--limit", "1", "--database", t.url, "--config", config,
+                                      "--report-dir", t.directory.appendingPathComponent("reports").path])
+            #expect(second.status == 0, "\(second.stderr)")
+            #expect(try t.scalar("SELECT error_code FROM captured_contact WHERE external_id = 'again-1'") == "duplicate_email")
+            #expect(try Self.pendingCount(t) == "0")
+        }
+    }
+
+    /// Many pending keys are merged by dropping and building the key indexes again: they come
+    /// back as the migration made them, and hold the merged keys.
+    @Test func aLargeMergeRebuildsTheKeyIndexesAsMigrated() throws {
+        try withTestDatabase(.sqlite) { t in
+            let db = try t.migrated()
+            let indexes = "SELECT name || ': ' || sql AS def FROM sqlite_master WHERE type = 'index' AND tbl_name = 'crm_match_key' ORDER BY name"
+            let migrated = try t.rawRows(indexes).compactMap { $0.string("def") }
+            try t.exec("""
+                INSERT INTO crm_match_key (crm_object, crm_id, email_key, phone_key, lastname_key, priority, batch_seq, pending) VALUES
+                    ('lead', 1, 'a@x.example', '+49301', 'a', 2, 1, 1), ('lead', 2, 'b@x.example', NULL, 'b', 2, 1, NULL),
+                    ('lead', 3, NULL, '+49303', 'c', 2, 2, 1);
+                """)
+            let merged = try db.transaction { try CRMKeyIndex.mergePending(on: db, rebuildAt: 1) }
+            #expect(merged != nil)
+            #expect(try Self.pendingCount(t) == "0")
+            #expect(try t.rawRows(indexes).compactMap { $0.string("def") } == migrated)
+            #expect(try t.scalar("SELECT group_concat(crm_id) FROM crm_match_key INDEXED BY crm_match_key_phone_idx WHERE phone_key = '+49303' AND pending IS NULL") == "3")
+            #expect(try db.transaction { try CRMKeyIndex.mergePending(on: db, rebuildAt: 1) } == nil, "nothing left to merge")
+        }
+    }
+
+    /// The index finds every pending record by each of its keys as it grows (tens of thousands of
+    /// keys, several doublings), reads only keys stamped after what it has read, and forgets
+    /// what a merge took.
+    @Test func theIndexFindsEveryKeyItRead() throws {
+        try withTestDatabase(.sqlite) { t in
+            let db = try t.migrated()
+            try t.exec("""
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000)
+                INSERT INTO crm_match_key (crm_object, crm_id, email_key, phone_key, phone2_key, lastname_key, priority, batch_seq, pending)
+                SELECT 'lead', i, 'p' || i || '@x.example', '+4930' || (1000000 + i), CASE WHEN i % 3 = 0 THEN '+49171' || i END, 'l', 2,
+                       i / 1000 + 1, CASE WHEN i % 10 = 0 THEN NULL ELSE 1 END
+                FROM n
+                """)
+            let index = PendingKeyIndex()
+            try index.refresh(on: db)
+            let rows = try t.rawRows("SELECT rowid AS rid, crm_id, email_key, phone_key, phone2_key, pending FROM crm_match_key")
+            var missing = 0, extra = 0
+            for row in rows {
+                let rid = try #require(row["rid"].intValue)
+                for key in [row.string("email_key"), row.string("phone_key"), row.string("phone2_key")].compactMap({ $0 }) {
+                    let found = index.records(for: key)
+                    if row["pending"] == .null { extra += found.filter { $0 == rid }.count } else if !found.contains(rid) { missing += 1 }
+                }
+            }
+            #expect(missing == 0)
+            #expect(extra == 0, "keys that are not pending are not read")
+            // Keys committed later are read by the next refresh, those read before are not read twice.
+            try t.exec("INSERT INTO crm_match_key (crm_object, crm_id, email_key, lastname_key, priority, batch_seq, pending) VALUES ('lead', 30001, 'late@x.example', 'l', 2, 99, 1)")
+            try index.refresh(on: db)
+            #expect(index.records(for: "late@x.example").count == 1)
+            #expect(index.records(for: "p1@x.example").count == 1)
+            index.reset(merged: 99)
+            #expect(index.records(for: "late@x.example").isEmpty)
+            try index.refresh(on: db)
+            #expect(index.records(for: "late@x.example").isEmpty, "stamped at or below the merge")
+        }
+    }
+}

@@ -1,0 +1,4 @@
+-- SQLite writes a batch's new keys as pending here and merges them into its key indexes once a
+-- run ends (its write-ahead log holds whole pages: scattered index inserts wrote an index page
+-- per key at every commit). PostgreSQL's log holds row changes, so its batches keep writing their
+-- keys straight into the (hash) indexes of migration 011: nothing to do.

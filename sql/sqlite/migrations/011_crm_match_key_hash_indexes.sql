@@ -1,0 +1,2 @@
+-- PostgreSQL makes crm_match_key's key lookup indexes hash indexes here. SQLite has only B-tree
+-- indexes: nothing to do.
