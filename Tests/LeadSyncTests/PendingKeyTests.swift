@@ -55,11 +55,7 @@ import Testing
     @Test func anotherProcessesPendingKeysAreFound() throws {
         try withTestDatabase(.sqlite) { t in
             _ = try Corpus.load(into: t)
-            let exported = Set(try Corpus.records("expected.csv").filter { $0["status"] == "exported" }.compactMap { $0["external_id"] })
-            let order = try t.rawRows("SELECT external_id, email FROM captured_contact ORDER BY captured_at, id")
-                .map { ($0.string("external_id") ?? "", MatchKeys.email($0.string("email"))) }
-            let (row, email) = try #require(order[97..<194].first { exported.contains($0.0) && $0.1 != nil })
-            let key = try #require(email)
+            let (row, key, _, _) = try PipelineTests.secondBatchRowWithEmail(t)
             let summary = try Self.run(try t.open(), limit: PendingKeyIndex.defaultLimit) { done, _ in
                 guard done == 97 else { return }
                 do {

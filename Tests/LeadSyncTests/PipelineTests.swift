@@ -43,6 +43,17 @@ import Testing
         #expect(try claimLockIsFree(t))
     }
 
+    /// A row of the corpus's second batch of 97 (rows 98 to 194 in processing order) that would
+    /// be exported, with an email: its external id and email key, with the rows expected to be
+    /// exported and every external id in processing order.
+    static func secondBatchRowWithEmail(_ t: TestDatabase) throws -> (row: String, key: String, exported: Set<String>, order: [String]) {
+        let exported = Set(try Corpus.records("expected.csv").filter { $0["status"] == "exported" }.compactMap { $0["external_id"] })
+        let order = try t.rawRows("SELECT external_id, email FROM captured_contact ORDER BY captured_at, id")
+            .map { ($0.string("external_id") ?? "", MatchKeys.email($0.string("email"))) }
+        let (row, email) = try #require(order[97..<194].first { exported.contains($0.0) && $0.1 != nil })
+        return (row, try #require(email), exported, order.map(\.0))
+    }
+
     @Test(arguments: TestEngine.available)
     func batchesClaimedAheadGiveTheSingleRunOutcomes(engine: TestEngine) throws {
         try withTestDatabase(engine) { t in
@@ -170,12 +181,7 @@ import Testing
     func aBatchDecidedAheadIsDecidedAgainWhenAnotherProcessWroteMeanwhile(engine: TestEngine) throws {
         try withTestDatabase(engine) { t in
             _ = try Corpus.load(into: t)
-            let exported = Set(try Corpus.records("expected.csv").filter { $0["status"] == "exported" }.compactMap { $0["external_id"] })
-            let order = try t.rawRows("SELECT external_id, email FROM captured_contact ORDER BY captured_at, id")
-                .map { ($0.string("external_id") ?? "", MatchKeys.email($0.string("email"))) }
-            // A row of the second batch (rows 98 to 194) that would be exported, with an email.
-            let (row, email) = try #require(order[97..<194].first { exported.contains($0.0) && $0.1 != nil })
-            let key = try #require(email)
+            let (row, key, exported, order) = try Self.secondBatchRowWithEmail(t)
             let written = Mutex(false)
             let summary = try Self.run(try t.open(), batchSize: 97) { done, _ in
                 guard done == 97 else { return }
@@ -206,7 +212,7 @@ import Testing
             // Every later batch was decided ahead; the second was decided again (PostgreSQL) or,
             // on SQLite, claimed again under the write lock.
             #expect(summary.batchesDecidedAhead == 19)
-            try Self.expectSingleRunOutcomes(t, only: exported.union(Set(order.map(\.0))).subtracting([row]))
+            try Self.expectSingleRunOutcomes(t, only: exported.union(Set(order)).subtracting([row]))
         }
     }
 
