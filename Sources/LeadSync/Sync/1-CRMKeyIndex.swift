@@ -258,17 +258,23 @@ public struct CRMKeyIndex {
                              "systemmodstamp", "batch_seq"]
     /// Their types in `crm_match_key` (migrations 002–009), for PostgreSQL's binary COPY.
     static let keyTypes: [CopyType] = [.text, .bigint, .text, .text, .text, .text, .text, .text, .smallint, .timestamp, .bigint]
+    /// The same with `pending` last (SQLite's batches, migration 012), as `keyRow(…, pending: true)` fills them.
+    static let pendingKeyColumns = keyColumns + ["pending"]
+    /// Their types, for the bulk load.
+    static let pendingKeyTypes = keyTypes + [.smallint]
 
     /// One record's key row (`keyColumns`), or none when it has no key: its email key and its
     /// one or two phone keys (phone, mobile; `phone2` only when it differs from `phone`), one
     /// row per record (migration 009). The refresh keys mirror rows with it (`batchSeq` NULL in
     /// a full load, else its stamp on the batch clock); a batch keys the records it has just
-    /// written, stamped with its number.
+    /// written, stamped with its number, and on SQLite `pending` (`pendingKeyColumns`).
     static func keyRow(object: String, id: SQLValue, sfid: SQLValue, leadsyncID: SQLValue, emailKey: String?, phone: String?, phone2: String?,
-                       lastNameKey: String, priority: Int, systemmodstamp: SQLValue, batchSeq: SQLValue) -> [SQLValue]? {
+                       lastNameKey: String, priority: Int, systemmodstamp: SQLValue, batchSeq: SQLValue, pending: Bool = false) -> [SQLValue]? {
         guard emailKey != nil || phone != nil else { return nil }
-        return [.text(object), id, sfid, leadsyncID, .optional(emailKey), .optional(phone), .optional(phone2), .text(lastNameKey),
-                .integer(Int64(priority)), systemmodstamp, batchSeq]
+        var row: [SQLValue] = [.text(object), id, sfid, leadsyncID, .optional(emailKey), .optional(phone), .optional(phone2), .text(lastNameKey),
+                               .integer(Int64(priority)), systemmodstamp, batchSeq]
+        if pending { row.append(.integer(1)) }
+        return row
     }
 }
 

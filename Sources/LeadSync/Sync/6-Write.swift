@@ -137,16 +137,16 @@ struct BatchWriter {
             if let key = CRMKeyIndex.keyRow(object: target.rawValue, id: .integer(id), sfid: .null, leadsyncID: .text(rows[i].row.externalID),
                                             emailKey: rows[i].emailKey, phone: rows[i].phoneKeys.first, phone2: rows[i].phoneKeys.dropFirst().first,
                                             lastNameKey: rows[i].lastNameKey, priority: CRMKeyIndex.priority(of: target),
-                                            systemmodstamp: .text(now), batchSeq: .integer(batchSeq)) {
-                keys.append(pending ? key + [.integer(1)] : key)
+                                            systemmodstamp: .text(now), batchSeq: .integer(batchSeq), pending: pending) {
+                keys.append(key)
             }
         }
         _ = try times.measure("write.outcome") {
             try db.run("captured_contact_write_outcome", ["now": .text(now), "run_id": .integer(runID)])
         }
         try times.measure("write.keys") {
-            try db.startBulkLoad(table: "crm_match_key", columns: pending ? CRMKeyIndex.keyColumns + ["pending"] : CRMKeyIndex.keyColumns,
-                                 types: pending ? CRMKeyIndex.keyTypes + [.smallint] : CRMKeyIndex.keyTypes, rows: keys)
+            try db.startBulkLoad(table: "crm_match_key", columns: pending ? CRMKeyIndex.pendingKeyColumns : CRMKeyIndex.keyColumns,
+                                 types: pending ? CRMKeyIndex.pendingKeyTypes : CRMKeyIndex.keyTypes, rows: keys)
         }
         // 4. The report's rows and the counts.
         result.reportRows.reserveCapacity(rows.count)

@@ -31,6 +31,24 @@ enum BatchJSON {
         return .text(String(decoding: out, as: UTF8.self))
     }
 
+    /// Appends one batch key as the match queries read it: `[row_id,"kind",key,lastname_key]`,
+    /// or with `rid` (a pending record's rowid) `[row_id,"kind",rid,key,lastname_key]`; `kind`
+    /// is the byte of `e` or `p`. Separated from the entry before it by a comma.
+    static func appendKey(_ id: Int64, _ kind: UInt8, rid: Int64? = nil, _ key: String, _ last: String, to out: inout [UInt8]) {
+        if out.count > 1 { out.append(0x2C) }
+        out.append(0x5B)
+        out.appendDecimal(id)
+        out.append(0x2C); out.append(0x22); out.append(kind); out.append(0x22); out.append(0x2C)
+        if let rid {
+            out.appendDecimal(rid)
+            out.append(0x2C)
+        }
+        appendString(key, to: &out)
+        out.append(0x2C)
+        appendString(last, to: &out)
+        out.append(0x5D)
+    }
+
     /// Appends `s` as a JSON string literal: `"`, `\` and control characters escaped, every
     /// other byte as it is (UTF-8 passes through whole).
     static func appendString(_ s: String, to out: inout [UInt8]) {

@@ -80,18 +80,7 @@ final class PendingKeyIndex: @unchecked Sendable {
         lock.withLock {
             guard count > 0 else { return }
             func add(_ id: Int64, _ kind: UInt8, _ key: String, _ last: String) {
-                forEachRecord(Self.hash(key)) { rid in
-                    if out.count > 1 { out.append(0x2C) }
-                    out.append(0x5B)
-                    out.appendDecimal(id)
-                    out.append(0x2C); out.append(0x22); out.append(kind); out.append(0x22); out.append(0x2C)
-                    out.appendDecimal(rid)
-                    out.append(0x2C)
-                    BatchJSON.appendString(key, to: &out)
-                    out.append(0x2C)
-                    BatchJSON.appendString(last, to: &out)
-                    out.append(0x5D)
-                }
+                forEachRecord(Self.hash(key)) { BatchJSON.appendKey(id, kind, rid: $0, key, last, to: &out) }
             }
             for i in rows.indices where rows[i].failure == nil {
                 if let email = rows[i].emailKey { add(rows[i].row.id, 0x65, email, rows[i].lastNameKey) }

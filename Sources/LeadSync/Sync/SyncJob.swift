@@ -558,20 +558,9 @@ public final class SyncJob {
         var emails: [UInt8] = [0x5B], phones: [UInt8] = [0x5B]
         emails.reserveCapacity(rows.count * 60)
         phones.reserveCapacity(rows.count * 90)
-        // [id,"kind","key","last"], as BatchJSON.encode writes such a row.
-        func key(_ id: Int64, _ kind: UInt8, _ key: String, _ last: String, to out: inout [UInt8]) {
-            if out.count > 1 { out.append(0x2C) }
-            out.append(0x5B)
-            out.appendDecimal(id)
-            out.append(0x2C); out.append(0x22); out.append(kind); out.append(0x22); out.append(0x2C)
-            BatchJSON.appendString(key, to: &out)
-            out.append(0x2C)
-            BatchJSON.appendString(last, to: &out)
-            out.append(0x5D)
-        }
         for i in rows.indices where rows[i].failure == nil {
-            if let email = rows[i].emailKey { key(rows[i].row.id, 0x65, email, rows[i].lastNameKey, to: &emails) }
-            for phone in rows[i].phoneKeys { key(rows[i].row.id, 0x70, phone, rows[i].lastNameKey, to: &phones) }
+            if let email = rows[i].emailKey { BatchJSON.appendKey(rows[i].row.id, 0x65, email, rows[i].lastNameKey, to: &emails) }
+            for phone in rows[i].phoneKeys { BatchJSON.appendKey(rows[i].row.id, 0x70, phone, rows[i].lastNameKey, to: &phones) }
         }
         emails.append(0x5D)
         phones.append(0x5D)
