@@ -188,14 +188,15 @@ import Testing
                 // The second batch was claimed before the first was written, and decided once the
                 // first had drawn its ids: it is decided by now.
                 Thread.sleep(forTimeInterval: 1.0)
-                // Another process's batch: the batch clock, a new record and its keys.
+                // Another process's batch: the batch clock, a new record and its keys (on SQLite
+                // pending, as a batch writes them there: migration 012).
                 do {
                     try t.exec("""
                         BEGIN;
                         UPDATE batch_clock SET seq = seq + 1 WHERE id = 1;
                         INSERT INTO contact (id, sfid, lastname, email) VALUES (900001, '003OTHERPROCESS001', 'Other', '\(key)');
-                        INSERT INTO crm_match_key (crm_object, crm_id, sfid, email_key, lastname_key, priority, batch_seq)
-                            VALUES ('contact', 900001, '003OTHERPROCESS001', '\(key)', 'other', 1, (SELECT seq FROM batch_clock WHERE id = 1));
+                        INSERT INTO crm_match_key (crm_object, crm_id, sfid, email_key, lastname_key, priority, batch_seq\(engine == .sqlite ? ", pending" : ""))
+                            VALUES ('contact', 900001, '003OTHERPROCESS001', '\(key)', 'other', 1, (SELECT seq FROM batch_clock WHERE id = 1)\(engine == .sqlite ? ", 1" : ""));
                         COMMIT;
                         """)
                     written.withLock { $0 = true }

@@ -1,4 +1,5 @@
 import Foundation
+import CSQLite
 
 /// One open connection to PostgreSQL or SQLite. Queries are SQL files from `sql/<engine>/` run by
 /// name with named parameters; implementations prepare each once and reuse it.
@@ -48,6 +49,46 @@ public protocol Database: AnyObject {
     /// Opens another connection to the same database with the same options (the sync job's
     /// second connection, which claims the next batch while this one writes).
     func openAnother() throws -> any Database
+
+    /// Runs the query file `name` and hands each row to `body` as it is read, its values read
+    /// in place (`ScanRow`): for reads of millions of keys, where building a `Row` of `String`s
+    /// for each cost more than the read (SQLite; PostgreSQL reads the rows first).
+    func scan(_ name: String, _ params: [String: SQLValue], _ body: (ScanRow) throws -> Void) throws
+}
+
+/// One row as `Database.scan` hands it over, valid only during that call. Columns by position.
+public struct ScanRow {
+    enum Source {
+        /// A SQLite statement on this row.
+        case statement(OpaquePointer)
+        /// A row already read.
+        case row(Row)
+    }
+    let source: Source
+
+    /// The column as an integer, nil when NULL.
+    public func integer(_ column: Int) -> Int64? {
+        switch source {
+        case .statement(let statement):
+            return sqlite3_column_type(statement, Int32(column)) == SQLITE_NULL ? nil : sqlite3_column_int64(statement, Int32(column))
+        case .row(let row):
+            return row.values[column].intValue
+        }
+    }
+
+    /// Calls `body` with the column's text as UTF-8 bytes; nil (without calling it) when NULL.
+    public func withText<T>(_ column: Int, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T? {
+        switch source {
+        case .statement(let statement):
+            guard sqlite3_column_type(statement, Int32(column)) != SQLITE_NULL, let text = sqlite3_column_text(statement, Int32(column)) else {
+                return nil
+            }
+            return try body(UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, Int32(column)))))
+        case .row(let row):
+            guard var text = row.values[column].textValue else { return nil }
+            return try text.withUTF8 { try body(UnsafeRawBufferPointer($0)) }
+        }
+    }
 }
 
 extension Database {
@@ -68,6 +109,11 @@ extension Database {
 
     /// Nothing is ever left running (SQLite).
     public func finishLoad() throws {}
+
+    /// Reads the rows first (PostgreSQL).
+    public func scan(_ name: String, _ params: [String: SQLValue], _ body: (ScanRow) throws -> Void) throws {
+        for row in try rows(name, params) { try body(ScanRow(source: .row(row))) }
+    }
 
     /// Nothing to change (PostgreSQL).
     public func buildingIndexes<T>(_ body: () throws -> T) rethrows -> T { try body() }

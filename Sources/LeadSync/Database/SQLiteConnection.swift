@@ -107,6 +107,22 @@ public final class SQLiteConnection: Database {
         return try step(statement, query: name)
     }
 
+    /// Steps through the rows in place (see `Database.scan`).
+    public func scan(_ name: String, _ params: [String: SQLValue], _ body: (ScanRow) throws -> Void) throws {
+        let (statement, parameters) = try prepare(name)
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+        }
+        try bind(try parameters.bind(params, query: name, engine: .sqlite), to: statement, query: name)
+        while true {
+            let rc = sqlite3_step(statement)
+            if rc == SQLITE_DONE { return }
+            guard rc == SQLITE_ROW else { throw error(rc, query: name) }
+            try body(ScanRow(source: .statement(statement)))
+        }
+    }
+
     /// Runs one statement's text with named parameters, prepared for this call only.
     public func runText(_ sql: String, name: String, _ params: [String: SQLValue]) throws -> QueryResult {
         let parameters = NamedParameters(sql, engine: .sqlite)

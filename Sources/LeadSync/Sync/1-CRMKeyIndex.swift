@@ -151,6 +151,8 @@ public struct CRMKeyIndex {
             stats.pruned += try times.measure("refresh.prune") { try prune(object, firstRefresh: mark == nil) }
         }
         if empty { try db.run("crm_match_key_mark_loaded", [:]) }
+        // The indexes hold other keys now: a run's KeyFilter built before is built again.
+        if empty || stats.recordsRead > 0 { try db.run("crm_key_index_changed", [:]) }
         if bulk {
             try times.measure("refresh.index") {
                 try db.buildingIndexes {
@@ -249,7 +251,8 @@ public struct CRMKeyIndex {
         let keyIndexes = indexes.filter { $0 != "record" }
         if rebuild { for index in keyIndexes { try db.run("crm_match_key_drop_\(index)_index", [:]) } }
         try db.run("crm_match_key_pending_merge", [:])
-        if rebuild { for index in keyIndexes { try db.run("crm_match_key_create_\(index)_index", [:]) } }
+        if rebuild { try db.buildingIndexes { for index in keyIndexes { try db.run("crm_match_key_create_\(index)_index", [:]) } } }
+        try db.run("crm_key_index_changed", [:])
         return seq
     }
 

@@ -35,6 +35,9 @@ public struct SyncOptions: Sendable {
     /// Pending keys (SQLite) a run holds before it merges them into the key indexes; tests make
     /// it small to merge between batches.
     var pendingKeyLimit = PendingKeyIndex.defaultLimit
+    /// Whether the run keeps a KeyFilter (SQLite): nil weighs its rows against the CRM's records
+    /// (`KeyFilter.worthBuilding`); tests force it either way.
+    var keyFilter: Bool?
 
     /// Options for `mode` with every default.
     public init(mode: Mode) { self.mode = mode }
@@ -81,6 +84,9 @@ public struct SyncSummary: Sendable {
     /// Of those, batches decided on the claim's thread while the batch before them was written
     /// (see `DecidedAhead`).
     public var batchesDecidedAhead = 0
+    /// Times the run built its filter of the CRM's indexed keys (SQLite, a large run: KeyFilter);
+    /// more than once when a refresh or a merge changed the indexes during the run.
+    public var keyFilterBuilds = 0
     /// The report written, if any.
     public var report: WrittenReport?
 
@@ -156,8 +162,10 @@ public final class SyncJob {
             try db.run("push_request_clear", [:])
             try db.bulkLoad(table: "push_request", columns: ["external_id"], rows: Set(options.pushIDs).sorted().map { [.text($0)] })
         }
+        // The rows the run will take: for the progress line, and on SQLite whether a filter of
+        // the CRM's keys pays (KeyFilter).
         var total = 0
-        if case .window(let cutoff, let since, let until) = scope, options.progress != nil {
+        if case .window(let cutoff, let since, let until) = scope, options.progress != nil || db.engine == .sqlite {
             total = try db.one("captured_contact_count_eligible", ["cutoff": .text(cutoff), "since": .optional(since), "until": .optional(until)])?.int("eligible") ?? 0
             if let limit = options.limit { total = min(total, limit) }
         }
@@ -211,6 +219,11 @@ public final class SyncJob {
                     }
                 }
             }
+            // A run of many rows against the CRM's records probes the key indexes only for the keys
+            // a filter of them may hold (SQLite, where the run's new keys are pending).
+            let keyFilter = try pendingKeys != nil
+                && (options.keyFilter ?? KeyFilter.worthBuilding(rows: total, records: db.one("crm_match_key_count")?.int("records") ?? 0))
+                ? KeyFilter(times: times) : nil
             summary.crmRecordsKeyed = stats.recordsRead
             summary.crmRecordsCurrent = stats.recordsCurrent
             logger.info("crm keys refreshed", metadata: ["records": "\(stats.recordsRead)", "current": "\(stats.recordsCurrent)",
@@ -254,16 +267,17 @@ public final class SyncJob {
                 }
                 // Its keys as the match takes them (SQLite's JSON parameters), built here rather than
                 // under the write lock.
-                let keyParams = rows.isEmpty || snapshotClock == nil ? nil : times.measure("batch.prepare") { Self.keyParameters(prepared) }
+                let keyParams = rows.isEmpty || snapshotClock == nil || keyFilter != nil ? nil
+                    : times.measure("batch.prepare") { Self.keyParameters(prepared) }
                 // Matched before the batch lock, so that on the pipeline this overlaps the batch
                 // before it; finishBatch catches up on what was committed in between. A snapshot's
                 // batch is matched in a read of its own (the claim's read has ended), and caught
                 // up only in memory: SQLite's catch-up query would read every key.
                 let matched = rows.isEmpty ? nil : try times.measure("batch.match") { () throws -> BatchMatch in
-                    guard snapshotClock != nil else { return try Self.match(prepared, on: db, runStartedAt: startText, pending: pendingKeys) }
+                    guard snapshotClock != nil else { return try Self.match(prepared, on: db, runStartedAt: startText, pending: pendingKeys, filter: keyFilter) }
                     try db.begin(immediate: false)
                     defer { db.rollback() }
-                    return try Self.match(prepared, on: db, runStartedAt: startText, keyParams: keyParams, pending: pendingKeys)
+                    return try Self.match(prepared, on: db, runStartedAt: startText, keyParams: keyParams, pending: pendingKeys, filter: keyFilter)
                 }
                 // Its catch-up in memory needs its rows by key.
                 let keyIndex = matched == nil ? nil : times.measure("batch.prepare") { BatchKeyIndex(prepared) }
@@ -326,7 +340,7 @@ public final class SyncJob {
                             if batch.rows.count == want && after > 0 { pipeline.claimAhead(after: batch, want: after, written: written) }
                             let done = batch.rows.isEmpty ? BatchOutcome()
                                 : try finishBatch(batch, previous: previous, decider: &decider, runStartedAt: startText, runID: summary.runID,
-                                                  options: options, owners: owners, mirrorTypes: mirror.types, times: times, pending: pendingKeys,
+                                                  options: options, owners: owners, mirrorTypes: mirror.types, times: times, pending: pendingKeys, filter: keyFilter,
                                                   written: written)
                             try times.measure("batch.commit") { try batch.db.commit() }
                             idle = batch.db
@@ -349,7 +363,7 @@ public final class SyncJob {
                                     guard !batch.rows.isEmpty else { return BatchOutcome() }
                                     return try finishBatch(batch, previous: previous, decider: &decider, runStartedAt: startText,
                                                            runID: summary.runID, options: options, owners: owners, mirrorTypes: mirror.types, times: times,
-                                                           pending: pendingKeys)
+                                                           pending: pendingKeys, filter: keyFilter)
                                 }
                             } catch {
                                 Self.releaseClaimLock(db)
@@ -396,6 +410,7 @@ public final class SyncJob {
                 logger.debug("batch done", metadata: ["rows": "\(outcome.rows.count)", "total": "\(summary.read)"])
                 if outcome.rows.count < want && isolate == 0 { break }
             }
+            summary.keyFilterBuilds = keyFilter?.builds ?? 0
             if options.mode == .push { summary.notProcessed = options.pushIDs.filter { !processedIDs.contains($0) } }
             // The run's pending keys go into the key indexes at once (SQLite): each index page is
             // written once, where each batch would have written most of them.
@@ -446,14 +461,15 @@ public final class SyncJob {
     /// batch over, once its ids are drawn, to the batch claimed ahead of it.
     private func finishBatch(_ batch: ClaimedBatch, previous: WrittenBatch?, decider: inout DuplicateDecider, runStartedAt: String,
                              runID: Int64, options: SyncOptions, owners: OwnerResolver, mirrorTypes: [TargetObject: [String: CopyType]], times: PhaseTimes,
-                             pending: PendingKeyIndex?, written handOver: WrittenSoon? = nil) throws -> BatchOutcome {
+                             pending: PendingKeyIndex?, filter: KeyFilter?, written handOver: WrittenSoon? = nil) throws -> BatchOutcome {
         let seq = try times.measure("batch.lock") { () throws -> Int64 in
             _ = try batch.db.run("advisory_lock", ["lock_id": .integer(JobLock.batch.rawValue)])
             _ = try batch.db.run("session_unlock", ["lock_id": .integer(JobLock.claim.rawValue)])
             return try batch.db.one("batch_clock_advance")?["seq"].intValue ?? 0
         }
         var matched = try batch.matched ?? times.measure("batch.match") {
-            try Self.match(batch.prepared, on: batch.db, runStartedAt: runStartedAt, keyParams: batch.keyParams, pending: pending)
+            try Self.match(batch.prepared, on: batch.db, runStartedAt: runStartedAt, keyParams: batch.keyParams, pending: pending,
+                           filter: filter)
         }
         // One batch committed since the match, and it was this process's last: its records are
         // all the match missed, and the catch-up is made in memory.
@@ -462,7 +478,8 @@ public final class SyncJob {
             // SQLite, matched ahead, and more was written since: matched again, under the lock
             // (SQLite's catch-up query would read every key).
             matched = try times.measure("batch.match") {
-                try Self.match(batch.prepared, on: batch.db, runStartedAt: runStartedAt, keyParams: batch.keyParams, pending: pending)
+                try Self.match(batch.prepared, on: batch.db, runStartedAt: runStartedAt, keyParams: batch.keyParams, pending: pending,
+                           filter: filter)
             }
         }
         // Decided ahead, on every record committed before its turn: the batch before it, this
@@ -512,12 +529,19 @@ public final class SyncJob {
     /// and the key parameters the catch-up needs too.
     /// `keyParams`: the batch's keys as `keyParameters` gave them, when that was done ahead.
     /// `pending`: the run's index of pending keys (SQLite), brought up to date in the same
-    /// transaction or snapshot as the match, which reads its candidates by rowid.
+    /// transaction or snapshot as the match, which reads its candidates by rowid. `filter`: the
+    /// run's KeyFilter (SQLite, a large run), as of the same read; the keys are then written
+    /// here, filtered, rather than taken from `keyParams`.
     private static func match(_ rows: [PreparedRow], on db: any Database, runStartedAt: String,
-                              keyParams: [String: SQLValue]? = nil, pending: PendingKeyIndex?) throws -> BatchMatch {
+                              keyParams: [String: SQLValue]? = nil, pending: PendingKeyIndex?, filter: KeyFilter?) throws -> BatchMatch {
         var match = BatchMatch()
-        match.clock = try db.one("batch_clock_read")?["seq"].intValue ?? 0
-        match.keyParams = try keyParams ?? stageKeys(rows, on: db)
+        let clock = try db.one("batch_clock_read")
+        match.clock = clock?["seq"].intValue ?? 0
+        if let filter {
+            match.keyParams = keyParameters(rows, filter: try filter.current(stamp: clock?["keys_changed"].intValue ?? 0, on: db))
+        } else {
+            match.keyParams = try keyParams ?? stageKeys(rows, on: db)
+        }
         var params = match.keyParams.merging(["run_started_at": .text(runStartedAt)]) { $1 }
         if let pending {
             try pending.refresh(on: db)
@@ -554,13 +578,17 @@ public final class SyncJob {
     /// each probes its own index (one array of both, read once per index, made the match twice as
     /// slow). Written straight from the rows; it needs no connection, so a claim ahead builds it
     /// on its own thread.
-    static func keyParameters(_ rows: [PreparedRow]) -> [String: SQLValue] {
+    /// `filter`: the run's KeyFilter, when it keeps one: only the keys it may hold are probed.
+    static func keyParameters(_ rows: [PreparedRow], filter: KeyFilter.Bits? = nil) -> [String: SQLValue] {
         var emails: [UInt8] = [0x5B], phones: [UInt8] = [0x5B]
-        emails.reserveCapacity(rows.count * 60)
-        phones.reserveCapacity(rows.count * 90)
+        emails.reserveCapacity(filter == nil ? rows.count * 60 : 1024)
+        phones.reserveCapacity(filter == nil ? rows.count * 90 : 1024)
+        func probed(_ key: String) -> Bool { filter?.mayContain(PendingKeyIndex.hash(key)) ?? true }
         for i in rows.indices where rows[i].failure == nil {
-            if let email = rows[i].emailKey { BatchJSON.appendKey(rows[i].row.id, 0x65, email, rows[i].lastNameKey, to: &emails) }
-            for phone in rows[i].phoneKeys { BatchJSON.appendKey(rows[i].row.id, 0x70, phone, rows[i].lastNameKey, to: &phones) }
+            if let email = rows[i].emailKey, probed(email) { BatchJSON.appendKey(rows[i].row.id, 0x65, email, rows[i].lastNameKey, to: &emails) }
+            for phone in rows[i].phoneKeys where probed(phone) {
+                BatchJSON.appendKey(rows[i].row.id, 0x70, phone, rows[i].lastNameKey, to: &phones)
+            }
         }
         emails.append(0x5D)
         phones.append(0x5D)

@@ -1,0 +1,3 @@
+-- SQLite counts the changes to its key indexes (batch_clock.keys_changed) for the run's filter of
+-- indexed keys (KeyFilter). PostgreSQL's batches write their keys straight into the indexes, which
+-- a filter built at a run's start would not know of, so PostgreSQL keeps none: nothing to do.
