@@ -28,9 +28,19 @@ import Testing
     }
 
     /// Gives `t`'s crm_match_key the shape migration 008 left (one row per key, empty) and
-    /// forgets migration 009, as on a database an older leadsync migrated.
+    /// forgets migration 009, as on a database an older leadsync migrated; and migration 013,
+    /// whose SQLite indexes name the key columns.
     static func revertMigration009(_ t: TestDatabase) throws {
         let collate = t.engine == .postgres ? " COLLATE \"C\"" : ""
+        if t.engine == .sqlite {
+            try t.exec("""
+                DROP INDEX crm_match_key_recent_email_idx;
+                DROP INDEX crm_match_key_recent_phone_idx;
+                DROP INDEX crm_match_key_recent_phone2_idx;
+                ALTER TABLE batch_clock DROP COLUMN keys_changed;
+                """)
+        }
+        try t.exec("DELETE FROM schema_migration WHERE set_name = 'migrations' AND version = 13")
         try t.exec("""
             DROP INDEX crm_match_key_email_idx;
             DROP INDEX crm_match_key_phone_idx;

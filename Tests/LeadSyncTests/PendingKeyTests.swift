@@ -10,7 +10,7 @@ import Testing
 @Suite struct PendingKeyTests {
     /// Records whose keys are still pending (SQLite; PostgreSQL has no such column).
     static func pendingCount(_ t: TestDatabase) throws -> String? {
-        try t.scalar("SELECT count(*) FROM crm_match_key WHERE pending IS NOT NULL")
+        try t.scalar("SELECT count(*) FROM crm_match_key WHERE pending = 1")
     }
 
     /// A run of the corpus in batches of 97 with `limit` pending keys before a merge.
@@ -106,8 +106,9 @@ import Testing
         }
     }
 
-    /// Many pending keys are merged by dropping and building the key indexes again: they come
-    /// back as the migration made them, and hold the merged keys.
+    /// Many pending keys against few records are folded into the main indexes, all six key
+    /// indexes dropped and built again: they come back as the migrations made them, and hold the
+    /// merged keys.
     @Test func aLargeMergeRebuildsTheKeyIndexesAsMigrated() throws {
         try withTestDatabase(.sqlite) { t in
             let db = try t.migrated()
@@ -123,7 +124,77 @@ import Testing
             #expect(try Self.pendingCount(t) == "0")
             #expect(try t.rawRows(indexes).compactMap { $0.string("def") } == migrated)
             #expect(try t.scalar("SELECT group_concat(crm_id) FROM crm_match_key INDEXED BY crm_match_key_phone_idx WHERE phone_key = '+49303' AND pending IS NULL") == "3")
+            #expect(try t.scalar("SELECT count(*) FROM crm_match_key WHERE pending IS NOT NULL") == "0", "folded: no recent level left")
             #expect(try db.transaction { try CRMKeyIndex.mergePending(on: db, rebuildAt: 1) } == nil, "nothing left to merge")
+        }
+    }
+
+    /// Pending keys go into the recent level (migration 013): one by one when few, by building
+    /// its three indexes again when many (here 40 of 240 records, `rebuildAt` 30), and both
+    /// levels are folded into the main indexes once the recent one would hold half the records.
+    /// Each way the indexes are as migrated and find the keys; each counts a change for the
+    /// runs' filters.
+    @Test func pendingKeysGoIntoTheRecentLevelUntilItIsHalfTheRecords() throws {
+        try withTestDatabase(.sqlite) { t in
+            let db = try t.migrated()
+            let indexes = "SELECT name || ': ' || sql AS def FROM sqlite_master WHERE type = 'index' AND tbl_name = 'crm_match_key' ORDER BY name"
+            let migrated = try t.rawRows(indexes).compactMap { $0.string("def") }
+            func add(_ from: Int, _ to: Int, pending: String) throws {
+                try t.exec("""
+                    WITH RECURSIVE n(i) AS (SELECT \(from) UNION ALL SELECT i + 1 FROM n WHERE i < \(to))
+                    INSERT INTO crm_match_key (crm_object, crm_id, email_key, phone_key, lastname_key, priority, batch_seq, pending)
+                    SELECT 'lead', i, 'r' || i || '@x.example', '+4930' || (1000000 + i), 'l', 2, 1, \(pending) FROM n
+                    """)
+            }
+            func level(_ id: Int) throws -> String? {
+                try t.scalar("SELECT coalesce(pending, 'main') FROM crm_match_key WHERE crm_id = \(id)")
+            }
+            func changes() throws -> String? { try t.scalar("SELECT keys_changed FROM batch_clock") }
+            try add(1, 200, pending: "NULL")
+            // Few: moved one by one.
+            try add(201, 210, pending: "1")
+            _ = try db.transaction { try CRMKeyIndex.mergePending(on: db, rebuildAt: 30) }
+            #expect(try level(205) == "2")
+            #expect(try changes() == "1")
+            // Many: the recent level built again.
+            try add(211, 250, pending: "1")
+            _ = try db.transaction { try CRMKeyIndex.mergePending(on: db, rebuildAt: 30) }
+            #expect(try level(205) == "2" && level(240) == "2" && level(100) == "main")
+            #expect(try t.rawRows(indexes).compactMap { $0.string("def") } == migrated)
+            #expect(try t.scalar("SELECT crm_id FROM crm_match_key INDEXED BY crm_match_key_recent_email_idx WHERE email_key = 'r240@x.example' AND pending = 2") == "240")
+            #expect(try t.scalar("SELECT crm_id FROM crm_match_key INDEXED BY crm_match_key_recent_phone_idx WHERE phone_key = '+49301000245' AND pending = 2") == "245")
+            #expect(try changes() == "2")
+            // The recent level would hold more than half the records: everything folded.
+            try add(251, 410, pending: "1")
+            _ = try db.transaction { try CRMKeyIndex.mergePending(on: db, rebuildAt: 30) }
+            #expect(try t.scalar("SELECT count(*) FROM crm_match_key WHERE pending IS NOT NULL") == "0")
+            #expect(try t.rawRows(indexes).compactMap { $0.string("def") } == migrated)
+            #expect(try t.scalar("SELECT crm_id FROM crm_match_key INDEXED BY crm_match_key_email_idx WHERE email_key = 'r240@x.example' AND pending IS NULL") == "240")
+            #expect(try changes() == "3")
+        }
+    }
+
+    /// A run's keys merged into the recent level are found by the next run, with its key filter
+    /// and without.
+    @Test(arguments: [true, false])
+    func keysInTheRecentLevelAreFoundByTheNextRun(filter: Bool) throws {
+        try withTestDatabase(.sqlite) { t in
+            _ = try Corpus.load(into: t)
+            var options = SyncOptions(mode: .run)
+            options.settleMinutes = 0
+            options.limit = 200
+            let config = try Configuration.parse(Corpus.config, file: "corpus.toml")
+            _ = try SyncJob(db: try t.open(), config: config).run(options)
+            let email = try #require(try t.scalar("SELECT email_key FROM crm_match_key WHERE pending = 2 AND email_key IS NOT NULL LIMIT 1"))
+            try t.exec("""
+                INSERT INTO captured_contact (external_id, source, captured_by, captured_at, first_name, last_name, company, email)
+                VALUES ('again-1', 'csv', 'nobody@x.example', '2000-01-01T00:00:00Z', 'Again', 'Again', 'Again GmbH', '\(email)')
+                """)
+            options.limit = 1
+            options.keyFilter = filter
+            let second = try SyncJob(db: try t.open(), config: config).run(options)
+            #expect(second.keyFilterBuilds == (filter ? 1 : 0))
+            #expect(try t.scalar("SELECT error_code FROM captured_contact WHERE external_id = 'again-1'") == "duplicate_email")
         }
     }
 

@@ -361,8 +361,10 @@ CREATE INDEX crm_match_key_phone2_idx ON {{job_schema}}.crm_match_key USING hash
 """#,
         "postgres/migrations/013_crm_match_key_index_stamp.sql": #"""
 -- SQLite counts the changes to its key indexes (batch_clock.keys_changed) for the run's filter of
--- indexed keys (KeyFilter). PostgreSQL's batches write their keys straight into the indexes, which
--- a filter built at a run's start would not know of, so PostgreSQL keeps none: nothing to do.
+-- indexed keys (KeyFilter), and keeps a recent level of key indexes for its merges of pending
+-- keys. PostgreSQL's batches write their keys straight into the (hash) indexes, which a filter
+-- built at a run's start would not know of, and it keeps no pending keys, so neither applies:
+-- nothing to do.
 """#,
         "postgres/queries/advisory_lock.sql": #"""
 -- Serialises one kind of work (migrate, CRM key refresh, batch) across processes until the
@@ -1006,6 +1008,27 @@ CREATE INDEX crm_match_key_phone2_idx ON crm_match_key USING hash (phone2_key) W
 -- returns: none
 CREATE INDEX crm_match_key_phone_idx ON crm_match_key USING hash (phone_key) WHERE phone_key IS NOT NULL
 """#,
+        "postgres/queries/crm_match_key_create_recent_email_index.sql": #"""
+-- Differs from SQLite: PostgreSQL keeps no pending keys nor a recent level of key indexes (see
+-- migrations 012 and 013); not called here.
+-- params: none
+-- returns: none
+SELECT 1 WHERE false
+"""#,
+        "postgres/queries/crm_match_key_create_recent_phone2_index.sql": #"""
+-- Differs from SQLite: PostgreSQL keeps no pending keys nor a recent level of key indexes (see
+-- migrations 012 and 013); not called here.
+-- params: none
+-- returns: none
+SELECT 1 WHERE false
+"""#,
+        "postgres/queries/crm_match_key_create_recent_phone_index.sql": #"""
+-- Differs from SQLite: PostgreSQL keeps no pending keys nor a recent level of key indexes (see
+-- migrations 012 and 013); not called here.
+-- params: none
+-- returns: none
+SELECT 1 WHERE false
+"""#,
         "postgres/queries/crm_match_key_create_record_index.sql": #"""
 -- Rebuilds the per-record index after the first refresh loaded the table (see
 -- crm_match_key_drop_email_index); the same definition as migration 008.
@@ -1037,6 +1060,27 @@ DROP INDEX crm_match_key_phone2_idx
 -- returns: none
 DROP INDEX crm_match_key_phone_idx
 """#,
+        "postgres/queries/crm_match_key_drop_recent_email_index.sql": #"""
+-- Differs from SQLite: PostgreSQL keeps no pending keys nor a recent level of key indexes (see
+-- migrations 012 and 013); not called here.
+-- params: none
+-- returns: none
+SELECT 1 WHERE false
+"""#,
+        "postgres/queries/crm_match_key_drop_recent_phone2_index.sql": #"""
+-- Differs from SQLite: PostgreSQL keeps no pending keys nor a recent level of key indexes (see
+-- migrations 012 and 013); not called here.
+-- params: none
+-- returns: none
+SELECT 1 WHERE false
+"""#,
+        "postgres/queries/crm_match_key_drop_recent_phone_index.sql": #"""
+-- Differs from SQLite: PostgreSQL keeps no pending keys nor a recent level of key indexes (see
+-- migrations 012 and 013); not called here.
+-- params: none
+-- returns: none
+SELECT 1 WHERE false
+"""#,
         "postgres/queries/crm_match_key_drop_record_index.sql": #"""
 -- The first refresh loads every CRM key into an empty table: it drops the indexes and builds
 -- them once at the end (crm_match_key_create_*), in the same transaction, which is several
@@ -1052,6 +1096,13 @@ DROP INDEX crm_match_key_record_idx
 -- returns: many
 SELECT NULL::text AS email_key, NULL::text AS phone_key, NULL::text AS phone2_key
 WHERE false
+"""#,
+        "postgres/queries/crm_match_key_fold.sql": #"""
+-- Differs from SQLite: PostgreSQL keeps no pending keys nor a recent level (see migrations 012 and
+-- 013): nothing to fold; not called here.
+-- params: none
+-- returns: affected
+UPDATE crm_match_key SET batch_seq = batch_seq WHERE false
 """#,
         "postgres/queries/crm_match_key_mark_loaded.sql": #"""
 -- Marks crm_match_key as loaded, after a full load: one row no match can find (no key), of
@@ -1085,6 +1136,13 @@ UPDATE crm_match_key SET batch_seq = batch_seq WHERE false
 SELECT NULL::bigint AS rid, CAST(:after_seq AS bigint) AS batch_seq, NULL::text AS email_key, NULL::text AS phone_key,
        NULL::text AS phone2_key
 WHERE false
+"""#,
+        "postgres/queries/crm_match_key_recent_count.sql": #"""
+-- Differs from SQLite: PostgreSQL keeps no recent level of key indexes (see migration 013); not
+-- called here.
+-- params: none
+-- returns: one
+SELECT 0 AS recent
 """#,
         "postgres/queries/crm_match_key_state.sql": #"""
 -- Before a refresh: whether crm_match_key lacks its loaded mark (crm_match_key_mark_loaded: the
@@ -1601,16 +1659,24 @@ CREATE INDEX crm_match_key_phone2_idx ON crm_match_key (phone2_key) WHERE phone2
 CREATE INDEX crm_match_key_pending_idx ON crm_match_key (batch_seq) WHERE pending = 1;
 """#,
         "sqlite/migrations/013_crm_match_key_index_stamp.sql": #"""
--- keys_changed counts the changes to the key indexes' contents other than a batch's pending keys:
--- a refresh that keyed records (a full load included) and a merge of pending keys each add one,
--- in their transaction. A run that matches many rows keeps a filter of the indexed keys in
+-- Two changes to the keys' lookup, both SQLite's alone.
+-- 1. keys_changed counts the changes to the key indexes' contents other than a batch's pending
+-- keys: a refresh that keyed records (a full load included) and a merge of pending keys each add
+-- one, in their transaction. A run that matches many rows keeps a filter of the indexed keys in
 -- memory (KeyFilter) and probes the indexes only for the keys the filter may hold; it reads this
 -- count with the batch clock, in each match's snapshot, and builds the filter again when the
 -- count has moved past the one it was built at. A batch's pending keys need no count: the run's
 -- PendingKeyIndex finds them.
--- Differs from PostgreSQL, where batches write their keys into the indexes and no filter is
--- kept: there this migration does nothing.
+-- 2. A recent level of key indexes (pending = 2) beside the main ones (pending IS NULL): a large
+-- merge of pending keys builds only these again, a sort of the recent keys, rather than the main
+-- indexes over every record (a warm 1M run's merge: 3.3 s against 7.4 s here), and folds both
+-- into the main ones only once the recent keys are half of all (CRMKeyIndex.mergePending).
+-- Differs from PostgreSQL, where batches write their keys into the (hash) indexes and no filter
+-- is kept: there this migration does nothing.
 ALTER TABLE batch_clock ADD COLUMN keys_changed integer NOT NULL DEFAULT 0;
+CREATE INDEX crm_match_key_recent_email_idx ON crm_match_key (email_key) WHERE email_key IS NOT NULL AND pending = 2;
+CREATE INDEX crm_match_key_recent_phone_idx ON crm_match_key (phone_key) WHERE phone_key IS NOT NULL AND pending = 2;
+CREATE INDEX crm_match_key_recent_phone2_idx ON crm_match_key (phone2_key) WHERE phone2_key IS NOT NULL AND pending = 2;
 """#,
         "sqlite/queries/advisory_lock.sql": #"""
 -- Serialises one kind of work across processes until the transaction ends.
@@ -1671,23 +1737,24 @@ SELECT 1 AS done
 -- Differs from PostgreSQL: the keys come as JSON, not in a batch_key table (SQLite's catch-up
 -- never runs, and loading a temporary table made the match twice as slow as json_each here);
 -- ISO-8601 text compares as time; NULL sorts first, so it is ordered explicitly last.
--- An email key is looked up in email_key's index, a phone key in phone_key's and phone2_key's (a
--- record's two phone keys differ, so no record is found twice by one key). The email and phone
--- keys come as two arrays, each read once, by the join that probes its index (the CTEs below are
--- used once, so SQLite reads them in place). One array of both, read by each of three joins, took
--- 26.5 ms a batch of 12,500 keys here, and 220 ms materialised first, against 14.8 ms.
+-- An email key is looked up in email_key's indexes, a phone key in phone_key's and phone2_key's
+-- (a record's two phone keys differ, so no record is found twice by one key). The email and
+-- phone keys come as two arrays, each read in place (NOT MATERIALIZED) by the joins that probe
+-- its indexes. One array of both, read by each of three joins, took 26.5 ms a batch of 12,500
+-- keys here, and 220 ms materialised first, against 14.8 ms. A large run sends only the keys its
+-- KeyFilter may find in an index (SyncJob.keyParameters).
 -- :email_keys, :phone_keys are the batch's keys as JSON (BatchJSON): [[row_id, kind, key,
 -- lastname_key], ...].
--- The indexes hold the keys that are not pending (migration 012: `pending IS NULL` lets the
+-- The main indexes hold the keys that are not pending (migration 012: `pending IS NULL` lets the
 -- partial indexes serve; SQLite 3.40 does not see that term beside an OR and scanned the table,
--- so phone_key and phone2_key are two joins, and batch_phone, NOT MATERIALIZED, is read twice in
--- place). Pending keys (the new records of runs not yet merged) come from the run's
+-- so phone_key and phone2_key are two joins), the recent ones those of the records merged into
+-- the recent level (migration 013: `pending = 2`), each probed by a join of its own. Pending keys (the new records of runs not yet merged) come from the run's
 -- PendingKeyIndex as :pending_keys, [[row_id, kind, rid, key, lastname_key], ...]: a batch
 -- key and the rowid of a pending record that may hold it (the index keeps a hash of each key, so
 -- the key is compared here). A record merged since the index read it is found by its index.
 -- params: :email_keys, :phone_keys, :pending_keys, :run_started_at
 -- returns: many
-WITH batch_email AS (
+WITH batch_email AS NOT MATERIALIZED (
     SELECT json_extract(value, '$[0]') AS row_id, json_extract(value, '$[1]') AS kind,
            json_extract(value, '$[2]') AS key, json_extract(value, '$[3]') AS lastname_key
     FROM json_each(:email_keys)
@@ -1705,12 +1772,24 @@ WITH batch_email AS (
     JOIN crm_match_key k ON k.email_key = b.key AND k.pending IS NULL
     UNION ALL
     SELECT b.row_id, b.kind, b.lastname_key, k.*
+    FROM batch_email b
+    JOIN crm_match_key k ON k.email_key = b.key AND k.pending = 2
+    UNION ALL
+    SELECT b.row_id, b.kind, b.lastname_key, k.*
     FROM batch_phone b
     JOIN crm_match_key k ON k.phone_key = b.key AND k.pending IS NULL
     UNION ALL
     SELECT b.row_id, b.kind, b.lastname_key, k.*
     FROM batch_phone b
+    JOIN crm_match_key k ON k.phone_key = b.key AND k.pending = 2
+    UNION ALL
+    SELECT b.row_id, b.kind, b.lastname_key, k.*
+    FROM batch_phone b
     JOIN crm_match_key k ON k.phone2_key = b.key AND k.pending IS NULL
+    UNION ALL
+    SELECT b.row_id, b.kind, b.lastname_key, k.*
+    FROM batch_phone b
+    JOIN crm_match_key k ON k.phone2_key = b.key AND k.pending = 2
     UNION ALL
     SELECT b.row_id, b.kind, b.lastname_key, k.*
     FROM batch_pending b
@@ -2304,6 +2383,27 @@ CREATE INDEX crm_match_key_phone2_idx ON crm_match_key (phone2_key) WHERE phone2
 -- returns: none
 CREATE INDEX crm_match_key_phone_idx ON crm_match_key (phone_key) WHERE phone_key IS NOT NULL AND pending IS NULL
 """#,
+        "sqlite/queries/crm_match_key_create_recent_email_index.sql": #"""
+-- Builds the recent level's email index again after a large merge (see
+-- crm_match_key_drop_recent_email_index); the same definition as migration 013.
+-- params: none
+-- returns: none
+CREATE INDEX crm_match_key_recent_email_idx ON crm_match_key (email_key) WHERE email_key IS NOT NULL AND pending = 2
+"""#,
+        "sqlite/queries/crm_match_key_create_recent_phone2_index.sql": #"""
+-- Builds the recent level's phone2 index again after a large merge (see
+-- crm_match_key_drop_recent_phone2_index); the same definition as migration 013.
+-- params: none
+-- returns: none
+CREATE INDEX crm_match_key_recent_phone2_idx ON crm_match_key (phone2_key) WHERE phone2_key IS NOT NULL AND pending = 2
+"""#,
+        "sqlite/queries/crm_match_key_create_recent_phone_index.sql": #"""
+-- Builds the recent level's phone index again after a large merge (see
+-- crm_match_key_drop_recent_phone_index); the same definition as migration 013.
+-- params: none
+-- returns: none
+CREATE INDEX crm_match_key_recent_phone_idx ON crm_match_key (phone_key) WHERE phone_key IS NOT NULL AND pending = 2
+"""#,
         "sqlite/queries/crm_match_key_create_record_index.sql": #"""
 -- Rebuilds the per-record index after the first refresh loaded the table (see
 -- crm_match_key_drop_email_index); the same definition as migration 008.
@@ -2335,6 +2435,27 @@ DROP INDEX crm_match_key_phone2_idx
 -- returns: none
 DROP INDEX crm_match_key_phone_idx
 """#,
+        "sqlite/queries/crm_match_key_drop_recent_email_index.sql": #"""
+-- A large merge of pending keys drops the recent level's email index and builds it again once the
+-- keys are in that level (crm_match_key_create_recent_email_index; see CRMKeyIndex.mergePending).
+-- params: none
+-- returns: none
+DROP INDEX crm_match_key_recent_email_idx
+"""#,
+        "sqlite/queries/crm_match_key_drop_recent_phone2_index.sql": #"""
+-- A large merge of pending keys drops the recent level's phone2 index and builds it again once the
+-- keys are in that level (crm_match_key_create_recent_phone2_index; see CRMKeyIndex.mergePending).
+-- params: none
+-- returns: none
+DROP INDEX crm_match_key_recent_phone2_idx
+"""#,
+        "sqlite/queries/crm_match_key_drop_recent_phone_index.sql": #"""
+-- A large merge of pending keys drops the recent level's phone index and builds it again once the
+-- keys are in that level (crm_match_key_create_recent_phone_index; see CRMKeyIndex.mergePending).
+-- params: none
+-- returns: none
+DROP INDEX crm_match_key_recent_phone_idx
+"""#,
         "sqlite/queries/crm_match_key_drop_record_index.sql": #"""
 -- The first refresh loads every CRM key into an empty table: it drops the indexes and builds
 -- them once at the end (crm_match_key_create_*), in the same transaction, which is several
@@ -2344,14 +2465,22 @@ DROP INDEX crm_match_key_phone_idx
 DROP INDEX crm_match_key_record_idx
 """#,
         "sqlite/queries/crm_match_key_filter_read.sql": #"""
--- Every indexed key (not pending, migration 012), for the run's KeyFilter, which reads the columns
--- by position. The table read in order: 2.5M records' 6M keys in 0.67 s here, against 1.0 s for
--- the three partial indexes read one after the other.
+-- Every indexed key (not pending: in the main or the recent indexes, migrations 012 and 013), for
+-- the run's KeyFilter, which reads the columns by position. The table read in order: 2.5M
+-- records' 6M keys in 0.67 s here, against 1.0 s for the three partial indexes one after another.
 -- params: none
 -- returns: many
 SELECT email_key, phone_key, phone2_key
 FROM crm_match_key
-WHERE pending IS NULL
+WHERE pending IS NULL OR pending = 2
+"""#,
+        "sqlite/queries/crm_match_key_fold.sql": #"""
+-- Folds the recent level and the pending keys into the main key indexes (migration 013): every
+-- record is then in the indexes of pending IS NULL. The caller drops and builds all six key
+-- indexes around it (CRMKeyIndex.mergePending).
+-- params: none
+-- returns: affected
+UPDATE crm_match_key SET pending = NULL WHERE pending IS NOT NULL
 """#,
         "sqlite/queries/crm_match_key_mark_loaded.sql": #"""
 -- Marks crm_match_key as loaded, after a full load: one row no match can find (no key), of
@@ -2371,13 +2500,15 @@ VALUES ('leadsync', 0, '', 0)
 SELECT count(*) AS pending FROM crm_match_key WHERE pending = 1
 """#,
         "sqlite/queries/crm_match_key_pending_merge.sql": #"""
--- Merges the pending keys into the key lookup indexes (migration 012): each pending record
--- enters the partial indexes once its pending mark is gone. In one statement the indexes' pages
--- are written once per merge, not once per batch. The caller drops and rebuilds the indexes
--- around it when the pending keys are a large part of them (crm_match_key_drop_* / _create_*).
+-- Merges the pending keys (migration 012) into the recent level of key indexes (migration 013):
+-- each pending record enters the recent partial indexes once marked 2. In one statement the
+-- indexes' pages are written once per merge, not once per batch. The caller drops and builds the
+-- recent indexes around it when the pending keys are many (crm_match_key_drop_recent_* /
+-- _create_recent_*), and folds the recent level into the main one instead once it has grown to
+-- half of all records (crm_match_key_fold).
 -- params: none
 -- returns: affected
-UPDATE crm_match_key SET pending = NULL WHERE pending = 1
+UPDATE crm_match_key SET pending = 2 WHERE pending = 1
 """#,
         "sqlite/queries/crm_match_key_pending_read.sql": #"""
 -- The pending keys (migration 012) committed with a batch clock stamp above :after_seq, for the
@@ -2389,6 +2520,15 @@ UPDATE crm_match_key SET pending = NULL WHERE pending = 1
 SELECT rowid AS rid, batch_seq, email_key, phone_key, phone2_key
 FROM crm_match_key
 WHERE pending = 1 AND batch_seq > :after_seq
+"""#,
+        "sqlite/queries/crm_match_key_recent_count.sql": #"""
+-- About how many records the recent level of key indexes holds (migration 013), to decide how a
+-- large merge goes (CRMKeyIndex.mergePending): the larger of its email and phone indexes' counts,
+-- each read from its index alone.
+-- params: none
+-- returns: one
+SELECT max((SELECT count(*) FROM crm_match_key WHERE email_key IS NOT NULL AND pending = 2),
+           (SELECT count(*) FROM crm_match_key WHERE phone_key IS NOT NULL AND pending = 2)) AS recent
 """#,
         "sqlite/queries/crm_match_key_state.sql": #"""
 -- Before a refresh: whether crm_match_key lacks its loaded mark (crm_match_key_mark_loaded: the

@@ -231,27 +231,46 @@ public struct CRMKeyIndex {
     /// per key column, and the record index.
     static let indexes = ["email", "phone", "phone2", "record"]
 
-    /// Pending keys at which a merge rebuilds the key indexes rather than adding the keys to them,
-    /// when they are also at least a quarter of all records' keys (see `mergePending`).
+    /// Pending records at which a merge builds the recent level's indexes again rather than
+    /// adding the keys to them one by one, and at which the recent level may be folded into the
+    /// main one (see `mergePending`).
     static let rebuildAt = 100_000
+
+    /// The key indexes of each level (migration 013): `crm_match_key_{drop,create}_<name>_index`.
+    static let mainKeyIndexes = ["email", "phone", "phone2"]
+    static let recentKeyIndexes = ["recent_email", "recent_phone", "recent_phone2"]
 
     /// Merges the pending keys (SQLite, migration 012) into the key indexes, in the caller's
     /// transaction (which holds SQLite's write lock); returns the batch clock stamp it took, at
     /// or above every key merged, or nil when nothing was pending (and on PostgreSQL, which
     /// keeps none). The stamp tells a batch matched before the merge to match again under the
-    /// lock. Many pending keys (a large run) are merged by dropping the three key indexes and
-    /// building them again, a sort, where adding them one by one touched most index pages anyway.
-    /// `rebuildAt`: tests lower it to take the rebuilding path with a few keys.
+    /// lock; the count of index changes it adds tells a run's KeyFilter to build itself again.
+    /// The keys go into the recent level (migration 013), whose indexes are small beside the main
+    /// ones: added one by one when they are few, else by dropping the recent indexes and building
+    /// them again, a sort of the recent keys only. Once the recent level would hold half of all
+    /// records, both levels are folded into the main indexes, all six built again, so that a
+    /// record's keys are sorted anew about once each time the records double.
+    /// `rebuildAt`: tests lower it to take the rebuilding paths with a few keys.
     static func mergePending(on db: any Database, rebuildAt: Int = rebuildAt) throws -> Int64? {
         guard db.engine == .sqlite else { return nil }
         let pending = try db.one("crm_match_key_pending_count")?.int("pending") ?? 0
         guard pending > 0 else { return nil }
         let seq = try db.one("batch_clock_advance")?["seq"].intValue ?? 0
-        let rebuild = try pending >= rebuildAt && pending * 4 >= (db.one("crm_match_key_count")?.int("records") ?? 0)
-        let keyIndexes = indexes.filter { $0 != "record" }
-        if rebuild { for index in keyIndexes { try db.run("crm_match_key_drop_\(index)_index", [:]) } }
-        try db.run("crm_match_key_pending_merge", [:])
-        if rebuild { try db.buildingIndexes { for index in keyIndexes { try db.run("crm_match_key_create_\(index)_index", [:]) } } }
+        // Both counts read indexes only (the recent level's, the record index).
+        let recent = try db.one("crm_match_key_recent_count")?.int("recent") ?? 0
+        let records = try db.one("crm_match_key_count")?.int("records") ?? 0
+        func rebuilding(_ indexes: [String], _ move: String) throws {
+            for index in indexes { try db.run("crm_match_key_drop_\(index)_index", [:]) }
+            try db.run(move, [:])
+            try db.buildingIndexes { for index in indexes { try db.run("crm_match_key_create_\(index)_index", [:]) } }
+        }
+        if recent + pending >= rebuildAt && (recent + pending) * 2 > records {
+            try rebuilding(mainKeyIndexes + recentKeyIndexes, "crm_match_key_fold")
+        } else if pending >= rebuildAt {
+            try rebuilding(recentKeyIndexes, "crm_match_key_pending_merge")
+        } else {
+            try db.run("crm_match_key_pending_merge", [:])
+        }
         try db.run("crm_key_index_changed", [:])
         return seq
     }

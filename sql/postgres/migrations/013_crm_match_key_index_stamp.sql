@@ -1,3 +1,5 @@
 -- SQLite counts the changes to its key indexes (batch_clock.keys_changed) for the run's filter of
--- indexed keys (KeyFilter). PostgreSQL's batches write their keys straight into the indexes, which
--- a filter built at a run's start would not know of, so PostgreSQL keeps none: nothing to do.
+-- indexed keys (KeyFilter), and keeps a recent level of key indexes for its merges of pending
+-- keys. PostgreSQL's batches write their keys straight into the (hash) indexes, which a filter
+-- built at a run's start would not know of, and it keeps no pending keys, so neither applies:
+-- nothing to do.

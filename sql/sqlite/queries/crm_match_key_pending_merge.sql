@@ -1,7 +1,9 @@
--- Merges the pending keys into the key lookup indexes (migration 012): each pending record
--- enters the partial indexes once its pending mark is gone. In one statement the indexes' pages
--- are written once per merge, not once per batch. The caller drops and rebuilds the indexes
--- around it when the pending keys are a large part of them (crm_match_key_drop_* / _create_*).
+-- Merges the pending keys (migration 012) into the recent level of key indexes (migration 013):
+-- each pending record enters the recent partial indexes once marked 2. In one statement the
+-- indexes' pages are written once per merge, not once per batch. The caller drops and builds the
+-- recent indexes around it when the pending keys are many (crm_match_key_drop_recent_* /
+-- _create_recent_*), and folds the recent level into the main one instead once it has grown to
+-- half of all records (crm_match_key_fold).
 -- params: none
 -- returns: affected
-UPDATE crm_match_key SET pending = NULL WHERE pending = 1
+UPDATE crm_match_key SET pending = 2 WHERE pending = 1

@@ -1,0 +1,5 @@
+-- Differs from SQLite: PostgreSQL keeps no pending keys nor a recent level (see migrations 012 and
+-- 013): nothing to fold; not called here.
+-- params: none
+-- returns: affected
+UPDATE crm_match_key SET batch_seq = batch_seq WHERE false

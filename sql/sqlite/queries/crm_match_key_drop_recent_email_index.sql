@@ -1,0 +1,5 @@
+-- A large merge of pending keys drops the recent level's email index and builds it again once the
+-- keys are in that level (crm_match_key_create_recent_email_index; see CRMKeyIndex.mergePending).
+-- params: none
+-- returns: none
+DROP INDEX crm_match_key_recent_email_idx
