@@ -29,7 +29,7 @@ import Testing
                        CASE WHEN i % 3 = 0 THEN '+49171' || i END, 'l', 2, NULL, CASE WHEN i % 100 = 0 THEN 1 WHEN i % 7 = 0 THEN 2 END
                 FROM n
                 """)
-            let bits = try db.transaction { try KeyFilter().current(stamp: 0, on: db) }
+            let bits = try db.transaction { try KeyFilter.build(stamp: 0, on: db) }
             let rows = try t.rawRows("SELECT email_key, phone_key, phone2_key, pending FROM crm_match_key")
             var missing = 0, pendingHeld = 0, pendingKeys = 0
             for row in rows {

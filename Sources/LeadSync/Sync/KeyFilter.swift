@@ -8,11 +8,13 @@ import Foundation
 ///
 /// It holds the keys the indexes held in the read it was built in, stamped with the count of
 /// changes to them (`batch_clock.keys_changed`, migration 013). A match reads that count with the
-/// batch clock and asks for a filter at least as new (`current`): after a refresh or a merge of
-/// pending keys, this run's or another process's, it is built again in the match's own read. Keys
-/// written since then as pending are not its concern: the run's PendingKeyIndex finds them. A
-/// key gone from the indexes since (a record deleted or re-keyed) only costs a probe that finds
-/// nothing; a key it never held would be a duplicate missed, hence the count.
+/// batch clock and asks for a filter at least as new (`current`). It is built on a connection of
+/// its own, on another thread, while the run goes on: at the start (the first batches are
+/// claimed and prepared meanwhile), and after a refresh or a merge of pending keys, this run's or
+/// another process's. Until it is ready a match probes every key. Keys written since as pending
+/// are not its concern: the run's PendingKeyIndex finds them. A key gone from the indexes since (a
+/// record deleted or re-keyed) only costs a probe that finds nothing; a key it never held would
+/// be a duplicate missed, hence the count.
 ///
 /// A run builds one only when its rows are many against the CRM's records (`worthBuilding`):
 /// reading the keys costs about 0.4 µs a record, a run's probes some 8 µs a row. Memory: 40 bits
@@ -45,15 +47,28 @@ final class KeyFilter: @unchecked Sendable {
 
     private let lock = NSLock()
     private var bits: Bits?
+    /// The build running, if any: it ends by setting `bits`.
+    private var building: Background<Void>?
+    private var built = 0
+    /// Why a build failed: the run then probes every key.
+    private var failure: (any Error)?
+    /// The connection the builds read on, one at a time.
+    private let connection: Unchecked<any Database>
     /// Where its builds' time goes (`keys.filter`).
     private let times: PhaseTimes
 
-    init(times: PhaseTimes = PhaseTimes()) {
+    /// A filter built on `connection` (its own), the first build started at once.
+    init(connection: any Database, times: PhaseTimes = PhaseTimes()) {
+        self.connection = Unchecked(connection)
         self.times = times
+        lock.withLock { startBuild() }
     }
-    /// How many times it was built (for the run's log and the tests).
-    private var built = 0
+
+    /// How many times it was built.
     var builds: Int { lock.withLock { built } }
+
+    /// Why a build failed, if one did.
+    var buildFailure: (any Error)? { lock.withLock { failure } }
 
     /// Whether a run of `rows` rows against `records` CRM records gains from a filter: when its
     /// probes would cost more than reading the keys.
@@ -61,22 +76,53 @@ final class KeyFilter: @unchecked Sendable {
         records > 0 && records <= recordLimit && rows * 20 >= records
     }
 
-    /// The filter for a read (`db`'s open transaction or snapshot) that sees the key indexes at
-    /// change count `stamp`: the one held, if built at that count or later (a filter that knows
-    /// of more keys only probes more), else one built now from that read.
-    func current(stamp: Int64, on db: any Database) throws -> Bits {
-        try lock.withLock {
+    /// The filter for a read that sees the key indexes at change count `stamp`: the one held,
+    /// if built at that count or later (a filter that knows of more keys only probes more); else
+    /// nil, the match probing every key, and a build started if none is running.
+    func current(stamp: Int64) -> Bits? {
+        lock.withLock {
             if let bits, bits.stamp >= stamp { return bits }
-            // The old filter goes first: two at once would double the memory.
-            bits = nil
-            let new = try times.measure("keys.filter") { try Self.build(stamp: stamp, on: db) }
-            bits = new
-            built += 1
-            return new
+            if failure == nil && building == nil {
+                // The old filter goes first: two at once would double the memory.
+                bits = nil
+                startBuild()
+            }
+            return nil
         }
     }
 
-    private static func build(stamp: Int64, on db: any Database) throws -> Bits {
+    /// Waits for the build running, if any (before the run closes its connections).
+    func finish() {
+        let running = lock.withLock { building }
+        running?.wait()
+    }
+
+    /// Starts a build on the filter's connection, in a read of its own (under `lock`).
+    private func startBuild() {
+        let connection = connection, times = times
+        building = Background { [self] in
+            let result = Result { () throws -> Bits in
+                try times.measure("keys.filter") {
+                    try connection.value.transaction(immediate: false) {
+                        try Self.build(stamp: connection.value.one("batch_clock_read")?["keys_changed"].intValue ?? 0, on: connection.value)
+                    }
+                }
+            }
+            lock.withLock {
+                building = nil
+                switch result {
+                case .success(let new):
+                    bits = new
+                    built += 1
+                case .failure(let error):
+                    failure = error
+                }
+            }
+        }
+    }
+
+    /// The filter of the keys indexed in `db`'s open transaction or snapshot, stamped `stamp`.
+    static func build(stamp: Int64, on db: any Database) throws -> Bits {
         let records = try db.one("crm_match_key_count")?.int("records") ?? 0
         var words = [UInt64](repeating: 0, count: max(1, records * 5 / 8))
         let count = words.count

@@ -221,9 +221,13 @@ public final class SyncJob {
             }
             // A run of many rows against the CRM's records probes the key indexes only for the keys
             // a filter of them may hold (SQLite, where the run's new keys are pending).
-            let keyFilter = try pendingKeys != nil
+            // Built on a connection of its own, on another thread, while the first batches are
+            // claimed. Not in a dry run: its refresh's changes are not committed, so the
+            // filter's connection would never see them.
+            let keyFilter = try pendingKeys != nil && !options.dryRun
                 && (options.keyFilter ?? KeyFilter.worthBuilding(rows: total, records: db.one("crm_match_key_count")?.int("records") ?? 0))
-                ? KeyFilter(times: times) : nil
+                ? KeyFilter(connection: try db.openAnother(), times: times) : nil
+            defer { keyFilter?.finish() }
             summary.crmRecordsKeyed = stats.recordsRead
             summary.crmRecordsCurrent = stats.recordsCurrent
             logger.info("crm keys refreshed", metadata: ["records": "\(stats.recordsRead)", "current": "\(stats.recordsCurrent)",
@@ -410,7 +414,11 @@ public final class SyncJob {
                 logger.debug("batch done", metadata: ["rows": "\(outcome.rows.count)", "total": "\(summary.read)"])
                 if outcome.rows.count < want && isolate == 0 { break }
             }
+            keyFilter?.finish()
             summary.keyFilterBuilds = keyFilter?.builds ?? 0
+            if let failure = keyFilter?.buildFailure {
+                logger.warning("the filter of CRM keys could not be built; every key was looked up", metadata: ["error": "\(failure)"])
+            }
             if options.mode == .push { summary.notProcessed = options.pushIDs.filter { !processedIDs.contains($0) } }
             // The run's pending keys go into the key indexes at once (SQLite): each index page is
             // written once, where each batch would have written most of them.
@@ -530,15 +538,15 @@ public final class SyncJob {
     /// `keyParams`: the batch's keys as `keyParameters` gave them, when that was done ahead.
     /// `pending`: the run's index of pending keys (SQLite), brought up to date in the same
     /// transaction or snapshot as the match, which reads its candidates by rowid. `filter`: the
-    /// run's KeyFilter (SQLite, a large run), as of the same read; the keys are then written
-    /// here, filtered, rather than taken from `keyParams`.
+    /// run's KeyFilter (SQLite, a large run), if it is ready and as new as this read; the keys
+    /// are then written here, filtered, rather than taken from `keyParams`.
     private static func match(_ rows: [PreparedRow], on db: any Database, runStartedAt: String,
                               keyParams: [String: SQLValue]? = nil, pending: PendingKeyIndex?, filter: KeyFilter?) throws -> BatchMatch {
         var match = BatchMatch()
         let clock = try db.one("batch_clock_read")
         match.clock = clock?["seq"].intValue ?? 0
         if let filter {
-            match.keyParams = keyParameters(rows, filter: try filter.current(stamp: clock?["keys_changed"].intValue ?? 0, on: db))
+            match.keyParams = keyParameters(rows, filter: filter.current(stamp: clock?["keys_changed"].intValue ?? 0))
         } else {
             match.keyParams = try keyParams ?? stageKeys(rows, on: db)
         }
