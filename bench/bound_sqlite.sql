@@ -4,8 +4,10 @@
 -- has no row locks (a batch holds the write lock), and the keys table no batch index.
 -- The key probes name `pending IS NULL`, as the job's do, so that the partial key indexes serve
 -- (migration 012). The new records' keys go in the cheapest way known here for a million of
--- them, the one the job's merge takes: the three key indexes dropped, the keys inserted, the
--- indexes built again (one statement each; inserting into the indexed table took longer).
+-- them, the one the job's merge takes: into the recent level (migration 013, pending = 2), its
+-- three indexes dropped, the keys inserted, the indexes built again (one statement each;
+-- inserting into the indexed table took longer, and building the main indexes over every
+-- record twice as long).
 PRAGMA synchronous = NORMAL;
 BEGIN;
 CREATE TEMP TABLE bound_before AS SELECT max(id) AS lead_max FROM lead;
@@ -23,16 +25,16 @@ INSERT INTO lead (firstname, lastname, company, email, phone, mobilephone, city,
 SELECT first_name, last_name, company, email, phone, mobile, city, country, notes, source,
        '005999999999999999', external_id, 'PENDING', 0, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
 FROM captured_contact WHERE status = 'pending';
-DROP INDEX crm_match_key_email_idx;
-DROP INDEX crm_match_key_phone_idx;
-DROP INDEX crm_match_key_phone2_idx;
+DROP INDEX crm_match_key_recent_email_idx;
+DROP INDEX crm_match_key_recent_phone_idx;
+DROP INDEX crm_match_key_recent_phone2_idx;
 INSERT INTO crm_match_key (crm_object, crm_id, leadsync_id, lastname_key, priority, systemmodstamp, batch_seq,
-                           email_key, phone_key, phone2_key)
-SELECT 'lead', l.id, l.leadsync_id__c, coalesce(l.lastname, ''), 2, l.systemmodstamp, 1, l.email, l.phone, l.mobilephone
+                           email_key, phone_key, phone2_key, pending)
+SELECT 'lead', l.id, l.leadsync_id__c, coalesce(l.lastname, ''), 2, l.systemmodstamp, 1, l.email, l.phone, l.mobilephone, 2
 FROM lead l WHERE l.id > (SELECT lead_max FROM bound_before);
-CREATE INDEX crm_match_key_email_idx ON crm_match_key (email_key) WHERE email_key IS NOT NULL AND pending IS NULL;
-CREATE INDEX crm_match_key_phone_idx ON crm_match_key (phone_key) WHERE phone_key IS NOT NULL AND pending IS NULL;
-CREATE INDEX crm_match_key_phone2_idx ON crm_match_key (phone2_key) WHERE phone2_key IS NOT NULL AND pending IS NULL;
+CREATE INDEX crm_match_key_recent_email_idx ON crm_match_key (email_key) WHERE email_key IS NOT NULL AND pending = 2;
+CREATE INDEX crm_match_key_recent_phone_idx ON crm_match_key (phone_key) WHERE phone_key IS NOT NULL AND pending = 2;
+CREATE INDEX crm_match_key_recent_phone2_idx ON crm_match_key (phone2_key) WHERE phone2_key IS NOT NULL AND pending = 2;
 UPDATE captured_contact
 SET status = 'exported', crm_object = 'lead', crm_id = id, owner_sfid = '005999999999999999', owner_source = 'user',
     exported_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), run_id = 1, attempts = attempts + 1,
