@@ -50,6 +50,19 @@ import Testing
         }
     }
 
+    /// Keys that differ in a digit or two (phone numbers, numbered addresses) get hashes that
+    /// differ all over: none the same, and each bit set in about half of them (the filter and
+    /// the pending index take their top and low bits).
+    @Test func similarKeysHashApart() {
+        let keys = (0..<100_000).flatMap { ["+4930\(1_000_000 + $0)", "p\($0)@x.example"] } + ["", "a", "ab", "abcdefgh", "abcdefghi"]
+        let hashes = keys.map { PendingKeyIndex.hash($0) }
+        #expect(Set(hashes).count == keys.count)
+        for bit in 0..<64 {
+            let set = hashes.filter { $0 >> UInt64(bit) & 1 == 1 }.count
+            #expect(abs(set - hashes.count / 2) < hashes.count / 50, "bit \(bit) set in \(set) of \(hashes.count)")
+        }
+    }
+
     /// The corpus gives the same outcomes with the filter as without; only the filtered run builds one.
     @Test(arguments: [true, false])
     func theFilteredRunGivesTheSingleRunOutcomes(filter: Bool) throws {
