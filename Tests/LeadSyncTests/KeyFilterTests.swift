@@ -7,16 +7,6 @@ import Testing
 /// when a refresh or a merge (another process's too) changes the indexes during the run, so no
 /// duplicate is missed.
 @Suite struct KeyFilterTests {
-    /// The corpus run in batches of 97, with the filter forced on or off (nil: as a run decides).
-    static func run(_ db: any Database, filter: Bool?, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> SyncSummary {
-        var options = SyncOptions(mode: .run)
-        options.settleMinutes = 0
-        options.batchSize = 97
-        options.keyFilter = filter
-        options.progress = progress
-        return try SyncJob(db: db, config: try Configuration.parse(Corpus.config, file: "corpus.toml")).run(options)
-    }
-
     /// Every key in the indexes (the main and the recent level) is held; a pending key and 20,000
     /// keys in no index mostly not (each a needless probe at most).
     @Test func theFilterHoldsEveryIndexedKey() throws {
@@ -68,7 +58,7 @@ import Testing
     func theFilteredRunGivesTheSingleRunOutcomes(filter: Bool) throws {
         try withTestDatabase(.sqlite) { t in
             _ = try Corpus.load(into: t)
-            let summary = try Self.run(try t.open(), filter: filter)
+            let summary = try PendingKeyTests.run(try t.open(), filter: filter)
             #expect(summary.read == 1998)
             #expect(summary.keyFilterBuilds == (filter ? 1 : 0))
             try PipelineTests.expectSingleRunOutcomes(t)
@@ -84,7 +74,7 @@ import Testing
         #expect(!KeyFilter.worthBuilding(rows: 100_000_000, records: KeyFilter.recordLimit + 1))
         try withTestDatabase(.sqlite) { t in
             _ = try Corpus.load(into: t)
-            let summary = try Self.run(try t.open(), filter: nil)
+            let summary = try PendingKeyTests.run(try t.open(), filter: nil)
             #expect(summary.read == 1998)
             #expect(summary.keyFilterBuilds == 1)
         }
@@ -99,7 +89,7 @@ import Testing
         try withTestDatabase(.sqlite) { t in
             _ = try Corpus.load(into: t)
             let (row, key, _, _) = try PipelineTests.secondBatchRowWithEmail(t)
-            let summary = try Self.run(try t.open(), filter: true) { done, _ in
+            let summary = try PendingKeyTests.run(try t.open(), filter: true) { done, _ in
                 guard done == 97 else { return }
                 do {
                     let other = try t.open()
@@ -111,14 +101,7 @@ import Testing
                         let index = CRMKeyIndex(db: other, phones: try PhoneNormalizer(defaultRegion: "DE"))
                         _ = try other.transaction { try index.refresh() }
                     } else {
-                        try t.exec("""
-                            BEGIN IMMEDIATE;
-                            UPDATE batch_clock SET seq = seq + 1 WHERE id = 1;
-                            INSERT INTO contact (id, sfid, lastname, email, leadsync_id__c) VALUES (900001, NULL, 'Other', '\(key)', 'other-process-1');
-                            INSERT INTO crm_match_key (crm_object, crm_id, leadsync_id, email_key, lastname_key, priority, batch_seq, pending)
-                                VALUES ('contact', 900001, 'other-process-1', '\(key)', 'other', 1, (SELECT seq FROM batch_clock WHERE id = 1), 1);
-                            COMMIT;
-                            """)
+                        try PendingKeyTests.commitAnotherProcessesBatch(t, email: key)
                         _ = try other.transaction { try CRMKeyIndex.mergePending(on: other) }
                     }
                     let indexed = try t.scalar("SELECT count(*) FROM crm_match_key WHERE email_key = '\(key)' AND crm_id = 900001 AND pending IS NOT 1")

@@ -13,12 +13,29 @@ import Testing
         try t.scalar("SELECT count(*) FROM crm_match_key WHERE pending = 1")
     }
 
-    /// A run of the corpus in batches of 97 with `limit` pending keys before a merge.
-    static func run(_ db: any Database, limit: Int, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> SyncSummary {
+    /// Commits what another process's SQLite batch writes for one new record with `email`
+    /// (contact 900001, leadsync id `other-process-1`): the batch clock advanced, the mirror row,
+    /// its keys pending.
+    static func commitAnotherProcessesBatch(_ t: TestDatabase, email: String) throws {
+        try t.exec("""
+            BEGIN IMMEDIATE;
+            UPDATE batch_clock SET seq = seq + 1 WHERE id = 1;
+            INSERT INTO contact (id, sfid, lastname, email, leadsync_id__c) VALUES (900001, NULL, 'Other', '\(email)', 'other-process-1');
+            INSERT INTO crm_match_key (crm_object, crm_id, leadsync_id, email_key, lastname_key, priority, batch_seq, pending)
+                VALUES ('contact', 900001, 'other-process-1', '\(email)', 'other', 1, (SELECT seq FROM batch_clock WHERE id = 1), 1);
+            COMMIT;
+            """)
+    }
+
+    /// A run of the corpus in batches of 97 with `limit` pending keys before a merge, and its key
+    /// filter forced on or off (`filter`; nil: as a run decides).
+    static func run(_ db: any Database, limit: Int = PendingKeyIndex.defaultLimit, filter: Bool? = nil,
+                    progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> SyncSummary {
         var options = SyncOptions(mode: .run)
         options.settleMinutes = 0
         options.batchSize = 97
         options.pendingKeyLimit = limit
+        options.keyFilter = filter
         options.progress = progress
         return try SyncJob(db: db, config: try Configuration.parse(Corpus.config, file: "corpus.toml")).run(options)
     }
@@ -59,14 +76,7 @@ import Testing
             let summary = try Self.run(try t.open(), limit: PendingKeyIndex.defaultLimit) { done, _ in
                 guard done == 97 else { return }
                 do {
-                    try t.exec("""
-                        BEGIN IMMEDIATE;
-                        UPDATE batch_clock SET seq = seq + 1 WHERE id = 1;
-                        INSERT INTO contact (id, sfid, lastname, email, leadsync_id__c) VALUES (900001, NULL, 'Other', '\(key)', 'other-process-1');
-                        INSERT INTO crm_match_key (crm_object, crm_id, leadsync_id, email_key, lastname_key, priority, batch_seq, pending)
-                            VALUES ('contact', 900001, 'other-process-1', '\(key)', 'other', 1, (SELECT seq FROM batch_clock WHERE id = 1), 1);
-                        COMMIT;
-                        """)
+                    try Self.commitAnotherProcessesBatch(t, email: key)
                 } catch {
                     Issue.record("the other process's batch failed: \(error)")
                 }
