@@ -194,7 +194,8 @@ public final class SyncJob {
             // The run's second connection, for the claim ahead; opened now so that a full load
             // of the CRM's keys reads the mirror on it while the first connection writes.
             // Not for push: its ids are staged in a temporary table only this connection sees.
-            let second = options.dryRun || options.mode == .push ? nil : openSecondConnection()
+            let second = options.dryRun || options.mode == .push ? nil
+                : openAnotherConnection(without: "for the claim ahead; the run uses one")
             // The refresh's commit is a phase of its own: on SQLite a full load's pages go to the
             // write-ahead log there, and the checkpoint copies them back.
             // On SQLite it also merges the keys a run left pending (one that failed or was
@@ -224,9 +225,9 @@ public final class SyncJob {
             // Built on a connection of its own, on another thread, while the first batches are
             // claimed. Not in a dry run: its refresh's changes are not committed, so the
             // filter's connection would never see them.
-            let keyFilter = try pendingKeys != nil && !options.dryRun
+            let wantsFilter = try pendingKeys != nil && !options.dryRun
                 && (options.keyFilter ?? KeyFilter.worthBuilding(rows: total, records: db.one("crm_match_key_count")?.int("records") ?? 0))
-                ? KeyFilter(connection: try db.openAnother(), times: times) : nil
+            let keyFilter = wantsFilter ? openAnotherConnection(without: "for the filter of CRM keys; every key is looked up").map { KeyFilter(connection: $0, times: times) } : nil
             defer { keyFilter?.finish() }
             summary.crmRecordsKeyed = stats.recordsRead
             summary.crmRecordsCurrent = stats.recordsCurrent
@@ -443,13 +444,14 @@ public final class SyncJob {
         return summary
     }
 
-    /// The run's second connection, for the claim ahead; nil when the server refuses it (too
-    /// many connections): the batches then run one after another on one connection.
-    private func openSecondConnection() -> (any Database)? {
+    /// Another connection for the run (the claim ahead's, the key filter's); nil when the server
+    /// refuses it (too many connections), with a warning saying what the run does without it
+    /// (`without`): the batches run one after another on one connection, or every key is looked up.
+    private func openAnotherConnection(without: String) -> (any Database)? {
         do {
             return try db.openAnother()
         } catch {
-            logger.warning("no second connection; the run uses one", metadata: ["error": "\(error)"])
+            logger.warning("no connection \(without)", metadata: ["error": "\(error)"])
             return nil
         }
     }
