@@ -65,6 +65,24 @@ import Testing
         }
     }
 
+    /// A dry run keeps no filter even when asked to (its refresh is not committed, so the
+    /// filter's connection would not see it), and still gives every outcome it would write.
+    @Test func aDryRunKeepsNoFilter() throws {
+        try withTestDatabase(.sqlite) { t in
+            _ = try Corpus.load(into: t)
+            var options = SyncOptions(mode: .run)
+            options.settleMinutes = 0
+            options.dryRun = true
+            options.keyFilter = true
+            let summary = try SyncJob(db: try t.open(), config: try Configuration.parse(Corpus.config, file: "corpus.toml")).run(options)
+            #expect(summary.read == 1998)
+            #expect(summary.keyFilterBuilds == 0)
+            let expected = try Corpus.records("expected.csv")
+            #expect(summary.exported == expected.filter { $0["status"] == "exported" }.count)
+            #expect(try t.scalar("SELECT count(*) FROM captured_contact WHERE status <> 'pending'") == "0", "nothing written")
+        }
+    }
+
     /// A run left to decide: the corpus's 1998 rows against its few hundred records build one; a
     /// run of a handful against a large CRM does not.
     @Test func theRunWeighsItsRowsAgainstTheRecords() throws {
