@@ -80,6 +80,24 @@ import Testing
         }
     }
 
+    /// An older leadsync on a database a newer one migrated: `run` stops before any row with one
+    /// line naming the migration it does not know (it would not keep what the newer version
+    /// relies on, such as SQLite's count of key index changes).
+    @Test(arguments: TestEngine.available)
+    func runOnANewerSchemaStops(engine: TestEngine) throws {
+        try withTestDatabase(engine) { t in
+            let config = try Corpus.load(into: t)
+            try t.exec("INSERT INTO schema_migration (set_name, version, name) VALUES ('migrations', 999, '999_from_a_newer_leadsync')")
+            let refused = try CLI.run(["run", "--settle-minutes", "0", "--database", t.url, "--config", config,
+                                       "--report-dir", t.directory.appendingPathComponent("reports").path])
+            #expect(refused.status == 1)
+            #expect(refused.errorLines.count == 1, "\(refused.stderr)")
+            #expect(refused.stderr.contains("newer than this leadsync (migration 999_from_a_newer_leadsync"), "\(refused.stderr)")
+            #expect(try t.scalar("SELECT count(*) FROM sync_run") == "0", "no run was started")
+            #expect(try t.scalar("SELECT count(*) FROM captured_contact WHERE status <> 'pending'") == "0", "no row was touched")
+        }
+    }
+
     /// Migration 005: on PostgreSQL the match keys compare byte by byte (the "C" collation), not
     /// through the database's locale; SQLite's default collation already does.
     @Test(.enabled(if: TestEngine.postgresURL != nil))

@@ -49,6 +49,15 @@ public struct Migrator {
         return SQLCatalog.migrations(set.rawValue, engine: db.engine).filter { !done.contains($0.version) }.map(\.name)
     }
 
+    /// The migrations of `set` the database has applied and this binary does not have (names):
+    /// a newer leadsync migrated it, and this one does not know what they changed.
+    public func unknown(_ set: MigrationSet) throws -> [String] {
+        let known = Set(SQLCatalog.migrations(set.rawValue, engine: db.engine).map(\.version))
+        return try db.rows("schema_migration_applied", ["set_name": .text(set.rawValue)])
+            .filter { $0.int("version").map { !known.contains($0) } ?? false }
+            .map { $0.string("name") ?? "\($0.int("version") ?? 0)" }
+    }
+
     /// Replaces the two allow-listed schema placeholders with quoted identifiers.
     func substitute(_ sql: String) throws -> String {
         sql.replacingOccurrences(of: "{{job_schema}}", with: try quoteIdentifier(options.jobSchema))

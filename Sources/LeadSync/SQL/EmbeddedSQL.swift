@@ -1255,10 +1255,11 @@ DELETE FROM push_request
 CREATE TEMP TABLE IF NOT EXISTS push_request (external_id text PRIMARY KEY)
 """#,
         "postgres/queries/schema_migration_applied.sql": #"""
--- Versions of one migration set already applied, so migrate only runs the missing ones.
+-- Migrations of one set already applied, so migrate only runs the missing ones (and a run can
+-- tell one applied by a newer leadsync, which this binary does not have).
 -- params: :set_name
 -- returns: many
-SELECT version FROM schema_migration WHERE set_name = :set_name ORDER BY version
+SELECT version, name FROM schema_migration WHERE set_name = :set_name ORDER BY version
 """#,
         "postgres/queries/schema_migration_record.sql": #"""
 -- Records one applied migration in the same transaction as its DDL.
@@ -2634,10 +2635,11 @@ DELETE FROM push_request
 CREATE TEMP TABLE IF NOT EXISTS push_request (external_id text PRIMARY KEY)
 """#,
         "sqlite/queries/schema_migration_applied.sql": #"""
--- Versions of one migration set already applied, so migrate only runs the missing ones.
+-- Migrations of one set already applied, so migrate only runs the missing ones (and a run can
+-- tell one applied by a newer leadsync, which this binary does not have).
 -- params: :set_name
 -- returns: many
-SELECT version FROM schema_migration WHERE set_name = :set_name ORDER BY version
+SELECT version, name FROM schema_migration WHERE set_name = :set_name ORDER BY version
 """#,
         "sqlite/queries/schema_migration_record.sql": #"""
 -- Records one applied migration in the same transaction as its DDL.

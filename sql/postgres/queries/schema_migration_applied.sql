@@ -1,4 +1,5 @@
--- Versions of one migration set already applied, so migrate only runs the missing ones.
+-- Migrations of one set already applied, so migrate only runs the missing ones (and a run can
+-- tell one applied by a newer leadsync, which this binary does not have).
 -- params: :set_name
 -- returns: many
-SELECT version FROM schema_migration WHERE set_name = :set_name ORDER BY version
+SELECT version, name FROM schema_migration WHERE set_name = :set_name ORDER BY version
