@@ -41,21 +41,19 @@ public struct Migrator {
         }
     }
 
-    /// The migrations of `set` this binary has and the database has not applied (file names).
+    /// How the database's migrations of `set` stand against this binary's (file names), from
+    /// one read of those applied: `missing`, the ones this binary has and the database has not
+    /// applied; `unknown`, the ones it has applied and this binary does not have (a newer
+    /// leadsync migrated it, and this one does not know what they changed).
     /// A database without any leadsync table fails with PostgreSQL's 42P01 / SQLite's "no such
     /// table", which the command line turns into "run `leadsync migrate` first".
-    public func missing(_ set: MigrationSet) throws -> [String] {
-        let done = Set(try db.rows("schema_migration_applied", ["set_name": .text(set.rawValue)]).compactMap { $0.int("version") })
-        return SQLCatalog.migrations(set.rawValue, engine: db.engine).filter { !done.contains($0.version) }.map(\.name)
-    }
-
-    /// The migrations of `set` the database has applied and this binary does not have (names):
-    /// a newer leadsync migrated it, and this one does not know what they changed.
-    public func unknown(_ set: MigrationSet) throws -> [String] {
-        let known = Set(SQLCatalog.migrations(set.rawValue, engine: db.engine).map(\.version))
-        return try db.rows("schema_migration_applied", ["set_name": .text(set.rawValue)])
-            .filter { $0.int("version").map { !known.contains($0) } ?? false }
-            .map { $0.string("name") ?? "\($0.int("version") ?? 0)" }
+    public func compare(_ set: MigrationSet) throws -> (missing: [String], unknown: [String]) {
+        let applied = try db.rows("schema_migration_applied", ["set_name": .text(set.rawValue)])
+        let done = Set(applied.compactMap { $0.int("version") })
+        let mine = SQLCatalog.migrations(set.rawValue, engine: db.engine)
+        let known = Set(mine.map(\.version))
+        return (mine.filter { !done.contains($0.version) }.map(\.name),
+                applied.filter { $0.int("version").map { !known.contains($0) } ?? false }.map { $0.string("name") ?? "\($0.int("version") ?? 0)" })
     }
 
     /// Replaces the two allow-listed schema placeholders with quoted identifiers.

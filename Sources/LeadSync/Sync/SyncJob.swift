@@ -131,14 +131,12 @@ public final class SyncJob {
     public func run(_ options: SyncOptions) throws -> SyncSummary {
         // A newer binary on a database not yet migrated to it stops here, before any row, with
         // what to do (it used to fail later on a missing column, in SQL terms).
-        let migrator = Migrator(db: db, options: ConnectionOptions())
-        let missing = try migrator.missing(.job)
+        let (missing, unknown) = try Migrator(db: db, options: ConnectionOptions()).compare(.job)
         guard missing.isEmpty else {
             throw UsageError("the database's leadsync tables are older than this leadsync (missing migration \(missing.joined(separator: ", "))): run `leadsync migrate` first")
         }
         // An older binary on a database a newer one migrated stops too: it would not keep what
         // the newer ones rely on (on SQLite, the count of key index changes of migration 013).
-        let unknown = try migrator.unknown(.job)
         guard unknown.isEmpty else {
             throw UsageError("the database's leadsync tables are newer than this leadsync (migration \(unknown.joined(separator: ", ")) applied by a newer version): run that version")
         }
