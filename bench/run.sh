@@ -24,6 +24,12 @@
 # CPU: the seconds of CPU the floor and each run used, the job's own process (client) apart from
 # the bench's PostgreSQL server (all its processes), against the wall-clock time: on a machine
 # whose cores are all busy, only less CPU makes a run faster.
+# The PostgreSQL server: fsync off, as scripts/pg-test-server.sh starts it, with shared_buffers a
+# quarter of the machine's memory (BENCH_PG_SHARED_BUFFERS, e.g. 128MB, the server's default,
+# which the benches before 2026-12-03's bench k used): the starting value PostgreSQL's manual gives
+# for a dedicated server of 1 GB or more, and the way a production server is set up. The floor
+# gains little from it (its writes append); the job's key indexes, written at scattered places,
+# do (docs/measurements.md, eighth session).
 # A benchmark, not a test: nothing here fails on a slow figure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,14 +42,17 @@ engines=${BENCH_ENGINES:-postgres sqlite}
 leads=${BENCH_LEADS:-1500000}
 contacts=${BENCH_CONTACTS:-1000000}
 url=""
-if [[ " $engines " == *" postgres "* ]]; then url=$(bash scripts/pg-test-server.sh start "$dir/pg"); fi
+shared_buffers=${BENCH_PG_SHARED_BUFFERS:-$(awk '/MemTotal/ {printf "%dMB", $2 / 4096}' /proc/meminfo)}
+if [[ " $engines " == *" postgres "* ]]; then
+  url=$(PG_TEST_SERVER_SETTINGS="shared_buffers=$shared_buffers" bash scripts/pg-test-server.sh start "$dir/pg")
+fi
 cleanup() { [ -n "$url" ] && bash scripts/pg-test-server.sh stop "$dir/pg"; rm -rf "$dir"; }
 trap cleanup EXIT
 printf 'fallback_owner = "admin@vertrieb.example"\n' > "$dir/bench.toml"
 base=${url%/*}
 
 echo "machine: $(nproc) cores ($(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); $(swift --version 2>&1 | head -n 1)"
-[ -n "$url" ] && echo "PostgreSQL: $(psql "$url" -Atc 'SHOW server_version') (fsync off, as scripts/pg-test-server.sh starts it)"
+[ -n "$url" ] && echo "PostgreSQL: $(psql "$url" -Atc 'SHOW server_version') (fsync off, as scripts/pg-test-server.sh starts it; shared_buffers $(psql "$url" -Atc 'SHOW shared_buffers'))"
 echo "SQLite: $(sqlite3 --version | cut -d' ' -f1) (sqlite3 shell for data and floor; the job links libsqlite3)"
 echo "CRM: $leads leads + $contacts contacts; batch size: default"
 echo "this build: $(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet HEAD -- Sources sql Package.swift 2>/dev/null || echo ' with uncommitted changes'), which every single run below is${BENCH_AB:+; the other binary of the A/B: $BENCH_AB}"

@@ -4,7 +4,8 @@
 #   scripts/pg-test-server.sh stop DIR
 # As root it runs initdb and pg_ctl as the postgres user (initdb refuses root). The server
 # listens on 127.0.0.1 only, on a free port, with password authentication over TCP, and
-# fsync off: it holds nothing worth keeping.
+# fsync off: it holds nothing worth keeping. PG_TEST_SERVER_SETTINGS adds settings, as
+# space-separated name=value pairs (the bench sizes shared_buffers with it).
 set -euo pipefail
 cmd=$1
 dir=$2
@@ -20,6 +21,8 @@ start)
   rm -rf "$dir"
   mkdir -p "$dir"
   password="leadsync-test-$RANDOM$RANDOM"
+  extra=""
+  for setting in ${PG_TEST_SERVER_SETTINGS:-}; do extra+=" -c $setting"; done
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   [ "$(id -u)" -eq 0 ] && chown postgres: "$dir"
   owner=$( [ "$(id -u)" -eq 0 ] && echo postgres || id -un )
@@ -29,7 +32,7 @@ start)
     || { cat "$dir.initdb.log" >&2; exit 1; }
   rm -f "$dir.pw"
   as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/data/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir/data -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100" \
+    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir/data -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100$extra" \
     start >"$dir.pg_ctl.log" 2>&1 || { cat "$dir.pg_ctl.log" >&2; exit 1; }
   echo "postgresql://$owner:$password@127.0.0.1:$port/postgres"
   ;;
