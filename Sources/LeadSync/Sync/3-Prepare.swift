@@ -28,6 +28,27 @@ public struct PreparedRow: Sendable {
     public let ownerColumns: Set<String>
 }
 
+extension Array where Element == PreparedRow {
+    /// Every match key of the valid rows, in the order each of a batch's key lists takes them:
+    /// a row's email key, then its phone keys. `body`: the row's position, the key's kind as the
+    /// match writes it (`e` or `p`, in ASCII), the key.
+    func forEachMatchKey(_ body: (Int, UInt8, String) throws -> Void) rethrows {
+        for i in indices where self[i].failure == nil {
+            if let email = self[i].emailKey { try body(i, 0x65, email) }
+            for phone in self[i].phoneKeys { try body(i, 0x70, phone) }
+        }
+    }
+
+    /// The keys' hashes (`PendingKeyIndex.hash`), in `forEachMatchKey`'s order: hashed once for
+    /// both the key filter and the index of pending keys.
+    func matchKeyHashes() -> [UInt64] {
+        var hashes: [UInt64] = []
+        hashes.reserveCapacity(count * 2)
+        forEachMatchKey { _, _, key in hashes.append(PendingKeyIndex.hash(key)) }
+        return hashes
+    }
+}
+
 /// Validates rows and computes what they would write (§3, §4, §7).
 struct RowPreparer {
     let config: Configuration

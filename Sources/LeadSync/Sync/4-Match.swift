@@ -246,9 +246,8 @@ struct BatchKeyIndex: Sendable {
         emails.reserveCapacity(rows.count)
         phones.reserveCapacity(rows.count)
         entries.reserveCapacity(rows.count * 2)
-        for i in rows.indices where rows[i].failure == nil {
-            if let email = rows[i].emailKey { Self.add(i, email, to: &emails, &entries) }
-            for phone in rows[i].phoneKeys { Self.add(i, phone, to: &phones, &entries) }
+        rows.forEachMatchKey { i, kind, key in
+            if kind == 0x65 { Self.add(i, key, to: &emails, &entries) } else { Self.add(i, key, to: &phones, &entries) }
         }
     }
 

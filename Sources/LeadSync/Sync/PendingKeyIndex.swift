@@ -75,16 +75,15 @@ final class PendingKeyIndex: @unchecked Sendable {
 
     /// batch_match's `pending_keys` for the batch's valid rows: `[[row_id, kind, rid, key,
     /// lastname_key], …]`, one entry per key and pending record whose key hash is the same.
-    func parameter(for rows: [PreparedRow]) -> SQLValue {
+    /// `hashes`: the rows' `matchKeyHashes()`.
+    func parameter(for rows: [PreparedRow], hashes: [UInt64]) -> SQLValue {
         var out: [UInt8] = [0x5B]
         lock.withLock {
             guard count > 0 else { return }
-            func add(_ id: Int64, _ kind: UInt8, _ key: String, _ last: String) {
-                forEachRecord(Self.hash(key)) { BatchJSON.appendKey(id, kind, rid: $0, key, last, to: &out) }
-            }
-            for i in rows.indices where rows[i].failure == nil {
-                if let email = rows[i].emailKey { add(rows[i].row.id, 0x65, email, rows[i].lastNameKey) }
-                for phone in rows[i].phoneKeys { add(rows[i].row.id, 0x70, phone, rows[i].lastNameKey) }
+            var k = 0
+            rows.forEachMatchKey { i, kind, key in
+                forEachRecord(hashes[k]) { BatchJSON.appendKey(rows[i].row.id, kind, rid: $0, key, rows[i].lastNameKey, to: &out) }
+                k += 1
             }
         }
         out.append(0x5D)

@@ -552,16 +552,18 @@ public final class SyncJob {
         var match = BatchMatch()
         let clock = try db.one("batch_clock_read")
         match.clock = clock?["seq"].intValue ?? 0
-        if let filter {
-            match.keyParams = keyParameters(rows, filter: filter.current(stamp: clock?["keys_changed"].intValue ?? 0))
+        try pending?.refresh(on: db)
+        let bits = filter?.current(stamp: clock?["keys_changed"].intValue ?? 0)
+        // Each key hashed once, for the filter and the pending keys both (hashed even while no
+        // key is pending: the other connection's thread may add some before `parameter` reads).
+        let hashes = bits != nil || pending != nil ? rows.matchKeyHashes() : []
+        if filter != nil {
+            match.keyParams = keyParameters(rows, filter: bits.map { ($0, hashes) })
         } else {
             match.keyParams = try keyParams ?? stageKeys(rows, on: db)
         }
         var params = match.keyParams.merging(["run_started_at": .text(runStartedAt)]) { $1 }
-        if let pending {
-            try pending.refresh(on: db)
-            params["pending_keys"] = pending.parameter(for: rows)
-        }
+        if let pending { params["pending_keys"] = pending.parameter(for: rows, hashes: hashes) }
         for row in try db.rows("batch_match", params) {
             match.matches[row["row_id"].intValue ?? 0, default: []].append(CRMMatch(row))
         }
@@ -576,11 +578,8 @@ public final class SyncJob {
     private static func stageKeys(_ rows: [PreparedRow], on db: any Database) throws -> [String: SQLValue] {
         guard db.engine == .postgres else { return keyParameters(rows) }
         var keys: [[SQLValue]] = []
-        for i in rows.indices where rows[i].failure == nil {
-            let id = SQLValue.integer(rows[i].row.id)
-            let last = SQLValue.text(rows[i].lastNameKey)
-            if let email = rows[i].emailKey { keys.append([id, "e", .text(email), last]) }
-            for phone in rows[i].phoneKeys { keys.append([id, "p", .text(phone), last]) }
+        rows.forEachMatchKey { i, kind, key in
+            keys.append([.integer(rows[i].row.id), kind == 0x65 ? "e" : "p", .text(key), .text(rows[i].lastNameKey)])
         }
         try db.run("batch_key_stage", [:])
         try db.run("batch_key_clear", [:])
@@ -593,16 +592,20 @@ public final class SyncJob {
     /// each probes its own index (one array of both, read once per index, made the match twice as
     /// slow). Written straight from the rows; it needs no connection, so a claim ahead builds it
     /// on its own thread.
-    /// `filter`: the run's KeyFilter, when it keeps one: only the keys it may hold are probed.
-    static func keyParameters(_ rows: [PreparedRow], filter: KeyFilter.Bits? = nil) -> [String: SQLValue] {
+    /// `filter`: the run's KeyFilter, when it keeps one, with the rows' `matchKeyHashes()`: only
+    /// the keys it may hold are probed.
+    static func keyParameters(_ rows: [PreparedRow], filter: (bits: KeyFilter.Bits, hashes: [UInt64])? = nil) -> [String: SQLValue] {
         var emails: [UInt8] = [0x5B], phones: [UInt8] = [0x5B]
         emails.reserveCapacity(filter == nil ? rows.count * 60 : 1024)
         phones.reserveCapacity(filter == nil ? rows.count * 90 : 1024)
-        func probed(_ key: String) -> Bool { filter?.mayContain(PendingKeyIndex.hash(key)) ?? true }
-        for i in rows.indices where rows[i].failure == nil {
-            if let email = rows[i].emailKey, probed(email) { BatchJSON.appendKey(rows[i].row.id, 0x65, email, rows[i].lastNameKey, to: &emails) }
-            for phone in rows[i].phoneKeys where probed(phone) {
-                BatchJSON.appendKey(rows[i].row.id, 0x70, phone, rows[i].lastNameKey, to: &phones)
+        var k = 0
+        rows.forEachMatchKey { i, kind, key in
+            defer { k += 1 }
+            if let filter, !filter.bits.mayContain(filter.hashes[k]) { return }
+            if kind == 0x65 {
+                BatchJSON.appendKey(rows[i].row.id, kind, key, rows[i].lastNameKey, to: &emails)
+            } else {
+                BatchJSON.appendKey(rows[i].row.id, kind, key, rows[i].lastNameKey, to: &phones)
             }
         }
         emails.append(0x5D)
