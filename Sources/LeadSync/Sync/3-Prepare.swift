@@ -26,16 +26,19 @@ public struct PreparedRow: Sendable {
     public let values: [(column: String, value: SQLValue)]
     /// Columns mapped from the resolved owner.
     public let ownerColumns: Set<String>
+
+    /// A match key's kind as the match's parameters and `batch_key` write it: `e`, `p`.
+    static let emailKind = UInt8(ascii: "e"), phoneKind = UInt8(ascii: "p")
 }
 
 extension Array where Element == PreparedRow {
     /// Every match key of the valid rows, in the order each of a batch's key lists takes them:
-    /// a row's email key, then its phone keys. `body`: the row's position, the key's kind as the
-    /// match writes it (`e` or `p`, in ASCII), the key.
+    /// a row's email key, then its phone keys. `body`: the row's position, the key's kind
+    /// (`PreparedRow.emailKind` or `phoneKind`), the key.
     func forEachMatchKey(_ body: (Int, UInt8, String) throws -> Void) rethrows {
         for i in indices where self[i].failure == nil {
-            if let email = self[i].emailKey { try body(i, 0x65, email) }
-            for phone in self[i].phoneKeys { try body(i, 0x70, phone) }
+            if let email = self[i].emailKey { try body(i, PreparedRow.emailKind, email) }
+            for phone in self[i].phoneKeys { try body(i, PreparedRow.phoneKind, phone) }
         }
     }
 

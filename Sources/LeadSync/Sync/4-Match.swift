@@ -247,7 +247,7 @@ struct BatchKeyIndex: Sendable {
         phones.reserveCapacity(rows.count)
         entries.reserveCapacity(rows.count * 2)
         rows.forEachMatchKey { i, kind, key in
-            if kind == 0x65 { Self.add(i, key, to: &emails, &entries) } else { Self.add(i, key, to: &phones, &entries) }
+            if kind == PreparedRow.emailKind { Self.add(i, key, to: &emails, &entries) } else { Self.add(i, key, to: &phones, &entries) }
         }
     }
 

@@ -579,7 +579,7 @@ public final class SyncJob {
         guard db.engine == .postgres else { return keyParameters(rows) }
         var keys: [[SQLValue]] = []
         rows.forEachMatchKey { i, kind, key in
-            keys.append([.integer(rows[i].row.id), kind == 0x65 ? "e" : "p", .text(key), .text(rows[i].lastNameKey)])
+            keys.append([.integer(rows[i].row.id), kind == PreparedRow.emailKind ? "e" : "p", .text(key), .text(rows[i].lastNameKey)])
         }
         try db.run("batch_key_stage", [:])
         try db.run("batch_key_clear", [:])
@@ -602,7 +602,7 @@ public final class SyncJob {
         rows.forEachMatchKey { i, kind, key in
             defer { k += 1 }
             if let filter, !filter.bits.mayContain(filter.hashes[k]) { return }
-            if kind == 0x65 {
+            if kind == PreparedRow.emailKind {
                 BatchJSON.appendKey(rows[i].row.id, kind, key, rows[i].lastNameKey, to: &emails)
             } else {
                 BatchJSON.appendKey(rows[i].row.id, kind, key, rows[i].lastNameKey, to: &phones)
