@@ -15,12 +15,12 @@
 # bound, cold and warm are each measured BENCH_RUNS times (default 3), in rounds of one of each,
 # each on a fresh copy, and reported by their median run, every run's time listed, with each
 # round's ratios (its warm and cold run against its own floor, its warm run against its bound).
-# BENCH_AB=/path/to/another/leadsync adds an A/B comparison of warm runs: BENCH_REPEATS (default 4)
-# runs of that binary and of this build, taken in turn on copies of the same warm database, with
-# their medians. The machine's speed drifts between invocations (10-20% here), so two builds are
-# best told apart this way. The other binary must accept the migrations this build applied, and both
-# run on the database this build migrated: the A/B compares code only, a migration's effect (an index
-# dropped or added) shows on neither side and has to be measured apart.
+# BENCH_AB=/path/to/another/leadsync adds an A/B comparison of warm and cold runs: BENCH_REPEATS
+# (default 4) rounds of that binary and of this build, taken in turn, with their medians and peak
+# memory. The machine's speed drifts between invocations (10-30% here), so two builds are best told
+# apart this way. Each side runs on copies of the same generated data migrated by its own binary, so
+# builds of different schema versions compare too (a migration's effect shows in its side).
+# BENCH_RUNS=0 skips the rounds of floor, bound, cold and warm runs (an A/B alone).
 # CPU: the seconds of CPU the floor and each run used, the job's own process (client) apart from
 # the bench's PostgreSQL server (all its processes), against the wall-clock time: on a machine
 # whose cores are all busy, only less CPU makes a run faster.
@@ -152,15 +152,19 @@ PY
 runs=${BENCH_RUNS:-3}
 for n in $sizes; do
   for engine in $engines; do
+    # generate SIDE BINARY: the generated data migrated by BINARY (templates gen$SIDE, warm$SIDE).
     if [ "$engine" = postgres ]; then
-      for db in gen cold warm run; do psql "$url" -qc "DROP DATABASE IF EXISTS bench_$db" 2>/dev/null; done
-      psql "$url" -qc "CREATE DATABASE bench_gen"
-      LEADSYNC_DATABASE_URL=$base/bench_gen "$bin" migrate --crm-mirror >/dev/null
-      psql "$base/bench_gen" -q -v users=5000 -v crm_leads="$leads" -v crm_contacts="$contacts" -v captured="$n" -f bench/generate_postgres.sql
-      # The floor and the job both start from copies of this vacuumed database.
-      psql "$base/bench_gen" -qc "VACUUM ANALYZE"
-      psql "$url" -qc "CREATE DATABASE bench_warm TEMPLATE bench_gen"
-      warm_tpl=$base/bench_warm
+      for db in gen warm gena warma run; do psql "$url" -qc "DROP DATABASE IF EXISTS bench_$db" 2>/dev/null; done
+      generate() {
+        psql "$url" -qc "CREATE DATABASE bench_gen$1" >/dev/null
+        LEADSYNC_DATABASE_URL=$base/bench_gen$1 "$2" migrate --crm-mirror >/dev/null
+        psql "$base/bench_gen$1" -q -v users=5000 -v crm_leads="$leads" -v crm_contacts="$contacts" -v captured="$n" \
+          -f bench/generate_postgres.sql >/dev/null
+        # The floor and the job both start from copies of this vacuumed database.
+        psql "$base/bench_gen$1" -qc "VACUUM ANALYZE" >/dev/null
+        psql "$url" -qc "CREATE DATABASE bench_warm$1 TEMPLATE bench_gen$1" >/dev/null
+        echo "$base/bench_warm$1"
+      }
       # fresh_copy TEMPLATE: a new copy of bench_TEMPLATE to run on (the copy before it dropped).
       fresh_copy() {
         psql "$url" -qc "DROP DATABASE IF EXISTS bench_run" 2>/dev/null
@@ -177,13 +181,15 @@ for n in $sizes; do
         echo "$(awk '/^Time:/ {s += $2} END {print s / 1000}' <<< "$out") $(python3 -c "print(f'{$(server_cpu) - $cpu_before:.2f}')")"
       }
     else
-      rm -f "$dir"/gen.sqlite* "$dir"/warm.sqlite* "$dir"/run.sqlite*
-      "$bin" migrate --crm-mirror --database "sqlite:$dir/gen.sqlite" >/dev/null
-      sqlite3 -cmd ".parameter set :users 5000" -cmd ".parameter set :crm_leads $leads" -cmd ".parameter set :crm_contacts $contacts" \
-        -cmd ".parameter set :captured $n" "$dir/gen.sqlite" < bench/generate_sqlite.sql
-      sqlite3 "$dir/gen.sqlite" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
-      cp "$dir/gen.sqlite" "$dir/warm.sqlite"
-      warm_tpl=sqlite:$dir/warm.sqlite
+      rm -f "$dir"/gen*.sqlite* "$dir"/warm*.sqlite* "$dir"/run.sqlite*
+      generate() {
+        "$2" migrate --crm-mirror --database "sqlite:$dir/gen$1.sqlite" >/dev/null
+        sqlite3 -cmd ".parameter set :users 5000" -cmd ".parameter set :crm_leads $leads" -cmd ".parameter set :crm_contacts $contacts" \
+          -cmd ".parameter set :captured $n" "$dir/gen$1.sqlite" < bench/generate_sqlite.sql >/dev/null
+        sqlite3 "$dir/gen$1.sqlite" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+        cp "$dir/gen$1.sqlite" "$dir/warm$1.sqlite"
+        echo "sqlite:$dir/warm$1.sqlite"
+      }
       fresh_copy() {
         rm -f "$dir"/run.sqlite*; cp "$dir/$1.sqlite" "$dir/run.sqlite"
         echo "sqlite:$dir/run.sqlite"
@@ -197,7 +203,12 @@ for n in $sizes; do
       }
     fi
     # The warm runs' template: its CRM keys indexed by an earlier run (of one row).
+    warm_tpl=$(generate "" "$bin")
     LEADSYNC_DATABASE_URL=$warm_tpl "$bin" run --settle-minutes 0 --limit 1 --config "$dir/bench.toml" --report-dir "$dir/reports" >/dev/null
+    if [ -n "${BENCH_AB:-}" ]; then
+      warm_a=$(generate a "$BENCH_AB")
+      LEADSYNC_DATABASE_URL=$warm_a "$BENCH_AB" run --settle-minutes 0 --limit 1 --config "$dir/bench.toml" --report-dir "$dir/reports" >/dev/null
+    fi
     # Rounds of the floor, a cold and a warm run, each on a fresh copy (the floor's and the cold
     # run's of the generated data, so both start from the same state), so that the machine's
     # drift over the minutes falls on all three alike: the floor alone measured 20.2, 17.3, 16.4
@@ -216,42 +227,49 @@ for n in $sizes; do
       warm_db=$(fresh_copy warm)
       warms+="$(timed "warm$i" "$warm_db") warm$i"$'\n'
     done
-    summary=$(report "$engine" "$n" "$floors" "$colds" "$warms" "$bounds")
-    grep -v '^#median' <<< "$summary"
-    read -r _ cold_label warm_label < <(grep '^#median' <<< "$summary")
-    echo "  cold phases ($cold_label): $(phases "$cold_label")"
-    echo "  warm phases ($warm_label): $(phases "$warm_label")"
-    # The next run on the last warm run's database, with nothing pending: its refresh reads every
-    # record the warm run wrote (past the watermark) and finds their keys current.
-    read -r next_s _ < <(timed next "$warm_db")
-    echo "  next run (nothing pending; the refresh reads the $n-row export back): ${next_s} s; phases: $(phases next)"
+    if [ "$runs" -gt 0 ]; then
+      summary=$(report "$engine" "$n" "$floors" "$colds" "$warms" "$bounds")
+      grep -v '^#median' <<< "$summary"
+      read -r _ cold_label warm_label < <(grep '^#median' <<< "$summary")
+      echo "  cold phases ($cold_label): $(phases "$cold_label")"
+      echo "  warm phases ($warm_label): $(phases "$warm_label")"
+      # The next run on the last warm run's database, with nothing pending: its refresh reads every
+      # record the warm run wrote (past the watermark) and finds their keys current.
+      read -r next_s _ < <(timed next "$warm_db")
+      echo "  next run (nothing pending; the refresh reads the $n-row export back): ${next_s} s; phases: $(phases next)"
+    fi
     if [ -n "${BENCH_AB:-}" ]; then
-      a_times="" b_times=""
+      ab=""
       # Rounds alternate which binary goes first (a b, b a, ...), so that neither gains from its
       # place: two builds whose PostgreSQL code was the same measured 0.95x on PostgreSQL when
-      # the newer always went second.
+      # the newer always went second. Each runs on copies of its own data (see `generate`).
       for round in $(seq "${BENCH_REPEATS:-4}"); do
         for side in $([ $((round % 2)) = 1 ] && echo "a b" || echo "b a"); do
-          ab_db=$(fresh_copy warm)
           # Named apart from `job`, which timed() reads: a global `job` left set here had every
-          # later single run (the next engine's and size's cold, warm and next runs) run the
-          # A/B's other binary when the last round ended on it (2026-12-01, benches -e and -f).
+          # later single run run the A/B's other binary when the last round ended on it.
           ab_bin=$([ $side = a ] && echo "$BENCH_AB" || echo "$bin")
-          read -r s _ < <(job=$ab_bin timed "ab-$side" "$ab_db")
-          if [ $side = a ]; then a_times="$a_times $s"; else b_times="$b_times $s"; fi
+          suffix=$([ $side = a ] && echo a || echo "")
+          for kind in warm gen; do
+            read -r s kb _ < <(job=$ab_bin timed "ab-$side-$kind" "$(fresh_copy "$kind$suffix")")
+            ab+="$side $kind $s $kb"$'\n'
+          done
         done
       done
-      python3 - "$a_times" "$b_times" "$BENCH_AB" <<'PY'
+      python3 - "$ab" "$BENCH_AB" <<'PY'
 import statistics, sys
-a, b = [float(x) for x in sys.argv[1].split()], [float(x) for x in sys.argv[2].split()]
-print(f"  A/B warm, in turn on the same data: {sys.argv[3]}: {', '.join(f'{x:.2f}' for x in a)} s (median {statistics.median(a):.2f});"
-      f" this build: {', '.join(f'{x:.2f}' for x in b)} s (median {statistics.median(b):.2f}; {statistics.median(b) / statistics.median(a):.3f}x)")
+runs = [l.split() for l in sys.argv[1].strip().splitlines()]
+def pick(side, kind): return [(float(r[2]), int(r[3])) for r in runs if r[0] == side and r[1] == kind]
+for kind, label in (("warm", "warm"), ("gen", "cold")):
+    a, b = pick("a", kind), pick("b", kind)
+    ma, mb = statistics.median(x for x, _ in a), statistics.median(x for x, _ in b)
+    print(f"  A/B {label}, in turn: {sys.argv[2]}: {', '.join(f'{x:.2f}' for x, _ in a)} s (median {ma:.2f}, peak {max(k for _, k in a)/1024:.0f} MB);"
+          f" this build: {', '.join(f'{x:.2f}' for x, _ in b)} s (median {mb:.2f}, peak {max(k for _, k in b)/1024:.0f} MB; {mb / ma:.3f}x)")
 PY
     fi
     if [ "$engine" = postgres ]; then
-      for db in gen warm run; do psql "$url" -qc "DROP DATABASE IF EXISTS bench_$db"; done
+      for db in gen warm gena warma run; do psql "$url" -qc "DROP DATABASE IF EXISTS bench_$db"; done
     else
-      rm -f "$dir"/gen.sqlite* "$dir"/warm.sqlite* "$dir"/run.sqlite*
+      rm -f "$dir"/gen*.sqlite* "$dir"/warm*.sqlite* "$dir"/run.sqlite*
     fi
   done
 done

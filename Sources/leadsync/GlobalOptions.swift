@@ -37,7 +37,7 @@ func failing<T>(_ body: () throws -> T) throws -> T {
 
 /// One line for any error, with the hint a user needs when the tables are missing.
 func describe(_ error: any Error) -> String {
-    if let db = error as? DatabaseError, db.code == "42P01" || db.message.contains("no such table") {
+    if let db = error as? DatabaseError, db.isMissingTable {
         return "\(db) — the database has no leadsync tables yet: run `leadsync migrate` first"
     }
     return String(describing: error).replacingOccurrences(of: "\n", with: " ")

@@ -19,7 +19,7 @@ struct PushCommand: ParsableCommand {
 
     func validate() throws {
         if externalIDs.isEmpty { throw ValidationError("give at least one external id") }
-        if !requestedBy.contains("@") { throw ValidationError("--requested-by must be an email address") }
+        if !MatchKeys.isValidEmail(requestedBy) { throw ValidationError("--requested-by must be a valid email address") }
     }
 
     func run() throws {

@@ -60,6 +60,9 @@ func runSync(_ global: GlobalOptions, _ group: SyncOptionGroup, _ options: SyncO
         print(SummaryText.render(summary), terminator: "")
         guard let written = summary.report else { return }
         print("  report: \(written.folder.path)")
+        if !written.noMail.isEmpty {
+            print("  no mail: not a valid address: \(written.noMail.joined(separator: ", "))")
+        }
         if let alert = written.alert {
             printError("leadsync: ALERT: \(alert)")
             status = exitFailureRate

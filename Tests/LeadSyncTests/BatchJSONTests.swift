@@ -27,10 +27,10 @@ import Testing
             if let email = row.emailKey { emails.append([.integer(row.row.id), "e", .text(email), .text(row.lastNameKey)]) }
             for phone in row.phoneKeys { phones.append([.integer(row.row.id), "p", .text(phone), .text(row.lastNameKey)]) }
         }
-        let params = SyncJob.keyParameters(rows)
+        let params = SQLiteKeyLookup.keyParameters(rows)
         #expect(params["email_keys"] == BatchJSON.encode(emails))
         #expect(params["phone_keys"] == BatchJSON.encode(phones))
-        #expect(SyncJob.keyParameters([]) == ["email_keys": "[]", "phone_keys": "[]"])
+        #expect(SQLiteKeyLookup.keyParameters([]) == ["email_keys": "[]", "phone_keys": "[]"])
     }
 
     @Test(arguments: TestEngine.available)

@@ -112,6 +112,8 @@ import Testing
         ("too few columns after a multi-line field", Array("external_id,notes,last_name\nx-1,\"two\nlines\",Lee\nx-2,Ray\n".utf8), 4, "has 2 fields"),
         ("bad timestamp", Array("external_id,captured_at\nx-1,yesterday\n".utf8), 2, "not an ISO-8601 timestamp"),
         ("bad custom_fields", Array("external_id,custom_fields\nx-1,[1]\n".utf8), 2, "custom_fields is not a JSON object"),
+        ("a quoted field that never closes", Array("external_id,notes\nx0,ok\nx1,\"unterminated".utf8), 3, "unterminated quoted field"),
+        ("a quoted field open to the end, over lines", Array("external_id,notes\nx1,\"one\ntwo\n".utf8), 2, "unterminated quoted field"),
     ]
 
     @Test(arguments: TestEngine.available)
@@ -142,6 +144,32 @@ import Testing
             #expect(r.stdout.contains("2 new"))
             #expect(try t.scalar("SELECT last_name FROM captured_contact WHERE external_id = 'x-1'") == "Last")
         }
+    }
+
+    /// A file that is not there, or not readable, fails with the system's reason.
+    @Test func aMissingFileSaysWhy() throws {
+        try withTestDatabase(.sqlite) { t in
+            _ = try t.migrated()
+            let missing = t.directory.appendingPathComponent("no-such-file.csv").path
+            let r = try CLI.run(["import", missing, "--database", t.url])
+            #expect(r.status == 1)
+            #expect(r.errorLines == ["leadsync: cannot read \(missing): No such file or directory"], "\(r.stderr)")
+            let directory = try CLI.run(["import", t.directory.path, "--database", t.url])
+            #expect(directory.status == 1)
+            #expect(directory.stderr.contains("Is a directory"), "\(directory.stderr)")
+        }
+    }
+
+    /// The quote check agrees with RFC 4180 on what closes: doubled quotes inside a field, and
+    /// a quote inside an unquoted field, are no opening.
+    @Test func onlyAnOpenQuotedFieldIsUnterminated() {
+        func line(_ text: String) -> Int? { InputFile.unterminatedQuote(in: Array(text.utf8)) }
+        #expect(line("a,b\n\"x\"\"y\",z\n") == nil)
+        #expect(line("a,b\nab\"c,d\n") == nil)
+        #expect(line("a,\"multi\nline\"\r\nb,\"c") == 3)
+        #expect(line("\"") == 1)
+        #expect(line("a,\"\"\"\n") == 1, "an escaped quote, then no closing one")
+        #expect(line("") == nil)
     }
 
     @Test func theCorpusImports() throws {

@@ -1,11 +1,12 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import LeadSync
 
 /// A large SQLite run probes the key indexes only for the keys its filter of them may hold
-/// (KeyFilter). The filter holds every indexed key, tells most others apart, and is built again
-/// when a refresh or a merge (another process's too) changes the indexes during the run, so no
-/// duplicate is missed.
+/// (KeyFilter). The filter holds every indexed key, tells most others apart, and is not trusted
+/// once anything (another process's refresh, batch or merge too) wrote into the indexes after it
+/// was built, so no duplicate is missed.
 @Suite struct KeyFilterTests {
     /// Every key in the indexes (the main and the recent level) is held; a pending key and 20,000
     /// keys in no index mostly not (each a needless probe at most).
@@ -53,15 +54,19 @@ import Testing
         }
     }
 
-    /// The corpus gives the same outcomes with the filter as without; only the filtered run builds one.
-    @Test(arguments: [true, false])
-    func theFilteredRunGivesTheSingleRunOutcomes(filter: Bool) throws {
+    /// The corpus gives the same outcomes with the filter as without, and a run of several
+    /// batches left to decide builds one (its 1,998 rows against a few hundred records).
+    @Test(arguments: [true, false, nil] as [Bool?])
+    func theFilteredRunGivesTheSingleRunOutcomes(filter: Bool?) throws {
         try withTestDatabase(.sqlite) { t in
             _ = try Corpus.load(into: t)
-            let summary = try PendingKeyTests.run(try t.open(), filter: filter)
+            let builds = Mutex(0)
+            let summary = try PendingKeyTests.run(try t.open(), filter: filter) { options in
+                options.hooks.keyFilterBuilt = { builds.withLock { $0 += 1 } }
+            }
             #expect(summary.read == 1998)
-            #expect(summary.keyFilterBuilds == (filter ? 1 : 0))
-            try PipelineTests.expectSingleRunOutcomes(t)
+            #expect((builds.withLock { $0 } > 0) == (filter ?? true))
+            try CorpusRun.expectSingleRunOutcomes(t)
         }
     }
 
@@ -70,71 +75,90 @@ import Testing
     @Test func aDryRunKeepsNoFilter() throws {
         try withTestDatabase(.sqlite) { t in
             _ = try Corpus.load(into: t)
-            var options = SyncOptions(mode: .run)
-            options.settleMinutes = 0
-            options.dryRun = true
-            options.keyFilter = true
-            let summary = try SyncJob(db: try t.open(), config: try Configuration.parse(Corpus.config, file: "corpus.toml")).run(options)
+            let builds = Mutex(0)
+            let summary = try CorpusRun.run(try t.open(), batchSize: 97) { options in
+                options.dryRun = true
+                options.keyFilter = true
+                options.hooks.keyFilterBuilt = { builds.withLock { $0 += 1 } }
+            }
             #expect(summary.read == 1998)
-            #expect(summary.keyFilterBuilds == 0)
+            #expect(builds.withLock { $0 } == 0)
             let expected = try Corpus.records("expected.csv")
             #expect(summary.exported == expected.filter { $0["status"] == "exported" }.count)
             #expect(try t.scalar("SELECT count(*) FROM captured_contact WHERE status <> 'pending'") == "0", "nothing written")
         }
     }
 
-    /// A run left to decide: the corpus's 1998 rows against its few hundred records build one; a
-    /// run of a handful against a large CRM does not.
-    @Test func theRunWeighsItsRowsAgainstTheRecords() throws {
+    /// What a run weighs: a million rows against a large CRM pay for a filter, a handful do not.
+    @Test func theRunWeighsItsRowsAgainstTheRecords() {
         #expect(KeyFilter.worthBuilding(rows: 1_000_000, records: 2_500_000))
         #expect(!KeyFilter.worthBuilding(rows: 50, records: 2_500_000))
         #expect(!KeyFilter.worthBuilding(rows: 1_000_000, records: 0))
         #expect(!KeyFilter.worthBuilding(rows: 100_000_000, records: KeyFilter.recordLimit + 1))
-        try withTestDatabase(.sqlite) { t in
-            _ = try Corpus.load(into: t)
-            let summary = try PendingKeyTests.run(try t.open(), filter: nil)
-            #expect(summary.read == 1998)
-            #expect(summary.keyFilterBuilds == 1)
-        }
     }
 
     /// Another process changes the key indexes after this run built its filter, with a record
-    /// whose email a row of the run's second batch has: its refresh keys a new mirror record, or
-    /// its batch writes one pending and merges it at once. The run builds its filter again and
+    /// whose email a row of the run's sixth batch has: its refresh keys a new mirror record, its
+    /// run of one batch writes one into the indexes, or its batch writes one pending and merges
+    /// it. The change is made once the filter is built, after the sixth batch was claimed and
+    /// before it is matched (the run waits for the hook). The run must not trust its filter, and
     /// fails the row as that record's duplicate.
-    @Test(arguments: ["refresh", "merge"])
+    @Test(arguments: ["refresh", "batch", "merge"])
     func keysIndexedByAnotherProcessDuringTheRunAreFound(change: String) throws {
         try withTestDatabase(.sqlite) { t in
             _ = try Corpus.load(into: t)
-            let (row, key, _, _) = try PipelineTests.secondBatchRowWithEmail(t)
-            let summary = try PendingKeyTests.run(try t.open(), filter: true) { done, _ in
-                guard done == 97 else { return }
-                do {
-                    let other = try t.open()
-                    if change == "refresh" {
-                        try t.exec("""
-                            INSERT INTO contact (id, sfid, lastname, email, leadsync_id__c, systemmodstamp, isdeleted)
-                            VALUES (900001, '003OTHER00000001', 'Other', '\(key)', 'other-process-1', '2999-01-01T00:00:00.000Z', 0)
-                            """)
-                        let index = CRMKeyIndex(db: other, phones: try PhoneNormalizer(defaultRegion: "DE"))
-                        _ = try other.transaction { try index.refresh() }
-                    } else {
-                        try PendingKeyTests.commitAnotherProcessesBatch(t, email: key)
-                        _ = try other.transaction { try CRMKeyIndex.mergePending(on: other) }
+            let (row, key) = try CorpusRun.exportedRowWithEmail(t, batch: 5)
+            let rowID = try #require(Int64(try t.scalar("SELECT id FROM captured_contact WHERE external_id = '\(row)'") ?? ""))
+            let built = DispatchSemaphore(value: 0)
+            let changed = Mutex(false)
+            let summary = try PendingKeyTests.run(try t.open(), filter: true) { options in
+                options.hooks.keyFilterBuilt = { built.signal() }
+                options.hooks.claimedAhead = { first, last in
+                    guard (first...last).contains(rowID) else { return }
+                    built.wait()
+                    do {
+                        try Self.indexAnotherProcessesRecord(t, email: key, by: change)
+                        changed.withLock { $0 = true }
+                    } catch {
+                        Issue.record("the other process's \(change) failed: \(error)")
                     }
-                    let indexed = try t.scalar("SELECT count(*) FROM crm_match_key WHERE email_key = '\(key)' AND crm_id = 900001 AND pending IS NOT 1")
-                    #expect(indexed == "1", "the other process's record is in the key indexes")
-                } catch {
-                    Issue.record("the other process's \(change) failed: \(error)")
                 }
             }
+            #expect(changed.withLock { $0 })
             #expect(summary.read == 1998)
-            #expect(summary.keyFilterBuilds >= 2, "built again after the other process's \(change)")
             let outcome = try Corpus.outcomes(t)[row]
             #expect(outcome?["status"] == "failed")
             #expect(outcome?["error_code"] == "duplicate_email")
             // A record from Salesforce is named by its sfid, one a batch wrote by its leadsync id.
             #expect(outcome?["duplicate_of"] == (change == "refresh" ? "003OTHER00000001" : "other-process-1"))
         }
+    }
+
+    /// Puts contact 900001 with `email` into the key indexes as another process would `by`: its
+    /// refresh of a record new in the mirror, its run of one batch, or its pending keys merged.
+    static func indexAnotherProcessesRecord(_ t: TestDatabase, email: String, by change: String) throws {
+        let other = try t.open()
+        switch change {
+        case "refresh":
+            try t.exec("""
+                INSERT INTO contact (id, sfid, lastname, email, leadsync_id__c, systemmodstamp, isdeleted)
+                VALUES (900001, '003OTHER00000001', 'Other', '\(email)', 'other-process-1', '2999-01-01T00:00:00.000Z', 0)
+                """)
+            let index = CRMKeyIndex(db: other, phones: try PhoneNormalizer(defaultRegion: "DE"))
+            _ = try other.transaction { try index.refresh() }
+        case "batch":
+            try t.exec("""
+                BEGIN IMMEDIATE;
+                INSERT INTO contact (id, sfid, lastname, email, leadsync_id__c) VALUES (900001, NULL, 'Other', '\(email)', 'other-process-1');
+                INSERT INTO crm_match_key (crm_object, crm_id, leadsync_id, email_key, lastname_key, priority)
+                    VALUES ('contact', 900001, 'other-process-1', '\(email)', 'other', 1);
+                COMMIT;
+                """)
+        default:
+            try PendingKeyTests.commitAnotherProcessesBatch(t, email: email)
+            _ = try other.transaction { try PendingKeys.merge(on: other) }
+        }
+        let indexed = try t.scalar("SELECT count(*) FROM crm_match_key WHERE email_key = '\(email)' AND crm_id = 900001 AND pending IS NOT 1")
+        #expect(indexed == "1", "the other process's record is in the key indexes")
     }
 }

@@ -28,12 +28,15 @@ import Testing
     }
 
     /// Gives `t`'s crm_match_key the shape migration 008 left (one row per key, empty) and
-    /// forgets migration 009, as on a database an older leadsync migrated; and migration 013,
-    /// whose SQLite indexes name the key columns.
+    /// forgets migration 009, as on a database an older leadsync migrated; and migrations 013
+    /// and 014, whose SQLite indexes and triggers name the key columns and the count of changes.
     static func revertMigration009(_ t: TestDatabase) throws {
         let collate = t.engine == .postgres ? " COLLATE \"C\"" : ""
         if t.engine == .sqlite {
             try t.exec("""
+                DROP TRIGGER crm_match_key_indexed_insert;
+                DROP TRIGGER crm_match_key_indexed_update;
+                DELETE FROM schema_migration WHERE set_name = 'migrations' AND version = 14;
                 DROP INDEX crm_match_key_recent_email_idx;
                 DROP INDEX crm_match_key_recent_phone_idx;
                 DROP INDEX crm_match_key_recent_phone2_idx;
@@ -126,7 +129,7 @@ import Testing
                     WHERE i.indrelid = 'crm_match_key'::regclass ORDER BY 1
                     """).map { "\($0.string("name") ?? ""): \($0.string("method") ?? "")" }
             }
-            let expected = ["crm_match_key_batch_idx: btree", "crm_match_key_email_idx: hash", "crm_match_key_phone2_idx: hash",
+            let expected = ["crm_match_key_email_idx: hash", "crm_match_key_phone2_idx: hash",
                             "crm_match_key_phone_idx: hash", "crm_match_key_record_idx: btree"]
             let config = try Corpus.load(into: t)
             #expect(try methods() == expected)

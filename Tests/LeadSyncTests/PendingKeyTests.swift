@@ -3,19 +3,19 @@ import Synchronization
 import Testing
 @testable import LeadSync
 
-/// SQLite writes a batch's new keys as pending, out of the key indexes, finds them through the
-/// run's PendingKeyIndex, and merges them once the run ends or the index is full (migration 012).
-/// Every duplicate is still caught: of an earlier batch, of another process's batch, of a run
-/// that stopped before its merge.
+/// A SQLite run of several batches writes its new keys as pending, out of the key indexes, finds
+/// them through its PendingKeyIndex, and merges them once the run ends or the index is full
+/// (migration 012); a run of one batch writes them into the indexes. Every duplicate is still
+/// caught: of an earlier batch, of another process's batch, of a run that stopped before its merge.
 @Suite struct PendingKeyTests {
     /// Records whose keys are still pending (SQLite; PostgreSQL has no such column).
     static func pendingCount(_ t: TestDatabase) throws -> String? {
         try t.scalar("SELECT count(*) FROM crm_match_key WHERE pending = 1")
     }
 
-    /// Commits what another process's SQLite batch writes for one new record with `email`
-    /// (contact 900001, leadsync id `other-process-1`): the batch clock advanced, the mirror row,
-    /// its keys pending.
+    /// Commits what another process's SQLite batch of a run of several writes for one new record
+    /// with `email` (contact 900001, leadsync id `other-process-1`): the mirror row, its keys
+    /// pending, stamped with the next value of the batch clock.
     static func commitAnotherProcessesBatch(_ t: TestDatabase, email: String) throws {
         try t.exec("""
             BEGIN IMMEDIATE;
@@ -28,16 +28,14 @@ import Testing
     }
 
     /// A run of the corpus in batches of 97 with `limit` pending keys before a merge, and its key
-    /// filter forced on or off (`filter`; nil: as a run decides).
+    /// filter forced on or off (`filter`; nil: as a run decides); `configure` sets hooks.
     static func run(_ db: any Database, limit: Int = PendingKeyIndex.defaultLimit, filter: Bool? = nil,
-                    progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> SyncSummary {
-        var options = SyncOptions(mode: .run)
-        options.settleMinutes = 0
-        options.batchSize = 97
-        options.pendingKeyLimit = limit
-        options.keyFilter = filter
-        options.progress = progress
-        return try SyncJob(db: db, config: try Configuration.parse(Corpus.config, file: "corpus.toml")).run(options)
+                    configure: (inout SyncOptions) -> Void = { _ in }) throws -> SyncSummary {
+        try CorpusRun.run(db, batchSize: 97) { options in
+            options.pendingKeyLimit = limit
+            options.keyFilter = filter
+            configure(&options)
+        }
     }
 
     /// The corpus's duplicates of records an earlier batch of the run created are found while
@@ -48,16 +46,20 @@ import Testing
         try withTestDatabase(.sqlite) { t in
             _ = try Corpus.load(into: t)
             let pendingDuringRun = Mutex<[Int]>([])
-            let summary = try Self.run(try t.open(), limit: limit) { _, _ in
-                let pending = (try? Self.pendingCount(t)).flatMap { $0 }.flatMap { Int($0) } ?? -1
-                pendingDuringRun.withLock { $0.append(pending) }
+            let summary = try Self.run(try t.open(), limit: limit) { options in
+                options.progress = { _, _ in
+                    let pending = (try? Self.pendingCount(t)).flatMap { $0 }.flatMap { Int($0) } ?? -1
+                    pendingDuringRun.withLock { $0.append(pending) }
+                }
             }
             #expect(summary.read == 1998)
-            try PipelineTests.expectSingleRunOutcomes(t)
+            try CorpusRun.expectSingleRunOutcomes(t)
             #expect(try Self.pendingCount(t) == "0", "the run merged its pending keys")
             let seen = pendingDuringRun.withLock { $0 }
-            // The index learns a batch's keys when a later batch's match reads them, so a merge
-            // comes a batch or two after the limit is reached: with one key, many times a run.
+            // The first batch writes its keys into the indexes; from the second on they are
+            // pending. The index learns a batch's keys when a later batch's match reads them, so
+            // a merge comes a batch or two after the limit is reached: with one key, many times.
+            #expect(seen.first == 0, "a run's first batch keeps no key pending: \(seen)")
             let merges = zip(seen, seen.dropFirst()).filter { $1 < $0 }.count
             if limit == 1 {
                 #expect(merges >= 5, "merged between batches: \(seen)")
@@ -68,25 +70,34 @@ import Testing
     }
 
     /// Another process's batch commits a record with the email of a row of this run's second
-    /// batch, its keys pending, after the first batch: this run reads them and fails the row.
-    @Test func anotherProcessesPendingKeysAreFound() throws {
+    /// batch, its keys pending, after this run's first batch and before its second: this run reads
+    /// them and fails the row. With one batch or several, as a run of one batch reads them too.
+    @Test(arguments: [97, 2000])
+    func anotherProcessesPendingKeysAreFound(batchSize: Int) throws {
         try withTestDatabase(.sqlite) { t in
             _ = try Corpus.load(into: t)
-            let (row, key, _, _) = try PipelineTests.secondBatchRowWithEmail(t)
-            let summary = try Self.run(try t.open(), limit: PendingKeyIndex.defaultLimit) { done, _ in
-                guard done == 97 else { return }
-                do {
-                    try Self.commitAnotherProcessesBatch(t, email: key)
-                } catch {
-                    Issue.record("the other process's batch failed: \(error)")
+            let (row, key) = try CorpusRun.exportedRowWithEmail(t, batch: 1)
+            let committed = Mutex(false)
+            let summary = try CorpusRun.run(try t.open(), batchSize: batchSize) { options in
+                // Before this run's first match when it has one batch; else before its second.
+                let hook: @Sendable () -> Void = {
+                    guard !committed.withLock({ $0 }) else { return }
+                    do {
+                        try Self.commitAnotherProcessesBatch(t, email: key)
+                        committed.withLock { $0 = true }
+                    } catch {
+                        Issue.record("the other process's batch failed: \(error)")
+                    }
                 }
+                if batchSize > 1998 { options.hooks.beforeRun = hook } else { options.hooks.claimedAhead = { _, _ in hook() } }
             }
+            #expect(committed.withLock { $0 })
             #expect(summary.read == 1998)
             let outcome = try Corpus.outcomes(t)[row]
             #expect(outcome?["status"] == "failed")
             #expect(outcome?["error_code"] == "duplicate_email")
             #expect(outcome?["duplicate_of"] == "other-process-1")
-            #expect(try Self.pendingCount(t) == "0", "this run merged the other process's pending keys too")
+            if batchSize < 1998 { #expect(try Self.pendingCount(t) == "0", "this run merged the other process's pending keys too") }
         }
     }
 
@@ -129,13 +140,13 @@ import Testing
                     ('lead', 1, 'a@x.example', '+49301', 'a', 2, 1, 1), ('lead', 2, 'b@x.example', NULL, 'b', 2, 1, NULL),
                     ('lead', 3, NULL, '+49303', 'c', 2, 2, 1);
                 """)
-            let merged = try db.transaction { try CRMKeyIndex.mergePending(on: db, rebuildAt: 1) }
+            let merged = try db.transaction { try PendingKeys.merge(on: db, rebuildAt: 1) }
             #expect(merged != nil)
             #expect(try Self.pendingCount(t) == "0")
             #expect(try t.rawRows(indexes).compactMap { $0.string("def") } == migrated)
             #expect(try t.scalar("SELECT group_concat(crm_id) FROM crm_match_key INDEXED BY crm_match_key_phone_idx WHERE phone_key = '+49303' AND pending IS NULL") == "3")
             #expect(try t.scalar("SELECT count(*) FROM crm_match_key WHERE pending IS NOT NULL") == "0", "folded: no recent level left")
-            #expect(try db.transaction { try CRMKeyIndex.mergePending(on: db, rebuildAt: 1) } == nil, "nothing left to merge")
+            #expect(try db.transaction { try PendingKeys.merge(on: db, rebuildAt: 1) } == nil, "nothing left to merge")
         }
     }
 
@@ -159,51 +170,59 @@ import Testing
             func level(_ id: Int) throws -> String? {
                 try t.scalar("SELECT coalesce(pending, 'main') FROM crm_match_key WHERE crm_id = \(id)")
             }
-            func changes() throws -> String? { try t.scalar("SELECT keys_changed FROM batch_clock") }
+            // Each merge counts as a change for the runs' filters (the triggers of migration 014).
+            var counted = try KeyIndexChangeTests.changes(t)
+            func changes() throws -> String? {
+                let now = try KeyIndexChangeTests.changes(t)
+                defer { counted = now }
+                return now > counted ? "counted" : "not counted"
+            }
             try add(1, 200, pending: "NULL")
             // Few: moved one by one.
             try add(201, 210, pending: "1")
-            _ = try db.transaction { try CRMKeyIndex.mergePending(on: db, rebuildAt: 30) }
+            _ = try changes()
+            _ = try db.transaction { try PendingKeys.merge(on: db, rebuildAt: 30) }
             #expect(try level(205) == "2")
-            #expect(try changes() == "1")
+            #expect(try changes() == "counted")
             // Many: the recent level built again.
             try add(211, 250, pending: "1")
-            _ = try db.transaction { try CRMKeyIndex.mergePending(on: db, rebuildAt: 30) }
+            _ = try changes()
+            _ = try db.transaction { try PendingKeys.merge(on: db, rebuildAt: 30) }
             #expect(try level(205) == "2" && level(240) == "2" && level(100) == "main")
             #expect(try t.rawRows(indexes).compactMap { $0.string("def") } == migrated)
             #expect(try t.scalar("SELECT crm_id FROM crm_match_key INDEXED BY crm_match_key_recent_email_idx WHERE email_key = 'r240@x.example' AND pending = 2") == "240")
             #expect(try t.scalar("SELECT crm_id FROM crm_match_key INDEXED BY crm_match_key_recent_phone_idx WHERE phone_key = '+49301000245' AND pending = 2") == "245")
-            #expect(try changes() == "2")
+            #expect(try changes() == "counted")
             // The recent level would hold more than half the records: everything folded.
             try add(251, 410, pending: "1")
-            _ = try db.transaction { try CRMKeyIndex.mergePending(on: db, rebuildAt: 30) }
+            _ = try changes()
+            _ = try db.transaction { try PendingKeys.merge(on: db, rebuildAt: 30) }
             #expect(try t.scalar("SELECT count(*) FROM crm_match_key WHERE pending IS NOT NULL") == "0")
             #expect(try t.rawRows(indexes).compactMap { $0.string("def") } == migrated)
             #expect(try t.scalar("SELECT crm_id FROM crm_match_key INDEXED BY crm_match_key_email_idx WHERE email_key = 'r240@x.example' AND pending IS NULL") == "240")
-            #expect(try changes() == "3")
+            #expect(try changes() == "counted")
         }
     }
 
-    /// A run's keys merged into the recent level are found by the next run, with its key filter
-    /// and without.
+    /// A run's keys merged into the recent level are found by a later run, with its key filter
+    /// and without: the duplicate row is the last of that run's batches, and with a filter it is
+    /// matched once the filter is built.
     @Test(arguments: [true, false])
     func keysInTheRecentLevelAreFoundByTheNextRun(filter: Bool) throws {
         try withTestDatabase(.sqlite) { t in
             _ = try Corpus.load(into: t)
-            var options = SyncOptions(mode: .run)
-            options.settleMinutes = 0
-            options.limit = 200
-            let config = try Configuration.parse(Corpus.config, file: "corpus.toml")
-            _ = try SyncJob(db: try t.open(), config: config).run(options)
+            _ = try CorpusRun.run(try t.open(), batchSize: 97, limit: 300)
             let email = try #require(try t.scalar("SELECT email_key FROM crm_match_key WHERE pending = 2 AND email_key IS NOT NULL LIMIT 1"))
             try t.exec("""
                 INSERT INTO captured_contact (external_id, source, captured_by, captured_at, first_name, last_name, company, email)
-                VALUES ('again-1', 'csv', 'nobody@x.example', '2000-01-01T00:00:00Z', 'Again', 'Again', 'Again GmbH', '\(email)')
+                VALUES ('again-1', 'csv', 'nobody@x.example', '2026-12-01T00:00:00Z', 'Again', 'Again', 'Again GmbH', '\(email)')
                 """)
-            options.limit = 1
-            options.keyFilter = filter
-            let second = try SyncJob(db: try t.open(), config: config).run(options)
-            #expect(second.keyFilterBuilds == (filter ? 1 : 0))
+            let built = DispatchSemaphore(value: 0)
+            let last = try #require(Int64(try t.scalar("SELECT id FROM captured_contact WHERE external_id = 'again-1'") ?? ""))
+            _ = try PendingKeyTests.run(try t.open(), filter: filter) { options in
+                options.hooks.keyFilterBuilt = { built.signal() }
+                options.hooks.claimedAhead = { _, lastID in if filter && lastID == last { built.wait() } }
+            }
             #expect(try t.scalar("SELECT error_code FROM captured_contact WHERE external_id = 'again-1'") == "duplicate_email")
         }
     }

@@ -52,8 +52,11 @@ public struct Configuration: Sendable {
 
     /// Reads and checks a TOML file.
     public static func load(path: String) throws -> Configuration {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigError(file: path, key: nil, problem: "cannot read the file")
+        let data: Data
+        do {
+            data = try InputFile.read(path)
+        } catch let error as InputFileError {
+            throw ConfigError(file: path, key: nil, problem: "cannot read the file: \(error.reason)")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(file: path, key: nil, problem: "is not UTF-8 text")
@@ -94,7 +97,9 @@ public struct Configuration: Sendable {
             case "report_to":
                 guard let array = value?.array else { throw reader.error(key, "must be a list of emails, e.g. [\"admin@example.com\"]") }
                 config.reportTo = try array.map { item in
-                    guard let email = item.string, email.contains("@") else { throw reader.error(key, "every entry must be an email") }
+                    guard let email = item.string, MatchKeys.isValidEmail(email) else {
+                    throw reader.error(key, "every entry must be a valid email address (local@domain.tld), got \"\(item.string ?? "")\"")
+                }
                     return email
                 }
             case "mail_language":
@@ -103,7 +108,7 @@ public struct Configuration: Sendable {
                 config.mailLanguage = language
             case "mail_from":
                 config.mailFrom = try reader.string(value, key)
-                guard config.mailFrom.contains("@") else { throw reader.error(key, "must be an email") }
+                guard MatchKeys.isValidEmail(config.mailFrom) else { throw reader.error(key, "must be a valid email address") }
             case "sendmail_command":
                 config.sendmailCommand = try reader.string(value, key)
                 guard !config.sendmailCommand.trimmingCharacters(in: .whitespaces).isEmpty else { throw reader.error(key, "must not be empty") }

@@ -1,5 +1,4 @@
 import Foundation
-import CSQLite
 
 /// One open connection to PostgreSQL or SQLite. Queries are SQL files from `sql/<engine>/` run by
 /// name with named parameters; implementations prepare each once and reuse it.
@@ -13,8 +12,8 @@ public protocol Database: AnyObject {
     @discardableResult
     func run(_ name: String, _ params: [String: SQLValue]) throws -> QueryResult
 
-    /// Runs one statement given as text (not a file under `sql/`), unprepared. For tests and
-    /// the benchmark; the job itself runs only named files.
+    /// Runs one statement given as text (not a file under `sql/`), unprepared: the primitive the
+    /// tests read the database with. The job itself runs only named files.
     func runText(_ sql: String, name: String, _ params: [String: SQLValue]) throws -> QueryResult
 
     /// Runs SQL text of one or several statements without parameters (migrations, DDL).
@@ -33,15 +32,6 @@ public protocol Database: AnyObject {
     /// (as text when a value does not fit its type); SQLite ignores them.
     func bulkLoad(table: String, columns: [String], types: [CopyType]?, rows: [[SQLValue]]) throws
 
-    /// `bulkLoad`, except that it may return while the server still writes the rows, so the
-    /// caller can work meanwhile: PostgreSQL returns once the COPY is sent and ended, and its
-    /// result (an error, such as a value too long for its column) is read by `finishLoad`, which
-    /// every other call on the connection makes first. SQLite loads at once.
-    func startBulkLoad(table: String, columns: [String], types: [CopyType]?, rows: [[SQLValue]]) throws
-
-    /// Waits for a load `startBulkLoad` left running and throws its error; nothing when none is.
-    func finishLoad() throws
-
     /// Runs `body`, which builds indexes, with whatever makes that faster on this engine (SQLite:
     /// helper threads for its sorter; PostgreSQL builds in parallel workers by itself).
     func buildingIndexes<T>(_ body: () throws -> T) rethrows -> T
@@ -50,44 +40,41 @@ public protocol Database: AnyObject {
     /// second connection, which claims the next batch while this one writes).
     func openAnother() throws -> any Database
 
+    /// Whether a claim locks the rows it reads until its transaction ends (PostgreSQL's
+    /// `FOR UPDATE`), so a batch claimed ahead holds them; false where a claim ahead is a read in
+    /// a snapshot that holds nothing (SQLite), its rows checked when they are written.
+    var claimLocksRows: Bool { get }
+
+    /// The engine's value of a boolean column (PostgreSQL `true`/`false`, SQLite 1/0).
+    func boolean(_ value: Bool) -> SQLValue
+
+    /// Whether the process that started run `id` on `host` as `pid` is gone (killed, or cut off
+    /// from the database) while its run is still recorded as running. PostgreSQL: the run's
+    /// session lock is free. SQLite: its process no longer exists on this host.
+    func runOwnerIsGone(id: Int64, host: String?, pid: Int?) throws -> Bool
+
     /// Runs the query file `name` and hands each row to `body` as it is read, its values read
     /// in place (`ScanRow`): for reads of millions of keys, where building a `Row` of `String`s
     /// for each cost more than the read (SQLite; PostgreSQL reads the rows first).
-    func scan(_ name: String, _ params: [String: SQLValue], _ body: (ScanRow) throws -> Void) throws
+    func scan(_ name: String, _ params: [String: SQLValue], _ body: (any ScanRow) throws -> Void) throws
 }
 
 /// One row as `Database.scan` hands it over, valid only during that call. Columns by position.
-public struct ScanRow {
-    enum Source {
-        /// A SQLite statement on this row.
-        case statement(OpaquePointer)
-        /// A row already read.
-        case row(Row)
-    }
-    let source: Source
-
+public protocol ScanRow {
     /// The column as an integer, nil when NULL.
-    public func integer(_ column: Int) -> Int64? {
-        switch source {
-        case .statement(let statement):
-            return sqlite3_column_type(statement, Int32(column)) == SQLITE_NULL ? nil : sqlite3_column_int64(statement, Int32(column))
-        case .row(let row):
-            return row.values[column].intValue
-        }
-    }
-
+    func integer(_ column: Int) -> Int64?
     /// Calls `body` with the column's text as UTF-8 bytes; nil (without calling it) when NULL.
+    func withText<T>(_ column: Int, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T?
+}
+
+extension Row: ScanRow {
+    /// The value at `column` as an integer, nil when NULL.
+    public func integer(_ column: Int) -> Int64? { values[column].intValue }
+
+    /// The text at `column` as UTF-8 bytes.
     public func withText<T>(_ column: Int, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T? {
-        switch source {
-        case .statement(let statement):
-            guard sqlite3_column_type(statement, Int32(column)) != SQLITE_NULL, let text = sqlite3_column_text(statement, Int32(column)) else {
-                return nil
-            }
-            return try body(UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, Int32(column)))))
-        case .row(let row):
-            guard var text = row.values[column].textValue else { return nil }
-            return try text.withUTF8 { try body(UnsafeRawBufferPointer($0)) }
-        }
+        guard var text = values[column].textValue else { return nil }
+        return try text.withUTF8 { try body(UnsafeRawBufferPointer($0)) }
     }
 }
 
@@ -97,22 +84,9 @@ extension Database {
         try bulkLoad(table: table, columns: columns, types: nil, rows: rows)
     }
 
-    /// `startBulkLoad` in text form.
-    public func startBulkLoad(table: String, columns: [String], rows: [[SQLValue]]) throws {
-        try startBulkLoad(table: table, columns: columns, types: nil, rows: rows)
-    }
-
-    /// Loads at once: the engine's writes happen in this process (SQLite).
-    public func startBulkLoad(table: String, columns: [String], types: [CopyType]?, rows: [[SQLValue]]) throws {
-        try bulkLoad(table: table, columns: columns, types: types, rows: rows)
-    }
-
-    /// Nothing is ever left running (SQLite).
-    public func finishLoad() throws {}
-
     /// Reads the rows first (PostgreSQL).
-    public func scan(_ name: String, _ params: [String: SQLValue], _ body: (ScanRow) throws -> Void) throws {
-        for row in try rows(name, params) { try body(ScanRow(source: .row(row))) }
+    public func scan(_ name: String, _ params: [String: SQLValue], _ body: (any ScanRow) throws -> Void) throws {
+        for row in try rows(name, params) { try body(row) }
     }
 
     /// Nothing to change (PostgreSQL).
@@ -204,7 +178,7 @@ public func openDatabase(_ location: DatabaseLocation, options: ConnectionOption
         while true {
             do {
                 return try PostgresConnection(conninfo: conninfo, options: options)
-            } catch let error as DatabaseError where error.message.contains("starting up") && attempt < 5 {
+            } catch let error as DatabaseError where error.isServerStartingUp && attempt < 5 {
                 attempt += 1
                 Thread.sleep(forTimeInterval: 0.25 * pow(2, Double(attempt)) * Double.random(in: 0.5...1.5))
             }
@@ -212,6 +186,15 @@ public func openDatabase(_ location: DatabaseLocation, options: ConnectionOption
     case .sqlite(let path):
         return try SQLiteConnection(path: path, options: options)
     }
+}
+
+/// A mistake in leadsync itself (a query file or parameter it lacks, a result it cannot read),
+/// never the user's: printed as one line like any error.
+public struct InternalError: Error, CustomStringConvertible, Sendable {
+    /// What went wrong.
+    public let description: String
+    /// Creates the error with its one-line message.
+    public init(_ description: String) { self.description = "internal error: " + description }
 }
 
 /// A mistake in how the command was called or configured; printed as one line.

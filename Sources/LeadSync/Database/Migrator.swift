@@ -23,7 +23,7 @@ public struct Migrator {
         try db.transaction(immediate: true) {
             try db.run("advisory_lock", ["lock_id": .integer(JobLock.migrate.rawValue)])
             guard let bootstrap = SQLCatalog.text(path: "\(db.engine.rawValue)/bootstrap.sql") else {
-                throw DatabaseError(engine: db.engine, code: "MISSING", query: "bootstrap", message: "bootstrap.sql is not embedded")
+                throw InternalError("bootstrap.sql is not embedded")
             }
             try db.executeScript(try substitute(bootstrap), name: "bootstrap")
             var applied: [String] = []

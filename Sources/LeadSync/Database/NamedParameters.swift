@@ -97,8 +97,7 @@ public struct NamedParameters: Sendable {
     public func bind(_ params: [String: SQLValue], query: String, engine: Engine) throws -> [SQLValue] {
         try names.map { name in
             guard let v = params[name] else {
-                throw DatabaseError(engine: engine, code: "PARAM", query: query,
-                                    message: "parameter :\(name) was not given")
+                throw InternalError("\(query): parameter :\(name) was not given")
             }
             return v
         }

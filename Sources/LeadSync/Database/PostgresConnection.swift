@@ -17,8 +17,6 @@ public final class PostgresConnection: Database {
     private let answerTimeout: Double?
     /// Set when the connection was lost or abandoned; every later call fails at once.
     private var broken: DatabaseError?
-    /// A COPY sent and ended whose result is still to be read (`startBulkLoad`, `finishLoad`).
-    private var loading: (query: String, deadline: Date?)?
     /// What it was opened with, for `openAnother`.
     private let conninfo: String
     private let options: ConnectionOptions
@@ -42,7 +40,7 @@ public final class PostgresConnection: Database {
         var keyPtrs: [UnsafePointer<CChar>?] = cKeys.map { UnsafePointer($0) } + [nil]
         var valuePtrs: [UnsafePointer<CChar>?] = cValues.map { UnsafePointer($0) } + [nil]
         guard let c = PQconnectdbParams(&keyPtrs, &valuePtrs, 1) else {
-            throw DatabaseError(engine: .postgres, code: "08001", query: "connect", message: "libpq could not allocate a connection")
+            throw DatabaseError(engine: .postgres, code: .sqlState("08001"), query: "connect", message: "libpq could not allocate a connection")
         }
         conn = c
         PQsetNoticeProcessor(conn, { _, _ in }, nil)
@@ -50,7 +48,7 @@ public final class PostgresConnection: Database {
         guard PQstatus(conn) == CONNECTION_OK else {
             // Every stored property is set, so deinit runs and calls PQfinish.
             let message = sanitizeEngineMessage(String(cString: PQerrorMessage(conn)), secrets: secrets)
-            throw DatabaseError(engine: .postgres, code: "08001", query: "connect to \(displayURL)", message: message)
+            throw DatabaseError(engine: .postgres, code: .sqlState("08001"), query: "connect to \(displayURL)", message: message)
         }
         // Non-blocking from here on: every wait for the server goes through poll() with a deadline.
         PQsetnonblocking(conn, 1)
@@ -73,6 +71,18 @@ public final class PostgresConnection: Database {
 
     /// Another connection with the same conninfo and options (libpq reads `.pgpass` and `PG*` again).
     public func openAnother() throws -> any Database { try PostgresConnection(conninfo: conninfo, options: options) }
+
+    /// A claim locks its rows (`FOR UPDATE SKIP LOCKED`) until the batch commits.
+    public var claimLocksRows: Bool { true }
+
+    /// Booleans as text, which COPY and parameters both read.
+    public func boolean(_ value: Bool) -> SQLValue { .text(value ? "true" : "false") }
+
+    /// A run is abandoned when its session lock (taken at its start) is free: the session that
+    /// held it has ended, whatever the host.
+    public func runOwnerIsGone(id: Int64, host: String?, pid: Int?) throws -> Bool {
+        isTrue(try one("sync_run_owner_gone", ["id": .integer(id)])?["gone"] ?? .null)
+    }
 
     /// Runs a named query: prepared on first use, then executed with its bound values.
     @discardableResult
@@ -116,21 +126,13 @@ public final class PostgresConnection: Database {
     public func begin(immediate: Bool) throws { try executeScript("BEGIN", name: "begin") }
     /// COMMIT; a failed commit is reported like any statement.
     public func commit() throws { try executeScript("COMMIT", name: "commit") }
-    /// ROLLBACK, ignoring errors (a load still running is waited for first, its error dropped).
+    /// ROLLBACK, ignoring errors.
     public func rollback() {
-        try? finishLoad()
         if let result = try? send("rollback", { PQsendQuery(conn, "ROLLBACK") }) { PQclear(result) }
     }
 
     /// COPY FROM STDIN in text format (binary with `types`), sent in chunks of about a megabyte.
     public func bulkLoad(table: String, columns: [String], types: [CopyType]?, rows: [[SQLValue]]) throws {
-        try startBulkLoad(table: table, columns: columns, types: types, rows: rows)
-        try finishLoad()
-    }
-
-    /// The COPY, sent and ended, its result left to `finishLoad`: the server writes the rows
-    /// (a batch's fit in the socket's buffers) while the caller goes on.
-    public func startBulkLoad(table: String, columns: [String], types: [CopyType]?, rows: [[SQLValue]]) throws {
         let query = "copy \(table)"
         let columnList = try columns.map(quoteIdentifier).joined(separator: ", ")
         // Encoded whole before the COPY starts, so that a value the encoder cannot place sends
@@ -142,7 +144,7 @@ public final class PostgresConnection: Database {
         if status != PGRES_COPY_IN {
             defer { PQclear(start) }
             try check(start, query: query)
-            throw DatabaseError(engine: .postgres, code: "XX000", query: query, message: "server did not enter COPY mode")
+            throw DatabaseError(engine: .postgres, code: .sqlState("XX000"), query: query, message: "server did not enter COPY mode")
         }
         PQclear(start)
         var buffer: [UInt8] = []
@@ -179,16 +181,9 @@ public final class PostgresConnection: Database {
             if left < 0 { throw lost(query) }
             try wait(forWriting: true, until: deadline, query: query)
         }
-        loading = (query, deadline)
-    }
-
-    /// Reads the result of the COPY `startBulkLoad` left running, if any.
-    public func finishLoad() throws {
-        guard let load = loading else { return }
-        loading = nil
-        let result = try collect(query: load.query, deadline: load.deadline)
+        let result = try collect(query: query, deadline: deadline)
         defer { PQclear(result) }
-        try check(result, query: load.query)
+        try check(result, query: query)
     }
 
     // MARK: - private
@@ -207,7 +202,6 @@ public final class PostgresConnection: Database {
     /// timeout. The result is the first error, else the last result (as PQexec returns).
     private func send(_ query: String, _ submit: () -> Int32) throws -> OpaquePointer? {
         if let broken { throw broken }
-        try finishLoad()
         guard submit() == 1 else { throw lost(query) }
         // collect() sends whatever libpq still holds of the query before it waits for the answer.
         return try collect(query: query, deadline: answerTimeout.map { Date().addingTimeInterval($0) })
@@ -275,7 +269,7 @@ public final class PostgresConnection: Database {
             if let deadline {
                 let left = deadline.timeIntervalSinceNow
                 if left <= 0 {
-                    let error = DatabaseError(engine: .postgres, code: "08006", query: query,
+                    let error = DatabaseError(engine: .postgres, code: .sqlState("08006"), query: query,
                                               message: String(format: "the server did not answer within %.0f s (statement_timeout_ms plus 10 s); the connection was closed", answerTimeout ?? 0))
                     broken = error
                     throw error
@@ -297,7 +291,7 @@ public final class PostgresConnection: Database {
     /// The connection failed: SQLSTATE 08006 with libpq's message; later calls fail the same way.
     private func lost(_ query: String) -> DatabaseError {
         let message = String(cString: PQerrorMessage(conn)).trimmingCharacters(in: .whitespacesAndNewlines)
-        let error = DatabaseError(engine: .postgres, code: "08006", query: query,
+        let error = DatabaseError(engine: .postgres, code: .sqlState("08006"), query: query,
                                   message: sanitizeEngineMessage(message.isEmpty ? "connection to the server was lost" : message, secrets: secrets))
         broken = error
         return error
@@ -319,7 +313,7 @@ public final class PostgresConnection: Database {
                 // Data exceptions quote the offending value after a colon; keep only the kind.
                 message = String(message[..<cut.lowerBound])
             }
-            throw DatabaseError(engine: .postgres, code: code, query: query,
+            throw DatabaseError(engine: .postgres, code: .sqlState(code), query: query,
                                 message: sanitizeEngineMessage(message, secrets: secrets))
         }
     }

@@ -30,7 +30,7 @@ public final class SQLiteConnection: Database {
         guard rc == SQLITE_OK, let handle else {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(rc))
             sqlite3_close_v2(handle)
-            throw DatabaseError(engine: .sqlite, code: SQLiteConnection.codeName(rc), query: "open \(displayURL)", message: message)
+            throw DatabaseError(engine: .sqlite, code: .sqlite(rc), query: "open \(displayURL)", message: message)
         }
         db = handle
         sqlite3_extended_result_codes(db, 1)
@@ -57,6 +57,19 @@ public final class SQLiteConnection: Database {
 
     /// Another connection to the same file with the same options.
     public func openAnother() throws -> any Database { try SQLiteConnection(path: path, options: options) }
+
+    /// A claim ahead is a read in a snapshot: SQLite has one writer at a time and no row locks.
+    public var claimLocksRows: Bool { false }
+
+    /// Booleans are integers.
+    public func boolean(_ value: Bool) -> SQLValue { .integer(value ? 1 : 0) }
+
+    /// A run is abandoned when it was started on this host by a process that no longer exists
+    /// (SQLite has no session to outlive it; a run on another host is never judged from here).
+    public func runOwnerIsGone(id: Int64, host: String?, pid: Int?) throws -> Bool {
+        guard host == ProcessInfo.processInfo.hostName, let pid else { return false }
+        return kill(pid_t(pid), 0) != 0 && errno == ESRCH
+    }
 
     /// With helper threads for SQLite's external sorter, one per further core, which then sorts a
     /// large CREATE INDEX in parallel (a full key load's indexes, 2.5M keys: the email index
@@ -108,7 +121,7 @@ public final class SQLiteConnection: Database {
     }
 
     /// Steps through the rows in place (see `Database.scan`).
-    public func scan(_ name: String, _ params: [String: SQLValue], _ body: (ScanRow) throws -> Void) throws {
+    public func scan(_ name: String, _ params: [String: SQLValue], _ body: (any ScanRow) throws -> Void) throws {
         let (statement, parameters) = try prepare(name)
         defer {
             sqlite3_reset(statement)
@@ -119,7 +132,7 @@ public final class SQLiteConnection: Database {
             let rc = sqlite3_step(statement)
             if rc == SQLITE_DONE { return }
             guard rc == SQLITE_ROW else { throw error(rc, query: name) }
-            try body(ScanRow(source: .statement(statement)))
+            try body(StatementRow(statement: statement))
         }
     }
 
@@ -171,7 +184,7 @@ public final class SQLiteConnection: Database {
     public func bulkLoad(table: String, columns: [String], types: [CopyType]?, rows: [[SQLValue]]) throws {
         let query = "load \(table)"
         let width = columns.count
-        guard width > 0 else { throw error(SQLITE_MISUSE, query: query, message: "no columns to load") }
+        guard width > 0 else { throw InternalError("\(query): no columns to load") }
         let perInsert = max(1, min(Self.rowsPerInsert, Int(sqlite3_limit(db, SQLITE_LIMIT_VARIABLE_NUMBER, -1)) / width))
         let target = "\(table)(\(columns.joined(separator: ",")))"
         var start = rows.startIndex
@@ -231,7 +244,7 @@ public final class SQLiteConnection: Database {
     private func bind(rows: ArraySlice<[SQLValue]>, width: Int, to statement: OpaquePointer, query: String) throws {
         var bytes = 0
         for row in rows {
-            guard row.count == width else { throw error(SQLITE_RANGE, query: query, message: "a row of \(row.count) values for \(width) columns") }
+            guard row.count == width else { throw InternalError("\(query): a row of \(row.count) values for \(width) columns") }
             row.withUnsafeBufferPointer { values in
                 for i in values.indices { if case .text(let v) = values[i] { bytes += v.utf8.count } }
             }
@@ -297,19 +310,23 @@ public final class SQLiteConnection: Database {
     }
 
     private func error(_ rc: Int32, query: String, message: String? = nil) -> DatabaseError {
-        DatabaseError(engine: .sqlite, code: SQLiteConnection.codeName(rc), query: query,
+        DatabaseError(engine: .sqlite, code: .sqlite(rc), query: query,
                       message: sanitizeEngineMessage(message ?? String(cString: sqlite3_errmsg(db))))
     }
+}
 
-    /// `SQLITE_BUSY (5)`: the primary code's name and the extended code.
-    static func codeName(_ rc: Int32) -> String {
-        let names: [Int32: String] = [
-            SQLITE_ERROR: "SQLITE_ERROR", SQLITE_BUSY: "SQLITE_BUSY", SQLITE_LOCKED: "SQLITE_LOCKED",
-            SQLITE_CONSTRAINT: "SQLITE_CONSTRAINT", SQLITE_CANTOPEN: "SQLITE_CANTOPEN",
-            SQLITE_CORRUPT: "SQLITE_CORRUPT", SQLITE_FULL: "SQLITE_FULL", SQLITE_IOERR: "SQLITE_IOERR",
-            SQLITE_READONLY: "SQLITE_READONLY", SQLITE_NOTADB: "SQLITE_NOTADB", SQLITE_TOOBIG: "SQLITE_TOOBIG",
-            SQLITE_MISMATCH: "SQLITE_MISMATCH", SQLITE_RANGE: "SQLITE_RANGE", SQLITE_INTERRUPT: "SQLITE_INTERRUPT",
-        ]
-        return "\(names[rc & 0xFF] ?? "SQLITE_\(rc & 0xFF)") (\(rc))"
+/// The row a SQLite statement is on, read in place (`Database.scan`).
+private struct StatementRow: ScanRow {
+    let statement: OpaquePointer
+
+    func integer(_ column: Int) -> Int64? {
+        sqlite3_column_type(statement, Int32(column)) == SQLITE_NULL ? nil : sqlite3_column_int64(statement, Int32(column))
+    }
+
+    func withText<T>(_ column: Int, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T? {
+        guard sqlite3_column_type(statement, Int32(column)) != SQLITE_NULL, let text = sqlite3_column_text(statement, Int32(column)) else {
+            return nil
+        }
+        return try body(UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, Int32(column)))))
     }
 }

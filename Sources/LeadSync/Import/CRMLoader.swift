@@ -62,7 +62,10 @@ public struct CRMLoader {
     }
 
     private func readCSV(path: String) throws -> ([String], [[String]]) {
-        guard let data = FileManager.default.contents(atPath: path) else { throw UsageError("cannot read \(path)") }
+        let data = try InputFile.read(path)
+        if let line = InputFile.unterminatedQuote(in: [UInt8](data)) {
+            throw UsageError("\(path) line \(line): unterminated quoted field (a \" opens a field that never closes)")
+        }
         var text = String(decoding: data, as: UTF8.self)
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         let reader = try CSVReader(string: text, hasHeaderRow: true)

@@ -49,10 +49,7 @@ public struct CSVImporter {
     /// Checks the whole file, then loads it in one transaction: COPY into a staging table on
     /// PostgreSQL (a prepared insert on SQLite), counted and applied with set-based SQL.
     public func importFile(path: String, now: Date = Date()) throws -> ImportSummary {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw UsageError("cannot read \(path)")
-        }
-        let (rows, repeated) = try Self.parse(data, file: path)
+        let (rows, repeated) = try Self.parse(try InputFile.read(path), file: path)
         let staged = rows.map { row in [SQLValue.integer(Int64(row.line))] + row.values }
         return try db.transaction(immediate: true) {
             try db.run("captured_contact_import_stage", [:])
@@ -60,15 +57,15 @@ public struct CSVImporter {
             try db.bulkLoad(table: "captured_contact_import", columns: ["line"] + Self.columns, rows: staged)
             try db.run("captured_contact_import_classify", [:])
             guard let counts = try db.one("captured_contact_import_count") else {
-                throw DatabaseError(engine: db.engine, code: "XX000", query: "captured_contact_import_count", message: "returned no row")
+                throw InternalError("captured_contact_import_count returned no row")
             }
             let params: [String: SQLValue] = ["now": .text(Timestamp.format(now))]
-            try db.run("captured_contact_import_update", params)
-            try db.run("captured_contact_import_insert", params)
-            // SQLite: a run's claim ahead that read these rows before now must claim them again.
-            _ = try db.one("batch_clock_note_import")
-            return ImportSummary(new: counts.int("new_rows") ?? 0, updated: counts.int("updated_rows") ?? 0,
-                                 unchanged: counts.int("unchanged_rows") ?? 0, repeatedInFile: repeated)
+            // What the statements did, not what the classification expected: a row a run
+            // processed meanwhile is left alone, and a new id another import took is not new.
+            let updated = try db.run("captured_contact_import_update", params).affected
+            let inserted = try db.run("captured_contact_import_insert", params).affected
+            let staged = ["new_rows", "updated_rows", "unchanged_rows"].reduce(0) { $0 + (counts.int($1) ?? 0) }
+            return ImportSummary(new: inserted, updated: updated, unchanged: staged - inserted - updated, repeatedInFile: repeated)
         }
     }
 
@@ -96,6 +93,9 @@ public struct CSVImporter {
                 line += 1
                 lineStart = i + 1
             }
+        }
+        if let line = InputFile.unterminatedQuote(in: bytes) {
+            throw ImportError(file: file, line: line, problem: "unterminated quoted field (a \" opens a field that never closes)")
         }
         let text = String(decoding: bytes, as: UTF8.self)
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {

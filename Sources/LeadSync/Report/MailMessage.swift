@@ -60,12 +60,13 @@ public struct MailMessage: Sendable {
         return words.joined(separator: "\r\n ")
     }
 
-    /// `"Name" <address>`, the name encoded when it needs it.
+    /// `"Name" <address>`, the name encoded when it needs it. The address is written as given,
+    /// never changed: callers mail only valid addresses (`MatchKeys.isValidEmail`), since one
+    /// changed to fit would be someone else's.
     static func address(name: String, address: String) -> String {
-        let safeAddress = address.filter { !$0.isWhitespace && $0 != "<" && $0 != ">" && $0 != "," }
-        guard !name.isEmpty else { return "<\(safeAddress)>" }
+        guard !name.isEmpty else { return "<\(address)>" }
         let isPlain = name.unicodeScalars.allSatisfy { $0.isASCII && $0.value >= 0x20 && !"\"\\<>,;:@()[]".unicodeScalars.contains($0) }
-        return (isPlain ? "\"\(name)\"" : encodedWord(name)) + " <\(safeAddress)>"
+        return (isPlain ? "\"\(name)\"" : encodedWord(name)) + " <\(address)>"
     }
 
     static func base64Lines(_ body: String) -> [String] {

@@ -27,6 +27,21 @@ struct ReportRow: Sendable {
     /// When it was exported (ISO 8601).
     let exportedAt: String?
 
+    /// A row's outcome; what a status does not have stays empty.
+    init(captured: ClaimedRow, status: String, errorCode: String? = nil, errorMessage: String? = nil, crmObject: String? = nil,
+         crmID: Int64? = nil, crmRecord: String? = nil, ownerSfid: String? = nil, ownerSource: String? = nil, exportedAt: String? = nil) {
+        self.captured = captured
+        self.status = status
+        self.errorCode = errorCode
+        self.errorMessage = errorMessage
+        self.crmObject = crmObject
+        self.crmID = crmID
+        self.crmRecord = crmRecord
+        self.ownerSfid = ownerSfid
+        self.ownerSource = ownerSource
+        self.exportedAt = exportedAt
+    }
+
     /// The CSV fields, in `capturedColumns + outcomeColumns` order.
     var fields: [String] {
         Self.capturedColumns.map { captured[$0] ?? "" } + outcomeFields

@@ -23,6 +23,24 @@ public struct WrittenReport: Sendable {
     public let mails: [URL]
     /// Why the run alerts (failure rate above the limit), nil when it does not.
     public let alert: String?
+    /// Capturing users who got no mail because their `captured_by` is not a valid address.
+    public let noMail: [String]
+}
+
+/// What a run's report says besides its counts: an alert, and the users it could not mail.
+struct ReportNotes {
+    /// Why the run alerts, if it does.
+    var alert: String?
+    /// `captured_by` values that are not valid addresses (no mail was written to them).
+    var noMail: [String] = []
+
+    /// The notes as lines under the printed summary (empty when there are none).
+    var text: String {
+        var out = ""
+        if let alert { out += "  ALERT: \(alert)\n" }
+        if !noMail.isEmpty { out += "  no mail: not a valid address: \(noMail.joined(separator: ", "))\n" }
+        return out
+    }
 }
 
 /// Writes one folder per run: summary.json / .txt / .html, exported.csv, failed.csv and mail/.
@@ -147,23 +165,25 @@ public final class ReportWriter: @unchecked Sendable {
         try failedCSV.close()
         let fm = FileManager.default
         let final = URL(fileURLWithPath: options.directory).appendingPathComponent(name)
-        var alert: String?
+        var notes = ReportNotes()
         if let limit = options.maxFailureRate, summary.read > 0 {
             let rate = Double(summary.failed) / Double(summary.read)
-            if rate > limit { alert = String(format: "failure rate %.1f%% above the limit of %.1f%%", rate * 100, limit * 100) }
+            if rate > limit { notes.alert = String(format: "failure rate %.1f%% above the limit of %.1f%%", rate * 100, limit * 100) }
         }
-        try ReportFiles.write(String(decoding: summaryJSON(summary, folder: name, alert: alert), as: UTF8.self),
+        // A user mail goes only to a valid address, never to one made from it: `karl heinz@…`
+        // with its space taken out would be someone else's.
+        if options.mailUsers { notes.noMail = users.keys.filter { !$0.isEmpty && !MatchKeys.isValidEmail($0) }.sorted() }
+        try ReportFiles.write(String(decoding: summaryJSON(summary, folder: name, notes: notes), as: UTF8.self),
                               to: temp.appendingPathComponent("summary.json"))
-        var text = SummaryText.render(summary)
-        if let alert { text += "  ALERT: \(alert)\n" }
-        try ReportFiles.write(text, to: temp.appendingPathComponent("summary.txt"))
-        try ReportFiles.write(SummaryHTML.render(summary, failures: failures, alert: alert), to: temp.appendingPathComponent("summary.html"))
-        let mails = try times.measure("report.mails") { try writeMails(summary, alert: alert, into: temp.appendingPathComponent("mail")) }
+        try ReportFiles.write(SummaryText.render(summary) + notes.text, to: temp.appendingPathComponent("summary.txt"))
+        try ReportFiles.write(SummaryHTML.render(summary, failures: failures, notes: notes), to: temp.appendingPathComponent("summary.html"))
+        let mails = try times.measure("report.mails") { try writeMails(summary, notes: notes, into: temp.appendingPathComponent("mail")) }
 
         times.measure("report.sync") { ReportFiles.syncFileSystem(temp) }
         if fm.fileExists(atPath: final.path) { try fm.removeItem(at: final) }
         try fm.moveItem(at: temp, to: final)
-        return WrittenReport(folder: final, mails: mails.map { final.appendingPathComponent("mail").appendingPathComponent($0) }, alert: alert)
+        return WrittenReport(folder: final, mails: mails.map { final.appendingPathComponent("mail").appendingPathComponent($0) },
+                             alert: notes.alert, noMail: notes.noMail)
     }
 
     /// summary.json's layout (keys in snake case, sorted, as the file has always had them).
@@ -191,6 +211,13 @@ public final class ReportWriter: @unchecked Sendable {
         let report: String
         /// null when the run does not alert (a plain optional would leave the key out).
         let alert: OrNull<String>
+        /// Capturing users who got no mail, and why.
+        let no_mail: [NoMail]
+
+        struct NoMail: Encodable {
+            let captured_by: String
+            let reason: String
+        }
 
         struct OrNull<T: Encodable>: Encodable {
             let value: T?
@@ -203,7 +230,7 @@ public final class ReportWriter: @unchecked Sendable {
 
     /// JSONEncoder, not JSONSerialization: the latter spends seconds sorting 5,000 users' keys
     /// through AnyHashable.
-    private func summaryJSON(_ s: SyncSummary, folder: String, alert: String?) throws -> Data {
+    private func summaryJSON(_ s: SyncSummary, folder: String, notes: ReportNotes) throws -> Data {
         var perUser: [String: SummaryDocument.UserCounts] = [:]
         for (email, stats) in users { perUser[email.isEmpty ? "(unknown)" : email] = .init(exported: stats.exported, failed: stats.failed) }
         let document = SummaryDocument(
@@ -213,13 +240,14 @@ public final class ReportWriter: @unchecked Sendable {
             rows_per_second: (s.rowsPerSecond * 10).rounded() / 10,
             counts: .init(read: s.read, exported: s.exported, failed: s.failed, skipped: s.skipped, possible_duplicates: s.possibleDuplicates),
             failed_by_error_code: s.failedByCode, owners_by_source: s.ownersBySource, per_user: perUser,
-            config_checksum: config.checksum, report: folder, alert: .init(value: alert))
+            config_checksum: config.checksum, report: folder, alert: .init(value: notes.alert),
+            no_mail: notes.noMail.map { .init(captured_by: $0, reason: "not a valid address") })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(document)
     }
 
-    private func writeMails(_ s: SyncSummary, alert: String?, into dir: URL) throws -> [String] {
+    private func writeMails(_ s: SyncSummary, notes: ReportNotes, into dir: URL) throws -> [String] {
         let texts = MailTexts(language: config.mailLanguage)
         var files: [String] = []
         func save(_ message: MailMessage, _ file: String) throws {
@@ -230,7 +258,7 @@ public final class ReportWriter: @unchecked Sendable {
         if options.mailUsers {
             // One mail per capturing user (5,000 in the bench), rendered and written on every core:
             // nothing else runs at the end of a run.
-            let recipients = users.filter { $0.key.contains("@") }.sorted { $0.key < $1.key }
+            let recipients = users.filter { MatchKeys.isValidEmail($0.key) }.sorted { $0.key < $1.key }
             let written = Array(recipients.indices).parallelMap(minimumChunk: 200) { i -> Swift.Result<String, any Error> in
                 let (email, stats) = recipients[i]
                 let name = names[email] ?? email
@@ -249,9 +277,9 @@ public final class ReportWriter: @unchecked Sendable {
         if !adminTo.isEmpty {
             let message = MailMessage(
                 from: config.mailFrom, to: adminTo,
-                subject: texts.adminSubject(runID: s.runID, exported: s.exported, failed: s.failed, alert: alert),
-                text: texts.adminIntro + "\n\n" + ReportFiles.plain(SummaryText.render(s)) + (alert.map { "\nALERT: \($0)\n" } ?? "") + "\n" + texts.footer + "\n",
-                html: SummaryHTML.render(s, failures: failures, alert: alert),
+                subject: texts.adminSubject(runID: s.runID, exported: s.exported, failed: s.failed, alert: notes.alert),
+                text: texts.adminIntro + "\n\n" + ReportFiles.plain(SummaryText.render(s) + notes.text) + "\n" + texts.footer + "\n",
+                html: SummaryHTML.render(s, failures: failures, notes: notes),
                 date: s.finishedAt, id: "\(s.runID)-admin-\(Int(s.startedAt.timeIntervalSince1970))@\(host)")
             try save(message, "admin.eml")
         }

@@ -1,7 +1,7 @@
 /// summary.html: the counts, a bar chart of outcomes and the failures, on one page a person
 /// would rather read than the JSON. Every value is escaped.
 enum SummaryHTML {
-    static func render(_ s: SyncSummary, failures: [ReportWriter.Failure], alert: String?) -> String {
+    static func render(_ s: SyncSummary, failures: [ReportWriter.Failure], notes: ReportNotes) -> String {
         let e = ReportFiles.html
         let title = s.dryRun ? "leadsync dry run" : "leadsync run #\(s.runID)"
         var out = """
@@ -19,7 +19,10 @@ enum SummaryHTML {
             <strong>\(s.exported) exported</strong>, <strong>\(s.failed) failed</strong> of \(s.read) read.</p>
 
             """
-        if let alert { out += "<p class=\"alert\">ALERT: \(e(alert))</p>\n" }
+        if let alert = notes.alert { out += "<p class=\"alert\">ALERT: \(e(alert))</p>\n" }
+        if !notes.noMail.isEmpty {
+            out += "<p>No mail: not a valid address: \(e(notes.noMail.joined(separator: ", ")))</p>\n"
+        }
         let maxCount = max(1, ([s.exported] + s.failedByCode.values).max() ?? 1)
         out += "<h2>Outcomes</h2>\n"
         func bar(_ label: String, _ count: Int, _ color: String) {

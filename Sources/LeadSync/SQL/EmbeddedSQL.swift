@@ -366,6 +366,31 @@ CREATE INDEX crm_match_key_phone2_idx ON {{job_schema}}.crm_match_key USING hash
 -- built at a run's start would not know of, and it keeps no pending keys, so neither applies:
 -- nothing to do.
 """#,
+        "postgres/migrations/014_key_index_change_count.sql": #"""
+-- A batch is matched ahead of its turn (while the batch before it is written) and, once it holds
+-- the batch lock, keeps that match only if the key index changed since by that one batch of its
+-- own run, which it then catches up on in memory; after any other change it is matched again.
+-- What it compares is batch_clock.keys_changed, which a statement-level trigger advances on every
+-- write into crm_match_key, so no writer (a batch, a refresh, another process) can leave it out.
+-- This replaces the batch clock's stamps on each key (migration 006) and the catch-up query that
+-- read them: batch_seq and its index go, and the clock counts changes instead of batches.
+-- A statement trigger runs once per statement, not per row: a batch's keys are one COPY. Its
+-- UPDATE locks the clock's row until the writing transaction ends, so writers of keys commit one
+-- after another (batches do anyway, under the batch lock).
+DROP INDEX {{job_schema}}.crm_match_key_batch_idx;
+ALTER TABLE {{job_schema}}.crm_match_key DROP COLUMN batch_seq;
+ALTER TABLE {{job_schema}}.batch_clock DROP COLUMN seq;
+ALTER TABLE {{job_schema}}.batch_clock ADD COLUMN keys_changed bigint NOT NULL DEFAULT 0;
+CREATE FUNCTION {{job_schema}}.crm_match_key_count_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE {{job_schema}}.batch_clock SET keys_changed = keys_changed + 1 WHERE id = 1;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER crm_match_key_changed AFTER INSERT OR UPDATE OR DELETE ON {{job_schema}}.crm_match_key
+    FOR EACH STATEMENT EXECUTE FUNCTION {{job_schema}}.crm_match_key_count_change();
+CREATE TRIGGER crm_match_key_truncated AFTER TRUNCATE ON {{job_schema}}.crm_match_key
+    FOR EACH STATEMENT EXECUTE FUNCTION {{job_schema}}.crm_match_key_count_change();
+"""#,
         "postgres/queries/advisory_lock.sql": #"""
 -- Serialises one kind of work (migrate, CRM key refresh, batch) across processes until the
 -- transaction ends.
@@ -374,27 +399,18 @@ CREATE INDEX crm_match_key_phone2_idx ON {{job_schema}}.crm_match_key USING hash
 SELECT pg_advisory_xact_lock(CAST(:lock_id AS bigint)) IS NULL AS locked
 """#,
         "postgres/queries/batch_clock_advance.sql": #"""
--- Counts this batch, under the batch lock: returns its number (the new value), which stamps its
--- new records' keys. The one row is locked until the batch commits, as the batch lock is.
--- params: none
--- returns: one
-UPDATE batch_clock SET seq = seq + 1 WHERE id = 1 RETURNING seq
-"""#,
-        "postgres/queries/batch_clock_note_import.sql": #"""
--- Nothing to do on PostgreSQL (see SQLite, where an import advances the batch clock so that a
--- claim ahead read in a snapshot is taken again): here a claimed row is locked, and an import
--- that changes it waits for the batch holding it. Advancing the clock would only make every
--- import wait for the batches of every run.
+-- Differs from SQLite: PostgreSQL keeps no pending keys to stamp (see migration 012), and its
+-- clock counts changes to the key index (migration 014); not called here.
 -- params: none
 -- returns: one
 SELECT CAST(NULL AS bigint) AS seq
 """#,
         "postgres/queries/batch_clock_read.sql": #"""
--- How many batches have committed: read just before a batch is matched, so that batch can
--- later catch up on the keys of the batches committed after it (batch_match_since).
+-- How many writes into crm_match_key have been committed (migration 014's trigger counts them):
+-- read with a batch's match ahead of its turn, and again once the batch holds the batch lock.
 -- params: none
 -- returns: one
-SELECT seq FROM batch_clock WHERE id = 1
+SELECT keys_changed FROM batch_clock WHERE id = 1
 """#,
         "postgres/queries/batch_key_clear.sql": #"""
 -- Empties batch_key before a batch's keys are loaded.
@@ -453,36 +469,6 @@ SELECT row_id, kind, crm_object, crm_id, sfid, leadsync_id, same_person, in_run,
 FROM ranked
 WHERE rank = 1
 """#,
-        "postgres/queries/batch_match_since.sql": #"""
--- Catches a batch matched before it held the batch lock up on the batches committed since
--- (SYNC_RULES.md §5): the keys stamped above :after_seq (a range of the partial batch_seq
--- index, one or a few batches' records) hash-joined to the batch's keys, once per key column
--- (one join with an OR of the three could not be hashed). Returns every candidate, with what
--- batch_match ranks by; the caller keeps the better of these and batch_match's best.
--- The range is MATERIALIZED: otherwise the planner may probe the key index once per batch key
--- (30 ms per batch of 5,000 here, as much as the match itself), where the range takes 3 ms.
--- Runs between planner_nestloop_off and _on (see there); in_run is a subquery, so it still
--- probes captured_contact's index for the few candidates rather than hashing the whole table.
--- The batch's keys are in batch_key (row_id, kind, key, lastname_key), as batch_match left them.
--- params: :after_seq, :run_started_at
--- returns: many
-WITH k AS MATERIALIZED (
-    SELECT * FROM crm_match_key WHERE batch_seq > CAST(:after_seq AS bigint)
-), found AS (
-    SELECT b.row_id, b.kind, b.lastname_key AS batch_lastname_key, k.* FROM k JOIN batch_key b ON b.kind = 'e' AND k.email_key = b.key
-    UNION ALL
-    SELECT b.row_id, b.kind, b.lastname_key, k.* FROM k JOIN batch_key b ON b.kind = 'p' AND k.phone_key = b.key
-    UNION ALL
-    SELECT b.row_id, b.kind, b.lastname_key, k.* FROM k JOIN batch_key b ON b.kind = 'p' AND k.phone2_key = b.key
-)
-SELECT f.row_id, f.kind, f.crm_object, f.crm_id, f.sfid, f.leadsync_id,
-       (f.kind = 'e' OR f.lastname_key = f.batch_lastname_key) AS same_person,
-       EXISTS (SELECT 1 FROM captured_contact cc
-               WHERE cc.external_id = f.leadsync_id AND cc.status = 'exported'
-                 AND cc.exported_at >= CAST(:run_started_at AS timestamptz)) AS in_run,
-       f.priority, f.systemmodstamp
-FROM found f
-"""#,
         "postgres/queries/batch_outcome_clear.sql": #"""
 -- Empties batch_outcome before a batch's outcomes are loaded.
 -- params: none
@@ -490,7 +476,7 @@ FROM found f
 DELETE FROM batch_outcome
 """#,
         "postgres/queries/batch_outcome_stage.sql": #"""
--- The outcomes of the batch being written, loaded with COPY (captured_contact_write_outcome
+-- The outcomes of the batch being written, with each row's status and updated_at as claimed, loaded with COPY (captured_contact_write_outcome
 -- reads them): parsing them from JSON cost about a tenth of the outcome write. Lives for the
 -- connection; emptied at each commit, and by batch_outcome_clear before each load (a dry run's
 -- batches share one transaction).
@@ -504,14 +490,17 @@ CREATE TEMP TABLE IF NOT EXISTS batch_outcome (
     crm_object    text,
     crm_id        bigint,
     owner_sfid    text,
-    owner_source  text
+    owner_source  text,
+    claimed_status  text,
+    claimed_version timestamptz
 ) ON COMMIT DELETE ROWS
 """#,
         "postgres/queries/captured_contact_claim.sql": #"""
 -- Claims the next batch of eligible rows (SYNC_RULES.md §1) in processing order. Rows another
 -- process holds are skipped, not waited for; the lock lasts until the batch commits, so a
 -- crashed process's rows simply become pending again. Also returns the mirror row already
--- carrying the row's external id, if any, so a row is never written twice.
+-- carrying the row's external id, if any, so a row is never written twice, and the row's status
+-- and updated_at as claimed, which the outcome write checks (captured_contact_write_outcome).
 -- :after_captured_at, :after_id: only rows after this one in processing order: the last row of
 -- the batch being written, for a claim ahead (else NULL). The scan then starts past that batch's
 -- rows, where it would otherwise find each of them locked and skip it, and past the dead entries
@@ -520,7 +509,7 @@ CREATE TEMP TABLE IF NOT EXISTS batch_outcome (
 -- returns: many
 SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
        c.department, c.company, c.email, c.phone, c.mobile, c.website, c.street, c.postal_code, c.city, c.country, c.notes,
-       c.custom_fields, c.attempts,
+       c.custom_fields, c.attempts, c.status, c.updated_at,
        (SELECT l.id FROM lead l WHERE l.leadsync_id__c = c.external_id) AS existing_lead_id,
        (SELECT m.id FROM contact m WHERE m.leadsync_id__c = c.external_id) AS existing_contact_id
 FROM captured_contact c
@@ -540,7 +529,7 @@ FOR UPDATE OF c SKIP LOCKED
 -- returns: one
 SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
        c.department, c.company, c.email, c.phone, c.mobile, c.website, c.street, c.postal_code, c.city, c.country, c.notes,
-       c.custom_fields, c.attempts,
+       c.custom_fields, c.attempts, c.status, c.updated_at,
        (SELECT l.id FROM lead l WHERE l.leadsync_id__c = c.external_id) AS existing_lead_id,
        (SELECT m.id FROM contact m WHERE m.leadsync_id__c = c.external_id) AS existing_contact_id
 FROM captured_contact c
@@ -556,7 +545,7 @@ FOR UPDATE OF c
 -- returns: many
 SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
        c.department, c.company, c.email, c.phone, c.mobile, c.website, c.street, c.postal_code, c.city, c.country, c.notes,
-       c.custom_fields, c.attempts,
+       c.custom_fields, c.attempts, c.status, c.updated_at,
        (SELECT l.id FROM lead l WHERE l.leadsync_id__c = c.external_id) AS existing_lead_id,
        (SELECT m.id FROM contact m WHERE m.leadsync_id__c = c.external_id) AS existing_contact_id
 FROM captured_contact c
@@ -697,7 +686,9 @@ CREATE TEMP TABLE IF NOT EXISTS captured_contact_import (
 """#,
         "postgres/queries/captured_contact_import_update.sql": #"""
 -- Re-imported external ids classified 'update' take the file's values; columns absent from
--- the file keep their stored values.
+-- the file keep their stored values. Only a row still pending: one a run exported or failed
+-- since the classification (on PostgreSQL this waits for the batch holding the row) is left
+-- alone, and the import counts it so (`affected`).
 -- params: :now
 -- returns: affected
 UPDATE captured_contact AS c
@@ -725,6 +716,7 @@ UPDATE captured_contact AS c
   FROM captured_contact_import i
  WHERE c.external_id = i.external_id
    AND i.action = 'update'
+   AND c.status = 'pending'
 """#,
         "postgres/queries/captured_contact_retry.sql": #"""
 -- `retry`: failed rows become pending again (all, or one error code), their failure cleared;
@@ -748,7 +740,11 @@ SELECT status, count(*) AS row_count FROM captured_contact GROUP BY status ORDER
 -- Writes every row's outcome back (SYNC_RULES.md §8) in the batch's transaction, with the
 -- mirror write it describes: one terminal state per processed row.
 -- The outcomes are in batch_outcome (id, status, error_code, error_message, crm_object, crm_id
--- (the record written or duplicated), owner_sfid, owner_source).
+-- (the record written or duplicated), owner_sfid, owner_source, and the row's status and
+-- updated_at as its batch claimed it). A row is written only if both are unchanged: the caller
+-- compares the rows written with the batch's and rolls the batch back when one changed since
+-- its claim (on PostgreSQL a claim locks its rows, so none does; this is the same check for
+-- both engines).
 -- params: :now, :run_id
 -- returns: affected
 UPDATE captured_contact
@@ -765,6 +761,8 @@ SET status        = o.status,
     updated_at    = CAST(:now AS timestamptz)
 FROM batch_outcome o
 WHERE captured_contact.id = o.id
+  AND captured_contact.status = o.claimed_status
+  AND captured_contact.updated_at IS NOT DISTINCT FROM o.claimed_version
 """#,
         "postgres/queries/crm_changed_account.sql": #"""
 -- Account rows changed since the refresh's watermark: only person accounts carry a person's
@@ -844,49 +842,6 @@ WHERE table_schema = :crm_schema
   AND table_name IN ('user', 'lead', 'contact', 'account')
 ORDER BY table_name, ordinal_position
 """#,
-        "postgres/queries/crm_full_account.sql": #"""
--- A page of the account table for a full load (the refresh after crm_match_key was emptied), in
--- (systemmodstamp, id) order: crm_changed_account without its `keyed` check, which a full load
--- never asks. Read on the run's second connection, a page ahead, while the first writes the
--- keys of the page before; it names no job table, so on PostgreSQL it does not wait for the
--- exclusive lock the load holds on crm_match_key until it commits.
--- params: :after_ts, :after_id, :limit
--- returns: many
-SELECT id, sfid, personemail AS email, phone, personmobilephone AS mobile, lastname,
-       (isdeleted = false AND ispersonaccount <> false) AS live, NULL AS leadsync_id, systemmodstamp
-FROM account
-WHERE (systemmodstamp, id) > (CAST(:after_ts AS timestamp), CAST(:after_id AS bigint))
-ORDER BY systemmodstamp, id
-LIMIT :limit
-"""#,
-        "postgres/queries/crm_full_contact.sql": #"""
--- A page of the contact table for a full load (the refresh after crm_match_key was emptied), in
--- (systemmodstamp, id) order: crm_changed_contact without its `keyed` check, which a full load
--- never asks. Read on the run's second connection, a page ahead, while the first writes the
--- keys of the page before; it names no job table, so on PostgreSQL it does not wait for the
--- exclusive lock the load holds on crm_match_key until it commits.
--- params: :after_ts, :after_id, :limit
--- returns: many
-SELECT id, sfid, email, phone, mobilephone AS mobile, lastname, isdeleted = false AS live, leadsync_id__c AS leadsync_id, systemmodstamp
-FROM contact
-WHERE (systemmodstamp, id) > (CAST(:after_ts AS timestamp), CAST(:after_id AS bigint))
-ORDER BY systemmodstamp, id
-LIMIT :limit
-"""#,
-        "postgres/queries/crm_full_lead.sql": #"""
--- A page of the lead table for a full load (the refresh after crm_match_key was emptied), in
--- (systemmodstamp, id) order: crm_changed_lead without its `keyed` check, which a full load
--- never asks. Read on the run's second connection, a page ahead, while the first writes the
--- keys of the page before; it names no job table, so on PostgreSQL it does not wait for the
--- exclusive lock the load holds on crm_match_key until it commits.
--- params: :after_ts, :after_id, :limit
--- returns: many
-SELECT id, sfid, email, phone, mobilephone AS mobile, lastname, isdeleted = false AS live, leadsync_id__c AS leadsync_id, systemmodstamp
-FROM lead
-WHERE (systemmodstamp, id) > (CAST(:after_ts AS timestamp), CAST(:after_id AS bigint))
-ORDER BY systemmodstamp, id
-LIMIT :limit
-"""#,
         "postgres/queries/crm_key_delete_records.sql": #"""
 -- Removes the keys of one page of mirror records (changed, deleted or new) before their current
 -- keys are loaded with COPY. One statement per page, through the crm_id index.
@@ -895,13 +850,6 @@ LIMIT :limit
 DELETE FROM crm_match_key
 WHERE crm_object = :crm_object
   AND crm_id = ANY (CAST(string_to_array(:ids, ',') AS bigint[]))
-"""#,
-        "postgres/queries/crm_key_index_changed.sql": #"""
--- Differs from SQLite: PostgreSQL keeps no filter of indexed keys (see migration 013), so there is
--- nothing to count; not called here.
--- params: none
--- returns: affected
-UPDATE batch_clock SET seq = seq WHERE false
 """#,
         "postgres/queries/crm_key_prune_account.sql": #"""
 -- Drops keys of account rows that no longer exist in the mirror (deleted outright rather than
@@ -1102,7 +1050,7 @@ WHERE false
 -- 013): nothing to fold; not called here.
 -- params: none
 -- returns: affected
-UPDATE crm_match_key SET batch_seq = batch_seq WHERE false
+UPDATE crm_match_key SET crm_id = crm_id WHERE false
 """#,
         "postgres/queries/crm_match_key_mark_loaded.sql": #"""
 -- Marks crm_match_key as loaded, after a full load: one row no match can find (no key), of
@@ -1126,7 +1074,7 @@ SELECT 0 AS pending
 -- not called here.
 -- params: none
 -- returns: affected
-UPDATE crm_match_key SET batch_seq = batch_seq WHERE false
+UPDATE crm_match_key SET crm_id = crm_id WHERE false
 """#,
         "postgres/queries/crm_match_key_pending_read.sql": #"""
 -- Differs from SQLite: PostgreSQL keeps no pending keys (see migration 012), so there is nothing
@@ -1226,21 +1174,6 @@ WHERE id IN (SELECT CAST(v ->> 0 AS bigint) FROM jsonb_array_elements(CAST(:ids 
 SELECT id, COALESCE(sfid, leadsync_id__c) AS record
 FROM lead
 WHERE id IN (SELECT CAST(v ->> 0 AS bigint) FROM jsonb_array_elements(CAST(:ids AS jsonb)) AS e(v))
-"""#,
-        "postgres/queries/planner_nestloop_off.sql": #"""
--- Until planner_nestloop_on, in this transaction: no nested-loop joins. The catch-up's range of new
--- keys is planned as one row until ANALYZE has seen stamped keys, and a nested loop then
--- scans batch_key once per new key: with an index on batch_key 12,000 probes (33 ms per batch,
--- and the index cost every batch's load), where the hash join takes 8-15 ms.
--- params: none
--- returns: none
-SET LOCAL enable_nestloop = off
-"""#,
-        "postgres/queries/planner_nestloop_on.sql": #"""
--- Gives the planner its nested-loop joins back after the catch-up (planner_nestloop_off).
--- params: none
--- returns: none
-SET LOCAL enable_nestloop = on
 """#,
         "postgres/queries/push_request_clear.sql": #"""
 -- Empties the push request table (it lives for the connection) before staging new ids.
@@ -1679,6 +1612,32 @@ CREATE INDEX crm_match_key_recent_email_idx ON crm_match_key (email_key) WHERE e
 CREATE INDEX crm_match_key_recent_phone_idx ON crm_match_key (phone_key) WHERE phone_key IS NOT NULL AND pending = 2;
 CREATE INDEX crm_match_key_recent_phone2_idx ON crm_match_key (phone2_key) WHERE phone2_key IS NOT NULL AND pending = 2;
 """#,
+        "sqlite/migrations/014_key_index_change_count.sql": #"""
+-- Every write into the key indexes counts as a change (batch_clock.keys_changed), by triggers, so
+-- that no writer can leave it out: a run's KeyFilter built before the change is not used, and built
+-- again.
+-- That covers a refresh that keys records (a full load included), a merge of pending keys into
+-- the recent or main level, and the new keys of a batch of a run of one batch, which go straight
+-- into the indexes; a batch's pending keys (pending = 1) are outside the indexes and not counted
+-- (the run's PendingKeyIndex finds them). Deleted keys are not counted: a key the filter holds
+-- that is gone only costs a probe that finds nothing.
+-- A trigger runs once per row: about 0.5 us a row here, a few tenths of a second for a full load
+-- of 2.5M records.
+-- Differs from PostgreSQL: there a statement trigger counts every write into crm_match_key (a
+-- batch matched ahead of its turn compares the count); SQLite has no statement triggers, keeps its
+-- batch clock for its pending keys' stamps (PendingKeys), and does not count pending keys, which
+-- are outside its indexes.
+CREATE TRIGGER crm_match_key_indexed_insert AFTER INSERT ON crm_match_key
+WHEN NEW.pending IS NOT 1
+BEGIN
+    UPDATE batch_clock SET keys_changed = keys_changed + 1 WHERE id = 1;
+END;
+CREATE TRIGGER crm_match_key_indexed_update AFTER UPDATE OF pending ON crm_match_key
+WHEN NEW.pending IS NOT 1
+BEGIN
+    UPDATE batch_clock SET keys_changed = keys_changed + 1 WHERE id = 1;
+END;
+"""#,
         "sqlite/queries/advisory_lock.sql": #"""
 -- Serialises one kind of work across processes until the transaction ends.
 -- Differs from PostgreSQL: a no-op. Every writing transaction on SQLite starts with BEGIN
@@ -1688,31 +1647,20 @@ CREATE INDEX crm_match_key_recent_phone2_idx ON crm_match_key (phone2_key) WHERE
 SELECT :lock_id AS locked
 """#,
         "sqlite/queries/batch_clock_advance.sql": #"""
--- Counts this batch, under the batch lock: returns its number (the new value), which stamps its
--- new records' keys. The one row is locked until the batch commits, as the batch lock is.
--- params: none
--- returns: one
-UPDATE batch_clock SET seq = seq + 1 WHERE id = 1 RETURNING seq
-"""#,
-        "sqlite/queries/batch_clock_note_import.sql": #"""
--- An import that changes captured rows counts as a batch on the batch clock, in its transaction:
--- a run's claim ahead read its rows in a snapshot and keeps them only if nothing but the run's
--- own batch was written since (BatchPipeline), so an import in between makes it claim them again
--- and export what the import wrote.
--- Differs from PostgreSQL, where it does nothing: there a claimed row is locked, and an import
--- waits for the batch holding it.
+-- The next stamp for a batch's pending keys (PendingKeys.write, the only writer of pending keys),
+-- or for a merge (the stamp at or above every key it merged): the clock only grows, and each
+-- stamp is taken under SQLite's write lock in the transaction that writes with it, so a run's
+-- index of pending keys reads exactly the keys committed since it last looked.
 -- params: none
 -- returns: one
 UPDATE batch_clock SET seq = seq + 1 WHERE id = 1 RETURNING seq
 """#,
         "sqlite/queries/batch_clock_read.sql": #"""
--- How many batches have committed: read just before a batch is matched, so that batch can
--- later catch up on the keys of the batches committed after it (batch_match_since). With it the
--- count of changes to the key indexes (migration 013), which tells a run's KeyFilter whether it
--- still holds every indexed key this read sees.
+-- The count of changes to the key indexes (migrations 013 and 014), read in a match's transaction:
+-- a run's KeyFilter built at a lower count may lack keys this read sees.
 -- params: none
 -- returns: one
-SELECT seq, keys_changed FROM batch_clock WHERE id = 1
+SELECT keys_changed FROM batch_clock WHERE id = 1
 """#,
         "sqlite/queries/batch_key_clear.sql": #"""
 -- Differs from PostgreSQL: a no-op. SQLite's match queries take the batch's keys as JSON (a
@@ -1813,43 +1761,6 @@ SELECT row_id, kind, crm_object, crm_id, sfid, leadsync_id, same_person, in_run,
 FROM ranked
 WHERE rank = 1
 """#,
-        "sqlite/queries/batch_match_since.sql": #"""
--- Catches a batch up on the batches committed since :after_seq (see PostgreSQL): every
--- candidate among the keys stamped above it, with what batch_match ranks by.
--- Differs from PostgreSQL: the batch's keys come as JSON, as batch_match takes them, and each
--- probes the key indexes (there is no batch_seq index, see migration 006).
--- Pending keys (migration 012) are not in the key indexes, so this does not see them: it never
--- runs on SQLite (a batch is matched again under the lock instead; see SyncJob.finishBatch).
--- :email_keys, :phone_keys are the batch's keys as JSON, as batch_match takes them.
--- params: :email_keys, :phone_keys, :after_seq, :run_started_at
--- returns: many
-WITH batch_email AS (
-    SELECT json_extract(value, '$[0]') AS row_id, json_extract(value, '$[1]') AS kind,
-           json_extract(value, '$[2]') AS key, json_extract(value, '$[3]') AS lastname_key
-    FROM json_each(:email_keys)
-), batch_phone AS (
-    SELECT json_extract(value, '$[0]') AS row_id, json_extract(value, '$[1]') AS kind,
-           json_extract(value, '$[2]') AS key, json_extract(value, '$[3]') AS lastname_key
-    FROM json_each(:phone_keys)
-), found AS (
-    SELECT b.row_id, b.kind, b.lastname_key AS batch_lastname_key, k.*
-    FROM batch_email b
-    JOIN crm_match_key k ON k.email_key = b.key
-    WHERE k.batch_seq > :after_seq
-    UNION ALL
-    SELECT b.row_id, b.kind, b.lastname_key, k.*
-    FROM batch_phone b
-    JOIN crm_match_key k ON k.phone_key = b.key OR k.phone2_key = b.key
-    WHERE k.batch_seq > :after_seq
-)
-SELECT f.row_id, f.kind, f.crm_object, f.crm_id, f.sfid, f.leadsync_id,
-       (f.kind = 'e' OR f.lastname_key = f.batch_lastname_key) AS same_person,
-       EXISTS (SELECT 1 FROM captured_contact cc
-               WHERE cc.external_id = f.leadsync_id AND cc.status = 'exported'
-                 AND cc.exported_at >= :run_started_at) AS in_run,
-       f.priority, f.systemmodstamp
-FROM found f
-"""#,
         "sqlite/queries/batch_outcome_clear.sql": #"""
 -- Empties batch_outcome before a batch's outcomes are loaded.
 -- params: none
@@ -1857,7 +1768,7 @@ FROM found f
 DELETE FROM batch_outcome
 """#,
         "sqlite/queries/batch_outcome_stage.sql": #"""
--- The outcomes of the batch being written, loaded with one prepared insert per row
+-- The outcomes of the batch being written, with each row's status and updated_at as claimed, loaded with one prepared insert per row
 -- (captured_contact_write_outcome reads them): taking them from JSON cost a third of the
 -- outcome write here. Lives for the connection; batch_outcome_clear empties it before each load.
 -- Differs from PostgreSQL: SQLite has no ON COMMIT DELETE ROWS; id is the table's rowid, which
@@ -1872,22 +1783,26 @@ CREATE TEMP TABLE IF NOT EXISTS batch_outcome (
     crm_object    text,
     crm_id        integer,
     owner_sfid    text,
-    owner_source  text
+    owner_source  text,
+    claimed_status  text,
+    claimed_version text
 )
 """#,
         "sqlite/queries/captured_contact_claim.sql": #"""
 -- Claims the next batch of eligible rows (SYNC_RULES.md §1) in processing order, with the
--- mirror row already carrying the row's external id, if any.
+-- mirror row already carrying the row's external id, if any, and the row's status and updated_at
+-- as claimed, which the outcome write checks (captured_contact_write_outcome).
 -- Differs from PostgreSQL: no FOR UPDATE SKIP LOCKED; the batch runs under BEGIN IMMEDIATE,
 -- which holds SQLite's single write lock, so no other process can claim the same rows. A claim
--- ahead (BatchPipeline) reads a snapshot in which the batch being written is still pending: it
--- passes that batch's last row as :after_captured_at, :after_id (NULL otherwise), and its rows
--- are kept only if, under the write lock, nothing but that batch was written since.
+-- ahead (ClaimAhead) reads a snapshot in which the batch being written is still pending: it
+-- passes that batch's last row as :after_captured_at, :after_id (NULL otherwise); a row another
+-- writer changes before the batch's turn makes the batch's outcome write fail its check, and the
+-- batch is claimed again.
 -- params: :cutoff, :since, :until, :after_captured_at, :after_id, :limit
 -- returns: many
 SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
        c.department, c.company, c.email, c.phone, c.mobile, c.website, c.street, c.postal_code, c.city, c.country, c.notes,
-       c.custom_fields, c.attempts,
+       c.custom_fields, c.attempts, c.status, c.updated_at,
        (SELECT l.id FROM lead l WHERE l.leadsync_id__c = c.external_id) AS existing_lead_id,
        (SELECT m.id FROM contact m WHERE m.leadsync_id__c = c.external_id) AS existing_contact_id
 FROM captured_contact c
@@ -1907,7 +1822,7 @@ LIMIT :limit
 -- returns: one
 SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
        c.department, c.company, c.email, c.phone, c.mobile, c.website, c.street, c.postal_code, c.city, c.country, c.notes,
-       c.custom_fields, c.attempts,
+       c.custom_fields, c.attempts, c.status, c.updated_at,
        (SELECT l.id FROM lead l WHERE l.leadsync_id__c = c.external_id) AS existing_lead_id,
        (SELECT m.id FROM contact m WHERE m.leadsync_id__c = c.external_id) AS existing_contact_id
 FROM captured_contact c
@@ -1922,7 +1837,7 @@ WHERE c.id = :id AND c.status IN ('pending', 'failed')
 -- returns: many
 SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
        c.department, c.company, c.email, c.phone, c.mobile, c.website, c.street, c.postal_code, c.city, c.country, c.notes,
-       c.custom_fields, c.attempts,
+       c.custom_fields, c.attempts, c.status, c.updated_at,
        (SELECT l.id FROM lead l WHERE l.leadsync_id__c = c.external_id) AS existing_lead_id,
        (SELECT m.id FROM contact m WHERE m.leadsync_id__c = c.external_id) AS existing_contact_id
 FROM captured_contact c
@@ -2064,7 +1979,9 @@ CREATE TEMP TABLE IF NOT EXISTS captured_contact_import (
 """#,
         "sqlite/queries/captured_contact_import_update.sql": #"""
 -- Re-imported external ids classified 'update' take the file's values; columns absent from
--- the file keep their stored values.
+-- the file keep their stored values. Only a row still pending: one a run exported or failed
+-- since the classification (on PostgreSQL this waits for the batch holding the row) is left
+-- alone, and the import counts it so (`affected`).
 -- params: :now
 -- returns: affected
 UPDATE captured_contact AS c
@@ -2092,6 +2009,7 @@ UPDATE captured_contact AS c
   FROM captured_contact_import i
  WHERE c.external_id = i.external_id
    AND i.action = 'update'
+   AND c.status = 'pending'
 """#,
         "sqlite/queries/captured_contact_retry.sql": #"""
 -- `retry`: failed rows become pending again (all, or one error code), their failure cleared;
@@ -2115,7 +2033,11 @@ SELECT status, count(*) AS row_count FROM captured_contact GROUP BY status ORDER
 -- Writes every row's outcome back (SYNC_RULES.md §8) in the batch's transaction, with the
 -- mirror write it describes: one terminal state per processed row.
 -- The outcomes are in batch_outcome (id, status, error_code, error_message, crm_object, crm_id
--- (the record written or duplicated), owner_sfid, owner_source).
+-- (the record written or duplicated), owner_sfid, owner_source, and the row's status and
+-- updated_at as its batch claimed it). A row is written only if both are unchanged: a batch
+-- claimed ahead read its rows in a snapshot, and another writer (a run beside this one, an
+-- import, a retry) may have changed them since; the caller compares the rows written with the
+-- batch's and rolls the batch back, to claim it again.
 -- Differs from PostgreSQL: not UPDATE ... FROM, for which SQLite scanned captured_contact and
 -- looked each row up in batch_outcome (36 against 5.4 us per row here); each row of
 -- batch_outcome is looked up by its id instead.
@@ -2134,6 +2056,9 @@ SET (status, error_code, error_message, crm_object, crm_id, owner_sfid, owner_so
     attempts   = attempts + 1,
     updated_at = :now
 WHERE id IN (SELECT id FROM batch_outcome)
+  AND EXISTS (SELECT 1 FROM batch_outcome o
+              WHERE o.id = captured_contact.id AND o.claimed_status = captured_contact.status
+                AND o.claimed_version IS captured_contact.updated_at)
 """#,
         "sqlite/queries/crm_changed_account.sql": #"""
 -- Account rows changed since the refresh's watermark: only person accounts carry a person's
@@ -2217,49 +2142,6 @@ WHERE m.type = 'table'
   AND coalesce(:crm_schema, '') = coalesce(:crm_schema, '')
 ORDER BY m.name, p.cid
 """#,
-        "sqlite/queries/crm_full_account.sql": #"""
--- A page of the account table for a full load (the refresh after crm_match_key was emptied), in
--- (systemmodstamp, id) order: crm_changed_account without its `keyed` check, which a full load
--- never asks. Read on the run's second connection, a page ahead, while the first writes the
--- keys of the page before; it names no job table, so on PostgreSQL it does not wait for the
--- exclusive lock the load holds on crm_match_key until it commits.
--- params: :after_ts, :after_id, :limit
--- returns: many
-SELECT id, sfid, personemail AS email, phone, personmobilephone AS mobile, lastname,
-       (isdeleted = 0 AND ispersonaccount <> 0) AS live, NULL AS leadsync_id, systemmodstamp
-FROM account
-WHERE (systemmodstamp, id) > (:after_ts, :after_id)
-ORDER BY systemmodstamp, id
-LIMIT :limit
-"""#,
-        "sqlite/queries/crm_full_contact.sql": #"""
--- A page of the contact table for a full load (the refresh after crm_match_key was emptied), in
--- (systemmodstamp, id) order: crm_changed_contact without its `keyed` check, which a full load
--- never asks. Read on the run's second connection, a page ahead, while the first writes the
--- keys of the page before; it names no job table, so on PostgreSQL it does not wait for the
--- exclusive lock the load holds on crm_match_key until it commits.
--- params: :after_ts, :after_id, :limit
--- returns: many
-SELECT id, sfid, email, phone, mobilephone AS mobile, lastname, isdeleted = 0 AS live, leadsync_id__c AS leadsync_id, systemmodstamp
-FROM contact
-WHERE (systemmodstamp, id) > (:after_ts, :after_id)
-ORDER BY systemmodstamp, id
-LIMIT :limit
-"""#,
-        "sqlite/queries/crm_full_lead.sql": #"""
--- A page of the lead table for a full load (the refresh after crm_match_key was emptied), in
--- (systemmodstamp, id) order: crm_changed_lead without its `keyed` check, which a full load
--- never asks. Read on the run's second connection, a page ahead, while the first writes the
--- keys of the page before; it names no job table, so on PostgreSQL it does not wait for the
--- exclusive lock the load holds on crm_match_key until it commits.
--- params: :after_ts, :after_id, :limit
--- returns: many
-SELECT id, sfid, email, phone, mobilephone AS mobile, lastname, isdeleted = 0 AS live, leadsync_id__c AS leadsync_id, systemmodstamp
-FROM lead
-WHERE (systemmodstamp, id) > (:after_ts, :after_id)
-ORDER BY systemmodstamp, id
-LIMIT :limit
-"""#,
         "sqlite/queries/crm_key_delete_records.sql": #"""
 -- Removes the keys of one page of mirror records (changed, deleted or new) before their current
 -- keys are inserted. One statement per page, through the crm_id index.
@@ -2269,14 +2151,6 @@ LIMIT :limit
 DELETE FROM crm_match_key
 WHERE crm_object = :crm_object
   AND crm_id IN (SELECT value FROM json_each('[' || :ids || ']'))
-"""#,
-        "sqlite/queries/crm_key_index_changed.sql": #"""
--- Counts a change to the key indexes' contents (migration 013), in the transaction that made it:
--- a refresh that keyed records, a merge of pending keys. A run's KeyFilter built before it is
--- built again by the next match that reads the new count.
--- params: none
--- returns: affected
-UPDATE batch_clock SET keys_changed = keys_changed + 1 WHERE id = 1
 """#,
         "sqlite/queries/crm_key_prune_account.sql": #"""
 -- Drops keys of account rows that no longer exist in the mirror (deleted outright rather than
@@ -2605,22 +2479,6 @@ WHERE id IN (SELECT json_extract(value, '$[0]') FROM json_each(:ids))
 SELECT id, COALESCE(sfid, leadsync_id__c) AS record
 FROM lead
 WHERE id IN (SELECT json_extract(value, '$[0]') FROM json_each(:ids))
-"""#,
-        "sqlite/queries/planner_nestloop_off.sql": #"""
--- Differs from PostgreSQL: a no-op; SQLite has no such planner setting, and its catch-up never
--- runs (a SQLite batch holds the one write lock from its claim, so no batch commits between
--- its match and its write).
--- params: none
--- returns: none
-SELECT 1 AS done
-"""#,
-        "sqlite/queries/planner_nestloop_on.sql": #"""
--- Differs from PostgreSQL: a no-op; SQLite has no such planner setting, and its catch-up never
--- runs (a SQLite batch holds the one write lock from its claim, so no batch commits between
--- its match and its write).
--- params: none
--- returns: none
-SELECT 1 AS done
 """#,
         "sqlite/queries/push_request_clear.sql": #"""
 -- Empties the push request table (it lives for the connection) before staging new ids.

@@ -3,7 +3,7 @@ public enum SQLCatalog {
     /// The text of query `name` for `engine` (`sql/<engine>/queries/<name>.sql`).
     public static func query(_ name: String, engine: Engine) throws -> String {
         guard let text = EmbeddedSQL.files["\(engine.rawValue)/queries/\(name).sql"] else {
-            throw DatabaseError(engine: engine, code: "MISSING", query: name, message: "no SQL file sql/\(engine.rawValue)/queries/\(name).sql")
+            throw InternalError("no SQL file sql/\(engine.rawValue)/queries/\(name).sql")
         }
         return text
     }

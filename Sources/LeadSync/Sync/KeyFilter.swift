@@ -7,12 +7,13 @@ import Foundation
 /// were most of a warm 1M run's match (9.3 of its 12 s here).
 ///
 /// It holds the keys the indexes held in the read it was built in, stamped with the count of
-/// changes to them (`batch_clock.keys_changed`, migration 013). A match reads that count with the
-/// batch clock and asks for a filter at least as new (`current`). It is built on a connection of
-/// its own, on another thread, while the run goes on: at the start (the first batches are
-/// claimed and prepared meanwhile), and after a refresh or a merge of pending keys, this run's or
-/// another process's. Until it is ready a match probes every key. Keys written since as pending
-/// are not its concern: the run's PendingKeyIndex finds them. A key gone from the indexes since (a
+/// changes to them (`batch_clock.keys_changed`, which SQLite's triggers advance on every write
+/// into the key indexes, migration 014). A match reads that count in its transaction and asks
+/// for a filter at least as new (`current`). It is built on a connection of its own, on another
+/// thread, while the run goes on: once the run knows it has many rows, and again after any
+/// write into the indexes (a refresh, a merge of pending keys, a batch of another process's run
+/// of one batch). Until it is ready a match probes every key. Keys written since as pending are
+/// not its concern: the run's PendingKeyIndex finds them. A key gone from the indexes since (a
 /// record deleted or re-keyed) only costs a probe that finds nothing; a key it never held would
 /// be a duplicate missed, hence the count.
 ///
@@ -49,26 +50,23 @@ final class KeyFilter: @unchecked Sendable {
     private var bits: Bits?
     /// The build running, if any: it ends by setting `bits`.
     private var building: Background<Void>?
-    private var built = 0
     /// Why a build failed: the run then probes every key.
     private var failure: (any Error)?
     /// The connection the builds read on, one at a time.
-    private let connection: Unchecked<any Database>
+    private let connection: SerializedConnection
     /// Where its builds' time goes (`keys.filter`).
     private let times: PhaseTimes
+    /// A test's hook, called after each build.
+    private let built: (@Sendable () -> Void)?
 
     /// A filter built on `connection` (its own), the first build started at once.
-    init(connection: any Database, times: PhaseTimes = PhaseTimes()) {
-        self.connection = Unchecked(connection)
+    init(connection: SerializedConnection, times: PhaseTimes = PhaseTimes(), built: (@Sendable () -> Void)? = nil) {
+        self.connection = connection
         self.times = times
+        self.built = built
         lock.withLock { startBuild() }
     }
 
-    /// How many times it was built.
-    var builds: Int { lock.withLock { built } }
-
-    /// Why a build failed, if one did.
-    var buildFailure: (any Error)? { lock.withLock { failure } }
 
     /// Whether a run of `rows` rows against `records` CRM records gains from a filter: when its
     /// probes would cost more than reading the keys.
@@ -76,12 +74,12 @@ final class KeyFilter: @unchecked Sendable {
         records > 0 && records <= recordLimit && rows * 20 >= records
     }
 
-    /// The filter for a read that sees the key indexes at change count `stamp`: the one held,
+    /// The filter for a read that sees the key indexes at change count `changes`: the one held,
     /// if built at that count or later (a filter that knows of more keys only probes more); else
     /// nil, the match probing every key, and a build started if none is running.
-    func current(stamp: Int64) -> Bits? {
+    func current(changes: Int64) -> Bits? {
         lock.withLock {
-            if let bits, bits.stamp >= stamp { return bits }
+            if let bits, bits.stamp >= changes { return bits }
             if failure == nil && building == nil {
                 // The old filter goes first: two at once would double the memory.
                 bits = nil
@@ -91,10 +89,13 @@ final class KeyFilter: @unchecked Sendable {
         }
     }
 
-    /// Waits for the build running, if any (before the run closes its connections).
-    func finish() {
+    /// Waits for the build running, if any (before the run closes its connections); returns why
+    /// a build failed, if one did (the run then probed every key).
+    @discardableResult
+    func finish() -> (any Error)? {
         let running = lock.withLock { building }
         running?.wait()
+        return lock.withLock { failure }
     }
 
     /// Starts a build on the filter's connection, in a read of its own (under `lock`).
@@ -103,8 +104,10 @@ final class KeyFilter: @unchecked Sendable {
         building = Background { [self] in
             let result = Result { () throws -> Bits in
                 try times.measure("keys.filter") {
-                    try connection.value.transaction(immediate: false) {
-                        try Self.build(stamp: connection.value.one("batch_clock_read")?["keys_changed"].intValue ?? 0, on: connection.value)
+                    try connection.sync { db in
+                        try db.transaction(immediate: false) {
+                            try Self.build(stamp: db.one("batch_clock_read")?["keys_changed"].intValue ?? 0, on: db)
+                        }
                     }
                 }
             }
@@ -113,11 +116,11 @@ final class KeyFilter: @unchecked Sendable {
                 switch result {
                 case .success(let new):
                     bits = new
-                    built += 1
                 case .failure(let error):
                     failure = error
                 }
             }
+            if case .success = result { built?() }
         }
     }
 

@@ -22,23 +22,12 @@ extension Array where Element: Sendable {
     }
 }
 
-/// Work started on another thread whose result is taken later: the caller goes on meanwhile.
-final class Background<Value: Sendable>: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    private var value: Value?
-
-    /// Starts `work` now.
-    init(_ work: @escaping @Sendable () -> Value) {
-        DispatchQueue.global(qos: .userInitiated).async {
-            self.value = work()
-            self.done.signal()
-        }
-    }
-
-    /// The result, once `work` has returned (at once after the first call).
-    func wait() -> Value {
-        done.wait()
-        done.signal()
-        return value!
-    }
+/// Frees `value` on a background thread instead of the caller's. A written batch's rows and the
+/// arrays built to write them are millions of small allocations over a run; freeing them on the
+/// thread writing batches cost a warm 1M run on PostgreSQL 1.15x its time (`docs/performance.md`).
+/// The caller must hold no other reference (pass it with `consume`), else the last release, and
+/// the freeing, still happens wherever that reference ends.
+func releaseInBackground<Value: Sendable>(_ value: consuming Value) {
+    let value = consume value
+    DispatchQueue.global(qos: .utility).async { withExtendedLifetime(value) {} }
 }

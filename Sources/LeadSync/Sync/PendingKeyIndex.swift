@@ -6,18 +6,17 @@ import Foundation
 /// batch_match (`pending_keys`), which reads those records by rowid and compares the keys, so a
 /// hash shared by two keys costs a read, never a wrong match. It reads the pending keys committed
 /// since it last looked (`refresh`: by the batch clock's stamps), so it sees other processes'
-/// batches as well as this run's. Shared by the run's two connections' threads.
+/// batches as well as this run's. Used by the thread writing batches only (`PendingKeys`).
 ///
 /// Memory: one 8-byte slot per key at most 3/4 full, 32 MB at `limit` keys; past that the run
 /// merges the pending keys and empties it (`needsMerge`), so it stays bounded whatever the run's
 /// size. (Other processes' pending keys add to it: 50M keys, a dozen processes at their limit at
 /// once, is where it stops growing, and a refresh past that fails the batch, which the next
 /// run's merge recovers from.)
-final class PendingKeyIndex: @unchecked Sendable {
+final class PendingKeyIndex {
     /// Keys held before the run merges them (about 1.2M records' keys).
     static let defaultLimit = 3_000_000
 
-    private let lock = NSLock()
     /// Open addressing, linear probing: 0 is empty, else the key hash's top 26 bits above the
     /// record's rowid + 1 (38 bits). The slot count is a power of two, at most 2^26, and a key's
     /// home slot is its hash's top bits, so growing needs only what a slot holds.
@@ -31,46 +30,41 @@ final class PendingKeyIndex: @unchecked Sendable {
     private var seen: Int64
     private let limit: Int
 
-    /// An empty index that has read the pending keys stamped up to `after`; `limit`: the keys
-    /// it holds before `needsMerge` says so.
-    init(after: Int64 = 0, limit: Int = PendingKeyIndex.defaultLimit) {
-        seen = after
+    /// An empty index that has read no pending key; `limit`: the keys it holds before
+    /// `needsMerge` says so.
+    init(limit: Int = PendingKeyIndex.defaultLimit) {
+        seen = 0
         self.limit = max(1, limit)
     }
 
     /// Whether the run should merge the pending keys now (the index holds `limit` keys).
-    var needsMerge: Bool { lock.withLock { count >= limit } }
+    var needsMerge: Bool { count >= limit }
 
     /// Reads the pending keys committed with a stamp above the last one read, on `db` (in its
     /// current transaction or snapshot).
     func refresh(on db: any Database) throws {
-        let after = lock.withLock { seen }
         // Read in place: a refresh after another run's million records reads 2.5M keys, and
         // building a row of strings for each took longer than hashing them (1.9 s of a warm 1M run).
-        try lock.withLock {
-            try db.scan("crm_match_key_pending_read", ["after_seq": .integer(after)]) { row in
-                guard let rid = row.integer(0), rid >= 0, rid < Self.ridLimit else { overflowed = true; return }
-                for column in 2...4 {
-                    if let hash = row.withText(column, Self.hash(bytes:)) { insert(hash, rid) }
-                }
-                if let stamp = row.integer(1), stamp > seen { seen = stamp }
+        try db.scan("crm_match_key_pending_read", ["after_seq": .integer(seen)]) { row in
+            guard let rid = row.integer(0), rid >= 0, rid < Self.ridLimit else { overflowed = true; return }
+            for column in 2...4 {
+                if let hash = row.withText(column, Self.hash(bytes:)) { insert(hash, rid) }
             }
-            if overflowed {
-                throw UsageError("more pending CRM keys than this run can hold (\(count)); run again: the next run merges them first")
-            }
+            if let stamp = row.integer(1), stamp > seen { seen = stamp }
+        }
+        if overflowed {
+            throw UsageError("more pending CRM keys than this run can hold (\(count)); run again: the next run merges them first")
         }
     }
 
     /// Forgets every key: the pending keys up to stamp `merged` have been merged into the key
     /// indexes (later ones are read again by the next `refresh`).
     func reset(merged: Int64) {
-        lock.withLock {
-            slots = []
-            shift = 64
-            count = 0
-            overflowed = false
-            seen = merged
-        }
+        slots = []
+        shift = 64
+        count = 0
+        overflowed = false
+        seen = merged
     }
 
     /// batch_match's `pending_keys` for the batch's valid rows: `[[row_id, kind, rid, key,
@@ -78,8 +72,7 @@ final class PendingKeyIndex: @unchecked Sendable {
     /// `hashes`: the rows' `matchKeyHashes()`.
     func parameter(for rows: [PreparedRow], hashes: [UInt64]) -> SQLValue {
         var out: [UInt8] = [0x5B]
-        lock.withLock {
-            guard count > 0 else { return }
+        if count > 0 {
             var k = 0
             rows.forEachMatchKey { i, kind, key in
                 forEachRecord(hashes[k]) { BatchJSON.appendKey(rows[i].row.id, kind, rid: $0, key, rows[i].lastNameKey, to: &out) }
@@ -93,7 +86,7 @@ final class PendingKeyIndex: @unchecked Sendable {
     /// The rowids of the pending records whose key may be `key` (its hash's stored bits agree).
     func records(for key: String) -> [Int64] {
         var found: [Int64] = []
-        lock.withLock { if count > 0 { forEachRecord(Self.hash(key)) { found.append($0) } } }
+        if count > 0 { forEachRecord(Self.hash(key)) { found.append($0) } }
         return found
     }
 

@@ -1,5 +1,5 @@
--- Counts this batch, under the batch lock: returns its number (the new value), which stamps its
--- new records' keys. The one row is locked until the batch commits, as the batch lock is.
+-- Differs from SQLite: PostgreSQL keeps no pending keys to stamp (see migration 012), and its
+-- clock counts changes to the key index (migration 014); not called here.
 -- params: none
 -- returns: one
-UPDATE batch_clock SET seq = seq + 1 WHERE id = 1 RETURNING seq
+SELECT CAST(NULL AS bigint) AS seq

@@ -1,5 +1,5 @@
--- How many batches have committed: read just before a batch is matched, so that batch can
--- later catch up on the keys of the batches committed after it (batch_match_since).
+-- How many writes into crm_match_key have been committed (migration 014's trigger counts them):
+-- read with a batch's match ahead of its turn, and again once the batch holds the batch lock.
 -- params: none
 -- returns: one
-SELECT seq FROM batch_clock WHERE id = 1
+SELECT keys_changed FROM batch_clock WHERE id = 1

@@ -1,4 +1,4 @@
--- The outcomes of the batch being written, loaded with COPY (captured_contact_write_outcome
+-- The outcomes of the batch being written, with each row's status and updated_at as claimed, loaded with COPY (captured_contact_write_outcome
 -- reads them): parsing them from JSON cost about a tenth of the outcome write. Lives for the
 -- connection; emptied at each commit, and by batch_outcome_clear before each load (a dry run's
 -- batches share one transaction).
@@ -12,5 +12,7 @@ CREATE TEMP TABLE IF NOT EXISTS batch_outcome (
     crm_object    text,
     crm_id        bigint,
     owner_sfid    text,
-    owner_source  text
+    owner_source  text,
+    claimed_status  text,
+    claimed_version timestamptz
 ) ON COMMIT DELETE ROWS

@@ -1,7 +1,8 @@
 -- Claims the next batch of eligible rows (SYNC_RULES.md §1) in processing order. Rows another
 -- process holds are skipped, not waited for; the lock lasts until the batch commits, so a
 -- crashed process's rows simply become pending again. Also returns the mirror row already
--- carrying the row's external id, if any, so a row is never written twice.
+-- carrying the row's external id, if any, so a row is never written twice, and the row's status
+-- and updated_at as claimed, which the outcome write checks (captured_contact_write_outcome).
 -- :after_captured_at, :after_id: only rows after this one in processing order: the last row of
 -- the batch being written, for a claim ahead (else NULL). The scan then starts past that batch's
 -- rows, where it would otherwise find each of them locked and skip it, and past the dead entries
@@ -10,7 +11,7 @@
 -- returns: many
 SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
        c.department, c.company, c.email, c.phone, c.mobile, c.website, c.street, c.postal_code, c.city, c.country, c.notes,
-       c.custom_fields, c.attempts,
+       c.custom_fields, c.attempts, c.status, c.updated_at,
        (SELECT l.id FROM lead l WHERE l.leadsync_id__c = c.external_id) AS existing_lead_id,
        (SELECT m.id FROM contact m WHERE m.leadsync_id__c = c.external_id) AS existing_contact_id
 FROM captured_contact c

@@ -1,5 +1,7 @@
 -- Re-imported external ids classified 'update' take the file's values; columns absent from
--- the file keep their stored values.
+-- the file keep their stored values. Only a row still pending: one a run exported or failed
+-- since the classification (on PostgreSQL this waits for the batch holding the row) is left
+-- alone, and the import counts it so (`affected`).
 -- params: :now
 -- returns: affected
 UPDATE captured_contact AS c
@@ -27,3 +29,4 @@ UPDATE captured_contact AS c
   FROM captured_contact_import i
  WHERE c.external_id = i.external_id
    AND i.action = 'update'
+   AND c.status = 'pending'

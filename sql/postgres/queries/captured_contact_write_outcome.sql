@@ -1,7 +1,11 @@
 -- Writes every row's outcome back (SYNC_RULES.md §8) in the batch's transaction, with the
 -- mirror write it describes: one terminal state per processed row.
 -- The outcomes are in batch_outcome (id, status, error_code, error_message, crm_object, crm_id
--- (the record written or duplicated), owner_sfid, owner_source).
+-- (the record written or duplicated), owner_sfid, owner_source, and the row's status and
+-- updated_at as its batch claimed it). A row is written only if both are unchanged: the caller
+-- compares the rows written with the batch's and rolls the batch back when one changed since
+-- its claim (on PostgreSQL a claim locks its rows, so none does; this is the same check for
+-- both engines).
 -- params: :now, :run_id
 -- returns: affected
 UPDATE captured_contact
@@ -18,3 +22,5 @@ SET status        = o.status,
     updated_at    = CAST(:now AS timestamptz)
 FROM batch_outcome o
 WHERE captured_contact.id = o.id
+  AND captured_contact.status = o.claimed_status
+  AND captured_contact.updated_at IS NOT DISTINCT FROM o.claimed_version

@@ -2,4 +2,4 @@
 -- 013): nothing to fold; not called here.
 -- params: none
 -- returns: affected
-UPDATE crm_match_key SET batch_seq = batch_seq WHERE false
+UPDATE crm_match_key SET crm_id = crm_id WHERE false

@@ -1,7 +1,5 @@
--- How many batches have committed: read just before a batch is matched, so that batch can
--- later catch up on the keys of the batches committed after it (batch_match_since). With it the
--- count of changes to the key indexes (migration 013), which tells a run's KeyFilter whether it
--- still holds every indexed key this read sees.
+-- The count of changes to the key indexes (migrations 013 and 014), read in a match's transaction:
+-- a run's KeyFilter built at a lower count may lack keys this read sees.
 -- params: none
 -- returns: one
-SELECT seq, keys_changed FROM batch_clock WHERE id = 1
+SELECT keys_changed FROM batch_clock WHERE id = 1

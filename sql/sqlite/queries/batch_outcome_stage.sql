@@ -1,4 +1,4 @@
--- The outcomes of the batch being written, loaded with one prepared insert per row
+-- The outcomes of the batch being written, with each row's status and updated_at as claimed, loaded with one prepared insert per row
 -- (captured_contact_write_outcome reads them): taking them from JSON cost a third of the
 -- outcome write here. Lives for the connection; batch_outcome_clear empties it before each load.
 -- Differs from PostgreSQL: SQLite has no ON COMMIT DELETE ROWS; id is the table's rowid, which
@@ -13,5 +13,7 @@ CREATE TEMP TABLE IF NOT EXISTS batch_outcome (
     crm_object    text,
     crm_id        integer,
     owner_sfid    text,
-    owner_source  text
+    owner_source  text,
+    claimed_status  text,
+    claimed_version text
 )

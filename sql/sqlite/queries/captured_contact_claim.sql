@@ -1,15 +1,17 @@
 -- Claims the next batch of eligible rows (SYNC_RULES.md §1) in processing order, with the
--- mirror row already carrying the row's external id, if any.
+-- mirror row already carrying the row's external id, if any, and the row's status and updated_at
+-- as claimed, which the outcome write checks (captured_contact_write_outcome).
 -- Differs from PostgreSQL: no FOR UPDATE SKIP LOCKED; the batch runs under BEGIN IMMEDIATE,
 -- which holds SQLite's single write lock, so no other process can claim the same rows. A claim
--- ahead (BatchPipeline) reads a snapshot in which the batch being written is still pending: it
--- passes that batch's last row as :after_captured_at, :after_id (NULL otherwise), and its rows
--- are kept only if, under the write lock, nothing but that batch was written since.
+-- ahead (ClaimAhead) reads a snapshot in which the batch being written is still pending: it
+-- passes that batch's last row as :after_captured_at, :after_id (NULL otherwise); a row another
+-- writer changes before the batch's turn makes the batch's outcome write fail its check, and the
+-- batch is claimed again.
 -- params: :cutoff, :since, :until, :after_captured_at, :after_id, :limit
 -- returns: many
 SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
        c.department, c.company, c.email, c.phone, c.mobile, c.website, c.street, c.postal_code, c.city, c.country, c.notes,
-       c.custom_fields, c.attempts,
+       c.custom_fields, c.attempts, c.status, c.updated_at,
        (SELECT l.id FROM lead l WHERE l.leadsync_id__c = c.external_id) AS existing_lead_id,
        (SELECT m.id FROM contact m WHERE m.leadsync_id__c = c.external_id) AS existing_contact_id
 FROM captured_contact c
