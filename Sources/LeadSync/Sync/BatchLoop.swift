@@ -93,7 +93,8 @@ final class BatchLoop<Stream: BatchStream> {
         guard rows > 0 else { return (BatchResult(), 0) }
         do {
             let result = try write(claimed, number: number)
-            releaseInBackground(consume claimed)
+            // Its last use: the batch is freed on another thread.
+            releaseInBackground(claimed)
             return (result, rows)
         } catch let error as DatabaseError where error.isDataRejection && rows == 1 {
             // The one row the mirror refuses: it fails with the database's reason, alone.

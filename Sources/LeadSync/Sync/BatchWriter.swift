@@ -71,7 +71,7 @@ struct BatchWriter {
         // 3. The new records' keys, so later batches and runs (and processes beside this one)
         // match them without waiting for the next refresh.
         try times.measure("write.keys") { try keys.add(WrittenKeys(rows: rows, ids: mirror.ids, writtenAt: now), batch: batch, on: db) }
-        releaseInBackground((consume mirror, consume outcomes))
+        releaseInBackground((mirror, outcomes))
         return result
     }
 

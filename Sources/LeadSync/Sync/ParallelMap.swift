@@ -25,9 +25,7 @@ extension Array where Element: Sendable {
 /// Frees `value` on a background thread instead of the caller's. A written batch's rows and the
 /// arrays built to write them are millions of small allocations over a run; freeing them on the
 /// thread writing batches cost a warm 1M run on PostgreSQL 1.15x its time (`docs/performance.md`).
-/// The caller must hold no other reference (pass it with `consume`), else the last release, and
-/// the freeing, still happens wherever that reference ends.
-func releaseInBackground<Value: Sendable>(_ value: consuming Value) {
-    let value = consume value
+/// Call it at the value's last use: whichever thread releases the last reference frees it.
+func releaseInBackground<Value: Sendable>(_ value: Value) {
     DispatchQueue.global(qos: .utility).async { withExtendedLifetime(value) {} }
 }
