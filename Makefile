@@ -19,7 +19,10 @@ build: sql
 	@bash scripts/deps.sh build
 	$(SWIFT) build
 
-# A fresh demo.sqlite with the CRM mirror and sample contacts, then the job and its summary.
+# A fresh demo.sqlite with the CRM mirror and sample contacts, then the job and its summary; then
+# a confirmation round: Heroku Connect played by scripts/heroku-connect-sim.sh (Salesforce syncs
+# the records, refuses those demo/salesforce-answers.csv names, has not got to one), the job again,
+# and the status with confirmed and rejected rows.
 demo: build
 	@rm -f demo.sqlite demo.sqlite-wal demo.sqlite-shm
 	$(BIN) migrate --crm-mirror --database $(DEMO_DB)
@@ -27,6 +30,9 @@ demo: build
 	$(BIN) import demo/captured.csv --database $(DEMO_DB)
 	$(BIN) status --database $(DEMO_DB)
 	$(BIN) run --settle-minutes 0 --database $(DEMO_DB) --config demo/leadsync.toml
+	bash scripts/heroku-connect-sim.sh $(DEMO_DB) demo/salesforce-answers.csv
+	$(BIN) run --settle-minutes 0 --database $(DEMO_DB) --config demo/leadsync.toml
+	$(BIN) status --database $(DEMO_DB)
 
 # Every test, on SQLite and on a real PostgreSQL server started (and stopped) for the run.
 test: sql

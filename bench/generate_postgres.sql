@@ -32,6 +32,14 @@ SELECT '003' || lpad(g::text, 15, '0'), 'First' || g, 'Name' || (g % 100000), 'c
        timestamp '2021-01-01' + (g || ' seconds')::interval, timestamp '2021-01-01'
 FROM generate_series(1, :crm_contacts) g;
 
+-- Business accounts (SYNC_RULES.md §10): 2,500 of the captured contacts' 5,000 firms with a legal
+-- form, so that with contact_account = "match_or_create" about half the contacts match an account
+-- and the rest share 2,500 new ones.
+INSERT INTO salesforce.account (sfid, name, ispersonaccount, isdeleted, systemmodstamp, createddate)
+SELECT '001' || lpad(g::text, 15, '0'), CASE WHEN g <= 2500 THEN 'Firm ' || g || ' GmbH' ELSE 'Account ' || g END, false, false,
+       timestamp '2019-01-01' + (g || ' seconds')::interval, timestamp '2019-01-01'
+FROM generate_series(1, 50000) g;
+
 INSERT INTO leadsync.captured_contact (external_id, source, captured_at, captured_by, target_object, first_name, last_name,
                                        company, email, phone, mobile, city, country, notes)
 SELECT 'bench-' || g, (ARRAY['lemontaps', 'webform', 'calendly'])[1 + g % 3],

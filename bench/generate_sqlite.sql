@@ -29,6 +29,12 @@ SELECT '003' || printf('%015d', value), 'First' || value, 'Name' || (value % 100
        strftime('%Y-%m-%dT%H:%M:%fZ', '2021-01-01', '+' || value || ' seconds'), '2021-01-01T00:00:00.000Z'
 FROM generate_series(1, :crm_contacts);
 
+-- Business accounts: as generate_postgres.sql's.
+INSERT INTO account (sfid, name, ispersonaccount, isdeleted, systemmodstamp, createddate)
+SELECT '001' || printf('%015d', value), CASE WHEN value <= 2500 THEN 'Firm ' || value || ' GmbH' ELSE 'Account ' || value END, 0, 0,
+       strftime('%Y-%m-%dT%H:%M:%fZ', '2019-01-01', '+' || value || ' seconds'), '2019-01-01T00:00:00.000Z'
+FROM generate_series(1, 50000);
+
 INSERT INTO captured_contact (external_id, source, captured_at, captured_by, target_object, first_name, last_name,
                               company, email, phone, mobile, city, country, notes)
 SELECT 'bench-' || value, CASE value % 3 WHEN 0 THEN 'lemontaps' WHEN 1 THEN 'webform' ELSE 'calendly' END,

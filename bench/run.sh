@@ -20,7 +20,12 @@
 # memory. The machine's speed drifts between invocations (10-30% here), so two builds are best told
 # apart this way. Each side runs on copies of the same generated data migrated by its own binary, so
 # builds of different schema versions compare too (a migration's effect shows in its side).
+# BENCH_RULES_AB=1 makes the A/B one of configurations instead: this build without and with
+# bench/rules.toml (contacts' accounts created or matched, routing rules), warm and cold, in turn.
 # BENCH_RUNS=0 skips the rounds of floor, bound, cold and warm runs (an A/B alone).
+# After the rounds, the confirmation step (SYNC_RULES.md §9) is timed at N exported rows: in the
+# next run (none answered yet), and in the run after scripts/heroku-connect-sim.sh synced them all
+# but 1% it failed.
 # CPU: the seconds of CPU the floor and each run used, the job's own process (client) apart from
 # the bench's PostgreSQL server (all its processes), against the wall-clock time: on a machine
 # whose cores are all busy, only less CPU makes a run faster.
@@ -49,6 +54,7 @@ fi
 cleanup() { [ -n "$url" ] && bash scripts/pg-test-server.sh stop "$dir/pg"; rm -rf "$dir"; }
 trap cleanup EXIT
 printf 'fallback_owner = "admin@vertrieb.example"\n' > "$dir/bench.toml"
+cat "$dir/bench.toml" bench/rules.toml > "$dir/rules.toml"
 base=${url%/*}
 
 echo "machine: $(nproc) cores ($(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); $(swift --version 2>&1 | head -n 1)"
@@ -92,7 +98,7 @@ timed() {
   cpu_before=$(server_cpu)
   start=$(date +%s.%N)
   LEADSYNC_DATABASE_URL=$database LEADSYNC_LOG_LEVEL=info /usr/bin/time -f "%M %U %S" -o "$dir/$label.mem" "$job" run --settle-minutes 0 \
-    --config "$dir/bench.toml" --report-dir "$dir/reports" "$@" >/dev/null 2>"$dir/$label.log"
+    --config "${config:-$dir/bench.toml}" --report-dir "$dir/reports" "$@" >/dev/null 2>"$dir/$label.log"
   end=$(date +%s.%N)
   # The server ends the job's backends once their connections close: counted once reaped.
   sleep 1
@@ -205,7 +211,7 @@ for n in $sizes; do
     # The warm runs' template: its CRM keys indexed by an earlier run (of one row).
     warm_tpl=$(generate "" "$bin")
     LEADSYNC_DATABASE_URL=$warm_tpl "$bin" run --settle-minutes 0 --limit 1 --config "$dir/bench.toml" --report-dir "$dir/reports" >/dev/null
-    if [ -n "${BENCH_AB:-}" ]; then
+    if [ -n "${BENCH_AB:-}" ] && [ -z "${BENCH_RULES_AB:-}" ]; then
       warm_a=$(generate a "$BENCH_AB")
       LEADSYNC_DATABASE_URL=$warm_a "$BENCH_AB" run --settle-minutes 0 --limit 1 --config "$dir/bench.toml" --report-dir "$dir/reports" >/dev/null
     fi
@@ -237,8 +243,22 @@ for n in $sizes; do
       # record the warm run wrote (past the watermark) and finds their keys current.
       read -r next_s _ < <(timed next "$warm_db")
       echo "  next run (nothing pending; the refresh reads the $n-row export back): ${next_s} s; phases: $(phases next)"
+      # The confirmation step with every exported row answered: synced, 1% failed.
+      confirm_phase() { sed -n 's/.*seconds=.*confirmations=\([0-9.]*\).*/\1/p' "$dir/$1.log" | tail -n 1; }
+      if [ "$engine" = postgres ]; then
+        psql "$warm_db" -Atc "SELECT 'lead,' || leadsync_id__c || ',fail,UNABLE_TO_LOCK_ROW,' FROM salesforce.lead WHERE leadsync_id__c IS NOT NULL AND id % 100 = 0" > "$dir/answers.body"
+      else
+        sqlite3 "${warm_db#sqlite:}" "SELECT 'lead,' || leadsync_id__c || ',fail,UNABLE_TO_LOCK_ROW,' FROM lead WHERE leadsync_id__c IS NOT NULL AND id % 100 = 0" > "$dir/answers.body"
+      fi
+      { echo "object,leadsync_id__c,action,_hc_err,sf_message"; cat "$dir/answers.body"; } > "$dir/answers.csv"
+      sim_start=$(date +%s.%N)
+      bash scripts/heroku-connect-sim.sh "$warm_db" "$dir/answers.csv" >/dev/null
+      sim_s=$(python3 -c "print(f'{$(date +%s.%N) - $sim_start:.1f}')")
+      read -r confirm_s _ < <(timed confirm "$warm_db")
+      echo "  confirmation step, $n exported rows awaiting Salesforce: none answered (next run) $(confirm_phase next) s;" \
+           "all answered, $(($(wc -l < "$dir/answers.body"))) rejected (a run of ${confirm_s} s after a simulated sync of ${sim_s} s) $(confirm_phase confirm) s"
     fi
-    if [ -n "${BENCH_AB:-}" ]; then
+    if [ -n "${BENCH_AB:-}${BENCH_RULES_AB:-}" ]; then
       ab=""
       # Rounds alternate which binary goes first (a b, b a, ...), so that neither gains from its
       # place: two builds whose PostgreSQL code was the same measured 0.95x on PostgreSQL when
@@ -247,15 +267,16 @@ for n in $sizes; do
         for side in $([ $((round % 2)) = 1 ] && echo "a b" || echo "b a"); do
           # Named apart from `job`, which timed() reads: a global `job` left set here had every
           # later single run run the A/B's other binary when the last round ended on it.
-          ab_bin=$([ $side = a ] && echo "$BENCH_AB" || echo "$bin")
-          suffix=$([ $side = a ] && echo a || echo "")
+          ab_bin=$([ $side = a ] && [ -z "${BENCH_RULES_AB:-}" ] && echo "$BENCH_AB" || echo "$bin")
+          suffix=$([ $side = a ] && [ -z "${BENCH_RULES_AB:-}" ] && echo a || echo "")
+          ab_config=$([ $side = b ] && [ -n "${BENCH_RULES_AB:-}" ] && echo "$dir/rules.toml" || echo "$dir/bench.toml")
           for kind in warm gen; do
-            read -r s kb _ < <(job=$ab_bin timed "ab-$side-$kind" "$(fresh_copy "$kind$suffix")")
+            read -r s kb _ < <(job=$ab_bin config=$ab_config timed "ab-$side-$kind" "$(fresh_copy "$kind$suffix")")
             ab+="$side $kind $s $kb"$'\n'
           done
         done
       done
-      python3 - "$ab" "$BENCH_AB" <<'PY'
+      python3 - "$ab" "${BENCH_RULES_AB:+this build without bench/rules.toml}${BENCH_AB:-}" "${BENCH_RULES_AB:+with them}" <<'PY'
 import statistics, sys
 runs = [l.split() for l in sys.argv[1].strip().splitlines()]
 def pick(side, kind): return [(float(r[2]), int(r[3])) for r in runs if r[0] == side and r[1] == kind]
@@ -263,7 +284,7 @@ for kind, label in (("warm", "warm"), ("gen", "cold")):
     a, b = pick("a", kind), pick("b", kind)
     ma, mb = statistics.median(x for x, _ in a), statistics.median(x for x, _ in b)
     print(f"  A/B {label}, in turn: {sys.argv[2]}: {', '.join(f'{x:.2f}' for x, _ in a)} s (median {ma:.2f}, peak {max(k for _, k in a)/1024:.0f} MB);"
-          f" this build: {', '.join(f'{x:.2f}' for x, _ in b)} s (median {mb:.2f}, peak {max(k for _, k in b)/1024:.0f} MB; {mb / ma:.3f}x)")
+          f" {sys.argv[3] or 'this build'}: {', '.join(f'{x:.2f}' for x, _ in b)} s (median {mb:.2f}, peak {max(k for _, k in b)/1024:.0f} MB; {mb / ma:.3f}x)")
 PY
     fi
     if [ "$engine" = postgres ]; then

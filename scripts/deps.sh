@@ -12,10 +12,10 @@ if [ "${1:-}" != "build" ]; then
   # The report tests deliver mail through msmtp and render summary.html in Chromium.
   command -v msmtp >/dev/null 2>&1 || missing+=(msmtp)
   [ -x /usr/bin/time ] || missing+=(time)
-  # make bench generates SQLite data with the sqlite3 shell.
-  command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)
   { command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; } || missing+=(chromium)
 fi
+# The sqlite3 shell: make demo's Heroku Connect simulator, make bench's data.
+command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"

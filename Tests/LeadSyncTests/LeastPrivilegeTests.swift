@@ -18,6 +18,32 @@ import Testing
         }
     }
 
+    /// §9–11 as that role: the phase-2 corpus (routing rotation, accounts created), a run that
+    /// confirms and rejects rows, and a retry that removes a rejected mirror row. It can neither
+    /// update nor delete what it has no business with.
+    @Test func leastPrivilegeRoleRoutesCreatesAccountsConfirmsAndRetries() throws {
+        try withTestDatabase(.postgres) { t in
+            let config = try Corpus.load(into: t, corpus: Corpus.phase2)
+            try Self.withLeastPrivilegeRole(t) { url in
+                let env = ["LEADSYNC_DATABASE_URL": url]
+                let reports = ["--report-dir", t.directory.appendingPathComponent("reports").path]
+                let run = try CLI.run(["run", "--settle-minutes", "0", "--config", config] + reports, environment: env)
+                #expect(run.status == 0, "\(run.stderr)")
+                let rejected = try #require(try t.scalar("SELECT leadsync_id__c FROM salesforce.lead WHERE leadsync_id__c IS NOT NULL ORDER BY id LIMIT 1"))
+                try HerokuConnectSim.sync(t, [.init(id: rejected, action: "fail", hcError: "UNABLE_TO_LOCK_ROW")])
+                let confirm = try CLI.run(["run", "--settle-minutes", "0", "--config", config] + reports, environment: env)
+                #expect(confirm.status == 0, "\(confirm.stderr)")
+                #expect(try t.scalar("SELECT error_code FROM leadsync.captured_contact WHERE external_id = '\(rejected)'") == "crm_rejected")
+                let retry = try CLI.run(["retry", "--error-code", "crm_rejected", "--config", config], environment: env)
+                #expect(retry.status == 0, "\(retry.stderr)")
+                #expect(try t.scalar("SELECT count(*) FROM salesforce.lead WHERE leadsync_id__c = '\(rejected)'") == "0")
+                let role = try openDatabase(try DatabaseLocation(parsing: url))
+                #expect(throws: DatabaseError.self) { try role.executeScript("DELETE FROM salesforce.account", name: "test") }
+                #expect(throws: DatabaseError.self) { try role.executeScript("UPDATE salesforce.lead SET sfid = NULL", name: "test") }
+            }
+        }
+    }
+
     /// A role set up by the grants file before an upgrade can use the tables a later migration
     /// creates: the file's default privileges cover them, so an upgrade is `leadsync migrate` as
     /// the owner and nothing more. A table created by the owner after the grants stands for one.

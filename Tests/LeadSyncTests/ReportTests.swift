@@ -83,10 +83,11 @@ import Testing
             let folder = try Self.folder(in: reports)
             let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("summary.json"))) as? [String: Any])
             let counts = try #require(json["counts"] as? [String: Int])
-            #expect(json["schema_version"] as? Int == 1)
+            #expect(json["schema_version"] as? Int == 2)
             #expect(Set(json.keys) == ["schema_version", "run_id", "mode", "dry_run", "started_at", "finished_at", "duration_seconds",
-                                       "rows_per_second", "counts", "failed_by_error_code", "owners_by_source", "per_user",
-                                       "config_checksum", "report", "alert", "no_mail"], "summary.json's documented keys, alert included")
+                                       "rows_per_second", "counts", "failed_by_error_code", "owners_by_source", "owners_by_rule", "per_user",
+                                       "confirmations", "config_checksum", "report", "alert", "no_mail"], "summary.json's documented keys, alert included")
+            #expect(Set((json["confirmations"] as? [String: Any] ?? [:]).keys) == ["confirmed", "rejected", "rejected_rows", "unconfirmed", "unconfirmed_rows"])
             #expect(json["alert"] is NSNull, "no alert without a failure-rate limit: null, not left out")
             let run = try #require(try t.rawRows("SELECT id, read_count, exported_count, failed_count, report_path FROM sync_run").first)
             #expect(counts["read"] == run.int("read_count"))

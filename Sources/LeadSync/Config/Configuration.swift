@@ -10,6 +10,16 @@ public enum TargetObject: String, Sendable, CaseIterable, Hashable {
     public var displayName: String { self == .lead ? "Lead" : "Contact" }
 }
 
+/// Whether exported Contacts get their Account (SYNC_RULES.md §10).
+public enum ContactAccount: String, Sendable {
+    /// Written without an account.
+    case none
+    /// The business Account with the same company key, when there is one.
+    case match
+    /// That, else one new Account per company key.
+    case matchOrCreate = "match_or_create"
+}
+
 /// Everything the job reads from `--config` (TOML), with the defaults SYNC_RULES.md gives.
 /// Parsing checks every key and value, so a broken file stops the command before it touches data.
 public struct Configuration: Sendable {
@@ -46,6 +56,18 @@ public struct Configuration: Sendable {
     public var valueMaps: [String: [String: String]] = ["leadsource": ["lemontaps": "Lemontaps", "webform": "Web", "calendly": "Calendly"]]
     /// A checksum of the file's text (empty without a file), recorded with every run.
     public var checksum = ""
+    /// Minutes after which an exported row Salesforce has not confirmed is listed as unconfirmed
+    /// (SYNC_RULES.md §9).
+    public var maxWaitMinutes = 1440
+    /// Whether runs confirm or reject exported rows by what Heroku Connect wrote back (§9); off
+    /// for a mirror no Heroku Connect serves.
+    public var confirmations = true
+    /// Whether and how exported Contacts get their Account (§10).
+    public var contactAccount = ContactAccount.none
+    /// Legal forms removed from the end of a company key (§10), folded like the keys.
+    public var accountLegalForms = CompanyKey.defaultLegalForms
+    /// Owners by routing rules (§11).
+    public var routing = RoutingConfig()
 
     /// The defaults.
     public init() {}
@@ -145,9 +167,22 @@ public struct Configuration: Sendable {
                     for from in m.keys { map[from] = try reader.string(m[from], "value_maps.\(column).\(from)") }
                     config.valueMaps[column] = map
                 }
+            case "max_wait_minutes": config.maxWaitMinutes = try reader.int(value, key, min: 1)
+            case "confirmations": config.confirmations = try reader.bool(value, key)
+            case "contact_account":
+                let text = try reader.string(value, key)
+                guard let choice = ContactAccount(rawValue: text) else {
+                    throw reader.error(key, "must be \"none\", \"match\" or \"match_or_create\", got \"\(text)\"")
+                }
+                config.contactAccount = choice
+            case "account_legal_forms":
+                config.accountLegalForms = try reader.strings(value, key).map { CompanyKey.fold($0) }.filter { !$0.isEmpty }
+            case "routing": config.routing = try RoutingConfig(try reader.table(value, key), reader: reader)
             default:
                 throw reader.unknown(key, known: ["database", "fallback_owner", "default_region", "default_target", "settle_minutes", "max_attempts",
-                                                  "batch_size", "report_dir", "report_to", "mail_language", "mail_from", "sendmail_command", "postgres", "sqlite", "mapping", "value_maps"])
+                                                  "batch_size", "report_dir", "report_to", "mail_language", "mail_from", "sendmail_command", "postgres",
+                                                  "sqlite", "mapping", "value_maps", "max_wait_minutes", "confirmations", "contact_account",
+                                                  "account_legal_forms", "routing"])
             }
         }
         return config
@@ -189,6 +224,20 @@ struct ConfigReader {
             throw error(key, max == Int.max ? "must be at least \(min), got \(i)" : "must be between \(min) and \(max), got \(i)")
         }
         return i
+    }
+
+    func bool(_ value: (any TOMLValueConvertible)?, _ key: String) throws -> Bool {
+        guard let b = value?.bool else { throw error(key, "must be true or false") }
+        return b
+    }
+
+    /// A list of strings, e.g. `["DE", "AT"]`.
+    func strings(_ value: (any TOMLValueConvertible)?, _ key: String) throws -> [String] {
+        guard let array = value?.array else { throw error(key, "must be a list of strings, e.g. [\"a\", \"b\"]") }
+        return try array.map { item in
+            guard let text = item.string else { throw error(key, "every entry must be a string") }
+            return text
+        }
     }
 
     func table(_ value: (any TOMLValueConvertible)?, _ key: String) throws -> TOMLTable {

@@ -36,7 +36,7 @@ public struct ImportError: Error, CustomStringConvertible, Sendable {
 public struct CSVImporter {
     /// Columns a file may carry (header names = `captured_contact` columns).
     public static let columns = [
-        "external_id", "source", "captured_at", "captured_by", "target_object", "salutation", "first_name", "last_name",
+        "external_id", "source", "captured_at", "captured_by", "assigned_to", "target_object", "salutation", "first_name", "last_name",
         "title", "department", "company", "email", "phone", "mobile", "website", "street", "postal_code", "city",
         "country", "notes", "custom_fields",
     ]

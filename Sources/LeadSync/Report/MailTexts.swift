@@ -13,7 +13,8 @@ struct MailTexts {
         let base = isGerman ? "leadsync Lauf #\(runID): \(exported) exportiert, \(failed) fehlgeschlagen"
                             : "leadsync run #\(runID): \(exported) exported, \(failed) failed"
         guard let alert else { return base }
-        return (isGerman ? "ALARM: " : "ALERT: ") + base + " (" + alert + ")"
+        // ALERT in every language: mail filters and on-call rules key on it (SYNC_RULES.md §9).
+        return "ALERT: " + base + " (" + alert + ")"
     }
 
     func greeting(_ name: String) -> String { isGerman ? "Hallo \(name)," : "Hello \(name)," }
@@ -42,7 +43,8 @@ struct MailTexts {
         case "missing_company": return "Ein Lead braucht eine Firma, die Firma ist leer."
         case "invalid_email": return "Die E-Mail-Adresse ist ungültig."
         case "field_too_long": return "Ein Feld ist länger als Salesforce erlaubt. (\(message))"
-        case "crm_rejected": return "Die CRM-Datenbank hat den Datensatz abgelehnt. (\(message))"
+        case "crm_rejected": return "Salesforce hat den Datensatz abgelehnt. (\(message))"
+        case "crm_row_missing": return "Der Datensatz wurde aus dem CRM entfernt, bevor Salesforce ihn bestätigt hat."
         default: return message
         }
     }

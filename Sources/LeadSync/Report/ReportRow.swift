@@ -3,7 +3,8 @@
 struct ReportRow: Sendable {
     /// Captured columns written to the CSV files, then the outcome columns.
     static let capturedColumns = CSVImporter.columns
-    static let outcomeColumns = ["status", "error_code", "error_message", "crm_object", "crm_id", "crm_record", "owner_sfid", "owner_source", "exported_at"]
+    static let outcomeColumns = ["status", "error_code", "error_message", "crm_object", "crm_id", "crm_record", "owner_sfid", "owner_source",
+                                 "routing_rule", "exported_at"]
 
     /// The row as claimed.
     let captured: ClaimedRow
@@ -22,14 +23,17 @@ struct ReportRow: Sendable {
     let crmRecord: String?
     /// The owner given to an exported record.
     let ownerSfid: String?
-    /// `user` or `fallback`.
+    /// `assigned`, `user`, `routing` or `fallback`.
     let ownerSource: String?
+    /// The routing rule that chose the owner (`routing`).
+    let routingRule: String?
     /// When it was exported (ISO 8601).
     let exportedAt: String?
 
     /// A row's outcome; what a status does not have stays empty.
     init(captured: ClaimedRow, status: String, errorCode: String? = nil, errorMessage: String? = nil, crmObject: String? = nil,
-         crmID: Int64? = nil, crmRecord: String? = nil, ownerSfid: String? = nil, ownerSource: String? = nil, exportedAt: String? = nil) {
+         crmID: Int64? = nil, crmRecord: String? = nil, ownerSfid: String? = nil, ownerSource: String? = nil, routingRule: String? = nil,
+         exportedAt: String? = nil) {
         self.captured = captured
         self.status = status
         self.errorCode = errorCode
@@ -39,6 +43,7 @@ struct ReportRow: Sendable {
         self.crmRecord = crmRecord
         self.ownerSfid = ownerSfid
         self.ownerSource = ownerSource
+        self.routingRule = routingRule
         self.exportedAt = exportedAt
     }
 
@@ -49,7 +54,7 @@ struct ReportRow: Sendable {
 
     private var outcomeFields: [String] {
         [status, errorCode ?? "", errorMessage ?? "", crmObject ?? "", crmID.map { String($0) } ?? "", crmRecord ?? "",
-         ownerSfid ?? "", ownerSource ?? "", exportedAt ?? ""]
+         ownerSfid ?? "", ownerSource ?? "", routingRule ?? "", exportedAt ?? ""]
     }
 
     /// The row's CSV line (`fields`, as `ReportFiles.csvLine` writes them).
@@ -81,6 +86,7 @@ struct ReportRow: Sendable {
         cell(crmRecord)
         cell(ownerSfid)
         cell(ownerSource)
+        cell(routingRule)
         cell(exportedAt)
         line.append(0x0D)
         line.append(0x0A)

@@ -53,8 +53,9 @@ struct ReportNotes {
 /// batch runs (`add` returns at once), so they cost a run almost no wall time; every mutable
 /// property below is touched only on that queue, or after `drain` waited for it.
 public final class ReportWriter: @unchecked Sendable {
-    /// The summary.json format's version; bumped when a field changes meaning.
-    public static let schemaVersion = 1
+    /// The summary.json format's version; bumped when a field changes meaning (2: Salesforce's
+    /// confirmations, owners per routing rule).
+    public static let schemaVersion = 2
     static let failureListLimit = 1000
     static let header = ReportRow.capturedColumns + ReportRow.outcomeColumns
 
@@ -213,6 +214,24 @@ public final class ReportWriter: @unchecked Sendable {
         let alert: OrNull<String>
         /// Capturing users who got no mail, and why.
         let no_mail: [NoMail]
+        /// Routed rows per routing rule.
+        let owners_by_rule: [String: Int]
+        /// What Salesforce said of rows exported earlier.
+        let confirmations: Confirmations
+
+        struct Confirmations: Encodable {
+            let confirmed, rejected, unconfirmed: Int
+            /// The first rows failed now, with Salesforce's reason.
+            let rejected_rows: [Rejected]
+            /// The first rows unconfirmed past max_wait_minutes.
+            let unconfirmed_rows: [Unconfirmed]
+        }
+        struct Rejected: Encodable {
+            let external_id, error_code, message: String
+        }
+        struct Unconfirmed: Encodable {
+            let external_id, record, exported_at: String
+        }
 
         struct NoMail: Encodable {
             let captured_by: String
@@ -241,7 +260,10 @@ public final class ReportWriter: @unchecked Sendable {
             counts: .init(read: s.read, exported: s.exported, failed: s.failed, skipped: s.skipped, possible_duplicates: s.possibleDuplicates),
             failed_by_error_code: s.failedByCode, owners_by_source: s.ownersBySource, per_user: perUser,
             config_checksum: config.checksum, report: folder, alert: .init(value: notes.alert),
-            no_mail: notes.noMail.map { .init(captured_by: $0, reason: "not a valid address") })
+            no_mail: notes.noMail.map { .init(captured_by: $0, reason: "not a valid address") }, owners_by_rule: s.ownersByRule,
+            confirmations: .init(confirmed: s.confirmed, rejected: s.rejected, unconfirmed: s.unconfirmed,
+                                 rejected_rows: s.rejectedRows.map { .init(external_id: $0.externalID, error_code: $0.errorCode, message: $0.message) },
+                                 unconfirmed_rows: s.unconfirmedRows.map { .init(external_id: $0.externalID, record: $0.record, exported_at: $0.exportedAt) }))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(document)
@@ -277,7 +299,8 @@ public final class ReportWriter: @unchecked Sendable {
         if !adminTo.isEmpty {
             let message = MailMessage(
                 from: config.mailFrom, to: adminTo,
-                subject: texts.adminSubject(runID: s.runID, exported: s.exported, failed: s.failed, alert: notes.alert),
+                subject: texts.adminSubject(runID: s.runID, exported: s.exported, failed: s.failed,
+                                            alert: notes.alert ?? (s.unconfirmed > 0 ? "\(s.unconfirmed) exported contacts not confirmed by Salesforce" : nil)),
                 text: texts.adminIntro + "\n\n" + ReportFiles.plain(SummaryText.render(s) + notes.text) + "\n" + texts.footer + "\n",
                 html: SummaryHTML.render(s, failures: failures, notes: notes),
                 date: s.finishedAt, id: "\(s.runID)-admin-\(Int(s.startedAt.timeIntervalSince1970))@\(host)")

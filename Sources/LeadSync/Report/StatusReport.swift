@@ -7,19 +7,33 @@ public struct StatusReport {
 
     /// Rows per status (every status listed, zero included).
     public func counts() throws -> [String: Int] {
-        var counts = ["pending": 0, "exported": 0, "failed": 0, "skipped": 0]
+        try rows().mapValues(\.rows)
+    }
+
+    /// Rows per status, with the exported ones Salesforce confirmed and the failed ones it
+    /// rejected (SYNC_RULES.md §9).
+    private func rows() throws -> [String: (rows: Int, confirmed: Int, rejected: Int)] {
+        var counts = Dictionary(uniqueKeysWithValues: ["pending", "exported", "failed", "skipped"].map { ($0, (rows: 0, confirmed: 0, rejected: 0)) })
         for row in try db.rows("captured_contact_status_counts") {
-            if let status = row.string("status") { counts[status] = row.int("row_count") ?? 0 }
+            if let status = row.string("status") {
+                counts[status] = (row.int("row_count") ?? 0, row.int("confirmed") ?? 0, row.int("rejected") ?? 0)
+            }
         }
         return counts
     }
 
     /// The printed report.
     public func render(recentRuns: Int) throws -> String {
-        let counts = try counts()
+        let counts = try rows()
         var out = "captured contacts in \(db.displayURL)\n"
         for status in ["pending", "exported", "failed", "skipped"] {
-            out += "  \(status.padding(toLength: 9, withPad: " ", startingAt: 0)) \(String(counts[status] ?? 0).leftPadded(8))\n"
+            let count = counts[status] ?? (0, 0, 0)
+            out += "  \(status.padding(toLength: 9, withPad: " ", startingAt: 0)) \(String(count.rows).leftPadded(8))"
+            if status == "exported" && count.rows > 0 {
+                out += "  (\(count.confirmed) confirmed by Salesforce, \(count.rows - count.confirmed) not yet)"
+            }
+            if status == "failed" && count.rejected > 0 { out += "  (\(count.rejected) rejected by Salesforce or removed from the mirror)" }
+            out += "\n"
         }
         let runs = try db.rows("sync_run_recent", ["limit": .integer(Int64(max(recentRuns, 0)))])
         if runs.isEmpty {

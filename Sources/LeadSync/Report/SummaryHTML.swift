@@ -20,6 +20,16 @@ enum SummaryHTML {
 
             """
         if let alert = notes.alert { out += "<p class=\"alert\">ALERT: \(e(alert))</p>\n" }
+        if s.confirmed > 0 || s.rejected > 0 || s.unconfirmed > 0 {
+            out += "<p>Exported earlier: \(s.confirmed) confirmed by Salesforce, \(s.rejected) failed, \(s.unconfirmed) not confirmed past max_wait_minutes.</p>\n"
+            if !s.unconfirmedRows.isEmpty {
+                out += "<table><tr><th>Unconfirmed</th><th>Record</th><th>Exported at</th></tr>\n"
+                for row in s.unconfirmedRows {
+                    out += "<tr><td>\(e(row.externalID))</td><td>\(e(row.record))</td><td>\(e(row.exportedAt))</td></tr>\n"
+                }
+                out += "</table>\n"
+            }
+        }
         if !notes.noMail.isEmpty {
             out += "<p>No mail: not a valid address: \(e(notes.noMail.joined(separator: ", ")))</p>\n"
         }

@@ -4,7 +4,8 @@ public enum SummaryText {
     static let reasons = [
         "duplicate_email": "duplicate (same email)", "duplicate_phone": "duplicate (same phone and last name)",
         "missing_name": "no name", "missing_company": "lead without company", "invalid_email": "invalid email",
-        "field_too_long": "a field too long", "crm_rejected": "refused by the CRM database",
+        "field_too_long": "a field too long", "crm_rejected": "rejected by Salesforce or the CRM mirror", "crm_row_missing": "CRM record removed before Salesforce had it",
+        "too_many_attempts": "tried too often",
     ]
 
     /// The printed table.
@@ -20,8 +21,23 @@ public enum SummaryText {
         }
         if !s.ownersBySource.isEmpty {
             out += "  owners of exported records:\n"
-            out += "    \(String(s.ownersBySource["user"] ?? 0).leftPadded(6))  the capturing user\n"
-            out += "    \(String(s.ownersBySource["fallback"] ?? 0).leftPadded(6))  the integration admin (capturer not an active CRM user)\n"
+            for (source, label) in [("assigned", "the rep a booking tool assigned"), ("user", "the capturing user"),
+                                    ("routing", "a routing rule's team"), ("fallback", "the integration admin (no active user given)")]
+            where s.ownersBySource[source] != nil || ["user", "fallback"].contains(source) {
+                out += "    \(String(s.ownersBySource[source] ?? 0).leftPadded(6))  \(label)\n"
+                guard source == "routing" else { continue }
+                for (rule, count) in s.ownersByRule.sorted(by: { $0.key < $1.key }) {
+                    out += "    \(String(count).leftPadded(6))    by rule \(rule)\n"
+                }
+            }
+        }
+        if s.confirmed > 0 || s.rejected > 0 || s.unconfirmed > 0 {
+            out += "  exported earlier: \(s.confirmed) confirmed by Salesforce, \(s.rejected) failed (in the counts above)"
+            out += s.unconfirmed > 0 ? ", \(s.unconfirmed) not confirmed past max_wait_minutes\n" : "\n"
+            for row in s.unconfirmedRows.prefix(20) {
+                out += "    unconfirmed: \(row.externalID) (\(row.record), exported \(row.exportedAt))\n"
+            }
+            if s.unconfirmed > min(20, s.unconfirmedRows.count) { out += "    … and \(s.unconfirmed - min(20, s.unconfirmedRows.count)) more (summary.json)\n" }
         }
         if s.possibleDuplicates > 0 {
             out += "  \(s.possibleDuplicates) exported contacts share a phone number with a CRM record of another surname (possible duplicates)\n"

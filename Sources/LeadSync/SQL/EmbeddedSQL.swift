@@ -112,6 +112,122 @@ CREATE TABLE {{crm_schema}}.account (
 CREATE INDEX account_systemmodstamp_idx ON {{crm_schema}}.account (systemmodstamp, id);
 CREATE INDEX user_email_idx ON {{crm_schema}}."user" (lower(email));
 """#,
+        "postgres/crm_mirror/002_calls_accounts_closed_loop.sql": #"""
+-- The mirror's additions for the closed loop, accounts, routing and calls (SCHEMA.md "Added for
+-- calls, the closed loop, accounts and routing"), for local runs, demos and tests; production has
+-- Heroku Connect's own. Heroku Connect's names: lower-cased API names, the relationship
+-- external-id columns (`account__leadsync_id__c`, `contact__leadsync_id__c`) it resolves to
+-- `accountid` / `contactid` when it syncs, and its log of what it did (`_trigger_log`, and
+-- `_trigger_log_archive` where it moves processed entries). Ids are serials, never reused.
+ALTER TABLE {{crm_schema}}.lead ADD COLUMN isconverted boolean NOT NULL DEFAULT false;
+
+ALTER TABLE {{crm_schema}}.contact
+    ADD COLUMN account__leadsync_id__c varchar(255),
+    ADD COLUMN utm_source__c varchar(255),
+    ADD COLUMN utm_medium__c varchar(255),
+    ADD COLUMN utm_campaign__c varchar(255),
+    ADD COLUMN utm_term__c varchar(255),
+    ADD COLUMN utm_content__c varchar(255);
+
+ALTER TABLE {{crm_schema}}.account
+    ADD COLUMN leadsync_id__c varchar(255) UNIQUE,
+    ADD COLUMN utm_source__c varchar(255),
+    ADD COLUMN utm_medium__c varchar(255),
+    ADD COLUMN utm_campaign__c varchar(255),
+    ADD COLUMN utm_term__c varchar(255),
+    ADD COLUMN utm_content__c varchar(255);
+
+CREATE TABLE {{crm_schema}}.opportunity (
+    id serial PRIMARY KEY,
+    sfid varchar(18) UNIQUE,
+    name varchar(120),
+    accountid varchar(18),
+    account__leadsync_id__c varchar(255),
+    contactid varchar(18),
+    contact__leadsync_id__c varchar(255),
+    stagename varchar(255),
+    isclosed boolean NOT NULL DEFAULT false,
+    iswon boolean NOT NULL DEFAULT false,
+    closedate date,
+    ownerid varchar(18),
+    leadsource varchar(255),
+    utm_source__c varchar(255),
+    utm_medium__c varchar(255),
+    utm_campaign__c varchar(255),
+    utm_term__c varchar(255),
+    utm_content__c varchar(255),
+    leadsync_id__c varchar(255) UNIQUE,
+    isdeleted boolean NOT NULL DEFAULT false,
+    systemmodstamp timestamp,
+    createddate timestamp,
+    _hc_lastop varchar(32),
+    _hc_err text
+);
+CREATE INDEX opportunity_contactid_idx ON {{crm_schema}}.opportunity (contactid);
+
+CREATE TABLE {{crm_schema}}."case" (
+    id serial PRIMARY KEY,
+    sfid varchar(18) UNIQUE,
+    contactid varchar(18),
+    accountid varchar(18),
+    subject varchar(255),
+    status varchar(255),
+    isclosed boolean NOT NULL DEFAULT false,
+    origin varchar(255),
+    ownerid varchar(18),
+    leadsync_id__c varchar(255) UNIQUE,
+    isdeleted boolean NOT NULL DEFAULT false,
+    systemmodstamp timestamp,
+    createddate timestamp,
+    _hc_lastop varchar(32),
+    _hc_err text
+);
+CREATE INDEX case_contactid_idx ON {{crm_schema}}."case" (contactid);
+
+CREATE TABLE {{crm_schema}}.task (
+    id serial PRIMARY KEY,
+    sfid varchar(18) UNIQUE,
+    whoid varchar(18),
+    whatid varchar(18),
+    ownerid varchar(18),
+    subject varchar(255),
+    status varchar(255),
+    priority varchar(255),
+    activitydate date,
+    description varchar(32000),
+    tasksubtype varchar(255),
+    calltype varchar(255),
+    calldurationinseconds integer,
+    calldisposition varchar(255),
+    leadsync_id__c varchar(255) UNIQUE,
+    isdeleted boolean NOT NULL DEFAULT false,
+    systemmodstamp timestamp,
+    createddate timestamp,
+    _hc_lastop varchar(32),
+    _hc_err text
+);
+
+CREATE TABLE {{crm_schema}}._trigger_log (
+    id serial PRIMARY KEY,
+    table_name varchar(128),
+    record_id integer,
+    action varchar(7),
+    state varchar(8),
+    sf_message text,
+    created_at timestamp DEFAULT (now() AT TIME ZONE 'UTC')
+);
+CREATE INDEX _trigger_log_record_idx ON {{crm_schema}}._trigger_log (table_name, record_id);
+CREATE TABLE {{crm_schema}}._trigger_log_archive (
+    id integer PRIMARY KEY,
+    table_name varchar(128),
+    record_id integer,
+    action varchar(7),
+    state varchar(8),
+    sf_message text,
+    created_at timestamp
+);
+CREATE INDEX _trigger_log_archive_record_idx ON {{crm_schema}}._trigger_log_archive (table_name, record_id);
+"""#,
         "postgres/migrations/001_job_tables.sql": #"""
 -- The job's own tables (SCHEMA.md): the staging table other tools write to, and one row per run.
 CREATE TABLE {{job_schema}}.captured_contact (
@@ -391,6 +507,66 @@ CREATE TRIGGER crm_match_key_changed AFTER INSERT OR UPDATE OR DELETE ON {{job_s
 CREATE TRIGGER crm_match_key_truncated AFTER TRUNCATE ON {{job_schema}}.crm_match_key
     FOR EACH STATEMENT EXECUTE FUNCTION {{job_schema}}.crm_match_key_count_change();
 """#,
+        "postgres/migrations/015_closed_loop_accounts_routing.sql": #"""
+-- SYNC_RULES.md §9-11: the confirmation of an exported row by Salesforce, a contact's account,
+-- and owners by routing rules.
+-- captured_contact: the rep a booking tool assigned (`assigned_to`); Salesforce's id of the record
+-- once Heroku Connect synced it (`crm_sfid`, `confirmed_at`); the routing rule that chose the
+-- owner (`routing_rule`); owner sources `assigned` and `routing`. The rows still awaiting
+-- confirmation are found by a partial index: a run looks at them first, and at them only.
+ALTER TABLE {{job_schema}}.captured_contact
+    ADD COLUMN assigned_to  text,
+    ADD COLUMN crm_sfid     text,
+    ADD COLUMN confirmed_at timestamptz,
+    ADD COLUMN routing_rule text;
+ALTER TABLE {{job_schema}}.captured_contact DROP CONSTRAINT captured_contact_owner_source_check;
+ALTER TABLE {{job_schema}}.captured_contact ADD CONSTRAINT captured_contact_owner_source_check
+    CHECK (owner_source IN ('user', 'fallback', 'assigned', 'routing'));
+CREATE INDEX captured_contact_unconfirmed_idx ON {{job_schema}}.captured_contact (id)
+    WHERE status = 'exported' AND crm_sfid IS NULL;
+
+-- Rows exported before this version count as confirmed, as their versions reported them: their
+-- Salesforce id is still recorded when their mirror row has it, but they are never failed or
+-- listed as waiting for what happened to their records since (a merged record's row is gone).
+UPDATE {{job_schema}}.captured_contact SET confirmed_at = exported_at WHERE status = 'exported';
+
+-- Each routing rule's place in its team's rotation: the slot the next routed row starts looking
+-- at, and the team it belongs to (members, order and weights); a rule whose team changed starts
+-- again at its first member. Advanced in the transaction of the batch that routed the rows.
+CREATE TABLE {{job_schema}}.routing_rotation (
+    rule      text    PRIMARY KEY,
+    team      text    NOT NULL,
+    next_slot integer NOT NULL
+);
+
+-- Business accounts by company key (§10), kept like crm_match_key's keys: refreshed from the
+-- mirror's changed accounts, and written by the batches that create accounts. The key depends on
+-- the configured legal forms: `legal_forms` is the list the keys were made with, and another list
+-- keys every account again.
+CREATE TABLE {{job_schema}}.crm_account_key (
+    crm_id         bigint NOT NULL,
+    sfid           text,
+    leadsync_id    text,
+    company_key    text COLLATE "C" NOT NULL,
+    systemmodstamp timestamp
+);
+CREATE INDEX crm_account_key_company_idx ON {{job_schema}}.crm_account_key USING hash (company_key);
+CREATE INDEX crm_account_key_record_idx ON {{job_schema}}.crm_account_key (crm_id);
+CREATE TABLE {{job_schema}}.crm_account_key_state (
+    id          smallint PRIMARY KEY CHECK (id = 1),
+    legal_forms text     NOT NULL
+);
+"""#,
+        "postgres/queries/account_key_match.sql": #"""
+-- The business account of each company key (SYNC_RULES.md §10): of several, the most recent
+-- systemmodstamp, then the highest mirror id. :keys is a JSON array of the batch's company keys.
+-- params: :keys
+-- returns: many
+SELECT DISTINCT ON (k.company_key) k.company_key, k.crm_id, k.sfid, k.leadsync_id
+FROM crm_account_key k
+WHERE k.company_key IN (SELECT jsonb_array_elements_text(CAST(:keys AS jsonb)))
+ORDER BY k.company_key, k.systemmodstamp DESC NULLS LAST, k.crm_id DESC
+"""#,
         "postgres/queries/advisory_lock.sql": #"""
 -- Serialises one kind of work (migrate, CRM key refresh, batch) across processes until the
 -- transaction ends.
@@ -491,6 +667,7 @@ CREATE TEMP TABLE IF NOT EXISTS batch_outcome (
     crm_id        bigint,
     owner_sfid    text,
     owner_source  text,
+    routing_rule  text,
     claimed_status  text,
     claimed_version timestamptz
 ) ON COMMIT DELETE ROWS
@@ -507,7 +684,7 @@ CREATE TEMP TABLE IF NOT EXISTS batch_outcome (
 -- of the batches before (26 ms against 9.5 ms per claim of 5,000 at 500k rows done).
 -- params: :cutoff, :since, :until, :after_captured_at, :after_id, :limit
 -- returns: many
-SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
+SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.assigned_to, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
        c.department, c.company, c.email, c.phone, c.mobile, c.website, c.street, c.postal_code, c.city, c.country, c.notes,
        c.custom_fields, c.attempts, c.status, c.updated_at,
        (SELECT l.id FROM lead l WHERE l.leadsync_id__c = c.external_id) AS existing_lead_id,
@@ -527,7 +704,7 @@ FOR UPDATE OF c SKIP LOCKED
 -- reason. Pending or failed (push re-pushes failed rows).
 -- params: :id
 -- returns: one
-SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
+SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.assigned_to, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
        c.department, c.company, c.email, c.phone, c.mobile, c.website, c.street, c.postal_code, c.city, c.country, c.notes,
        c.custom_fields, c.attempts, c.status, c.updated_at,
        (SELECT l.id FROM lead l WHERE l.leadsync_id__c = c.external_id) AS existing_lead_id,
@@ -543,7 +720,7 @@ FOR UPDATE OF c
 -- be claimed by every following batch, for ever.
 -- params: :limit, :run_id
 -- returns: many
-SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
+SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.assigned_to, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
        c.department, c.company, c.email, c.phone, c.mobile, c.website, c.street, c.postal_code, c.city, c.country, c.notes,
        c.custom_fields, c.attempts, c.status, c.updated_at,
        (SELECT l.id FROM lead l WHERE l.leadsync_id__c = c.external_id) AS existing_lead_id,
@@ -555,6 +732,32 @@ WHERE c.external_id IN (SELECT external_id FROM push_request)
 ORDER BY c.captured_at, c.id
 LIMIT :limit
 FOR UPDATE OF c SKIP LOCKED
+"""#,
+        "postgres/queries/captured_contact_confirm_contact.sql": #"""
+-- Confirms the exported rows whose contact Heroku Connect has synced (SYNC_RULES.md §9): the mirror
+-- row the job wrote for the row has its Salesforce id, whatever _hc_lastop says (a later update of
+-- a synced record may fail; the record exists). The rows awaiting confirmation come from their
+-- partial index (status exported, no crm_sfid), each mirror row by its id.
+-- params: :now
+-- returns: affected
+UPDATE captured_contact c
+SET crm_sfid = m.sfid, confirmed_at = COALESCE(c.confirmed_at, CAST(:now AS timestamptz))
+FROM contact m
+WHERE c.status = 'exported' AND c.crm_sfid IS NULL AND c.crm_object = 'contact'
+  AND m.id = c.crm_id AND m.leadsync_id__c = c.external_id AND m.sfid IS NOT NULL
+"""#,
+        "postgres/queries/captured_contact_confirm_lead.sql": #"""
+-- Confirms the exported rows whose lead Heroku Connect has synced (SYNC_RULES.md §9): the mirror
+-- row the job wrote for the row has its Salesforce id, whatever _hc_lastop says (a later update of
+-- a synced record may fail; the record exists). The rows awaiting confirmation come from their
+-- partial index (status exported, no crm_sfid), each mirror row by its id.
+-- params: :now
+-- returns: affected
+UPDATE captured_contact c
+SET crm_sfid = m.sfid, confirmed_at = COALESCE(c.confirmed_at, CAST(:now AS timestamptz))
+FROM lead m
+WHERE c.status = 'exported' AND c.crm_sfid IS NULL AND c.crm_object = 'lead'
+  AND m.id = c.crm_id AND m.leadsync_id__c = c.external_id AND m.sfid IS NOT NULL
 """#,
         "postgres/queries/captured_contact_count_eligible.sql": #"""
 -- How many rows a run or backfill will take, for its progress line.
@@ -602,6 +805,7 @@ SET action = COALESCE((
               AND (COALESCE(i.source, c.source) IS DISTINCT FROM c.source
                   OR COALESCE(CAST(i.captured_at AS timestamptz), c.captured_at) IS DISTINCT FROM c.captured_at
                   OR COALESCE(i.captured_by, c.captured_by) IS DISTINCT FROM c.captured_by
+                  OR COALESCE(i.assigned_to, c.assigned_to) IS DISTINCT FROM c.assigned_to
                   OR COALESCE(i.target_object, c.target_object) IS DISTINCT FROM c.target_object
                   OR COALESCE(i.salutation, c.salutation) IS DISTINCT FROM c.salutation
                   OR COALESCE(i.first_name, c.first_name) IS DISTINCT FROM c.first_name
@@ -647,8 +851,8 @@ FROM captured_contact_import
 -- covers a concurrent import of the same id.
 -- params: :now
 -- returns: affected
-INSERT INTO captured_contact (external_id, source, captured_at, captured_by, target_object, salutation, first_name, last_name, title, department, company, email, phone, mobile, website, street, postal_code, city, country, notes, custom_fields, status, updated_at)
-SELECT i.external_id, COALESCE(NULLIF(i.source, ''), 'csv'), COALESCE(CAST(i.captured_at AS timestamptz), CAST(:now AS timestamptz)), i.captured_by, i.target_object, i.salutation, i.first_name, i.last_name, i.title, i.department, i.company, i.email, i.phone, i.mobile, i.website, i.street, i.postal_code, i.city, i.country, i.notes, i.custom_fields, 'pending', CAST(:now AS timestamptz)
+INSERT INTO captured_contact (external_id, source, captured_at, captured_by, assigned_to, target_object, salutation, first_name, last_name, title, department, company, email, phone, mobile, website, street, postal_code, city, country, notes, custom_fields, status, updated_at)
+SELECT i.external_id, COALESCE(NULLIF(i.source, ''), 'csv'), COALESCE(CAST(i.captured_at AS timestamptz), CAST(:now AS timestamptz)), i.captured_by, i.assigned_to, i.target_object, i.salutation, i.first_name, i.last_name, i.title, i.department, i.company, i.email, i.phone, i.mobile, i.website, i.street, i.postal_code, i.city, i.country, i.notes, i.custom_fields, 'pending', CAST(:now AS timestamptz)
   FROM captured_contact_import i
  WHERE i.action = 'new'
 ON CONFLICT (external_id) DO NOTHING
@@ -665,6 +869,7 @@ CREATE TEMP TABLE IF NOT EXISTS captured_contact_import (
     source text,
     captured_at text,
     captured_by text,
+    assigned_to text,
     target_object text,
     salutation text,
     first_name text,
@@ -695,6 +900,7 @@ UPDATE captured_contact AS c
    SET source = COALESCE(i.source, c.source),
        captured_at = COALESCE(CAST(i.captured_at AS timestamptz), c.captured_at),
        captured_by = COALESCE(i.captured_by, c.captured_by),
+       assigned_to = COALESCE(i.assigned_to, c.assigned_to),
        target_object = COALESCE(i.target_object, c.target_object),
        salutation = COALESCE(i.salutation, c.salutation),
        first_name = COALESCE(i.first_name, c.first_name),
@@ -731,16 +937,92 @@ WHERE status = 'failed'
   AND attempts < :max_attempts
 """#,
         "postgres/queries/captured_contact_status_counts.sql": #"""
--- Rows per status, for `leadsync status`.
+-- Rows per status, for `leadsync status`; of the exported ones, how many Salesforce confirmed
+-- (SYNC_RULES.md §9), and of the failed ones, how many it rejected or lost.
 -- params: none
 -- returns: many
-SELECT status, count(*) AS row_count FROM captured_contact GROUP BY status ORDER BY status
+SELECT status, count(*) AS row_count, count(crm_sfid) AS confirmed,
+       sum(CASE WHEN error_code IN ('crm_rejected', 'crm_row_missing') THEN 1 ELSE 0 END) AS rejected
+FROM captured_contact GROUP BY status ORDER BY status
+"""#,
+        "postgres/queries/captured_contact_unconfirmed_count.sql": #"""
+-- How many exported rows Salesforce has not confirmed since before :cutoff (now less
+-- max_wait_minutes, SYNC_RULES.md §9): the report and the admin mail list them, and the admin
+-- subject starts with ALERT.
+-- params: :cutoff
+-- returns: one
+SELECT count(*) AS unconfirmed FROM captured_contact
+WHERE status = 'exported' AND crm_sfid IS NULL AND confirmed_at IS NULL AND exported_at < CAST(:cutoff AS timestamptz)
+"""#,
+        "postgres/queries/captured_contact_unconfirmed_failures.sql": #"""
+-- The exported rows Salesforce will not confirm (SYNC_RULES.md §9): the mirror row the job wrote
+-- is gone (`missing`), or Heroku Connect marked it FAILED without an sfid (`hc_err`, its
+-- message). With the captured columns, for the report and the mails. The rows awaiting
+-- confirmation come from their partial index; each mirror row is looked up by its id.
+-- params: none
+-- returns: many
+SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.assigned_to, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
+       c.department, c.company, c.email, c.phone, c.mobile, c.website, c.street, c.postal_code, c.city, c.country, c.notes,
+       c.custom_fields, c.attempts, c.status, c.updated_at, c.crm_object, c.crm_id,
+       (COALESCE(l.id, m.id) IS NULL) AS missing, COALESCE(l._hc_err, m._hc_err) AS hc_err
+FROM captured_contact c
+LEFT JOIN lead l ON c.crm_object = 'lead' AND l.id = c.crm_id
+LEFT JOIN contact m ON c.crm_object = 'contact' AND m.id = c.crm_id
+WHERE c.status = 'exported' AND c.crm_sfid IS NULL AND c.confirmed_at IS NULL
+  AND (COALESCE(l.id, m.id) IS NULL OR (COALESCE(l.sfid, m.sfid) IS NULL AND COALESCE(l._hc_lastop, m._hc_lastop) = 'FAILED'))
+"""#,
+        "postgres/queries/captured_contact_unconfirmed_list.sql": #"""
+-- The first :limit of the rows captured_contact_unconfirmed_count counts, oldest export first.
+-- params: :cutoff, :limit
+-- returns: many
+SELECT external_id, crm_object, crm_id, exported_at, captured_by FROM captured_contact
+WHERE status = 'exported' AND crm_sfid IS NULL AND confirmed_at IS NULL AND exported_at < CAST(:cutoff AS timestamptz)
+ORDER BY exported_at, id
+LIMIT :limit
+"""#,
+        "postgres/queries/captured_contact_unconfirmed_trigger_log.sql": #"""
+-- The exported rows whose mirror row (still there, no sfid) has a FAILED entry in Heroku Connect's
+-- _trigger_log (SYNC_RULES.md §9), with the latest such entry's message; run only when the table exists.
+-- An entry counts when its table_name is the mirror table's bare lower-case name and its
+-- record_id the mirror row's id (mirror ids are never reused).
+-- params: none
+-- returns: many
+SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.assigned_to, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
+       c.department, c.company, c.email, c.phone, c.mobile, c.website, c.street, c.postal_code, c.city, c.country, c.notes,
+       c.custom_fields, c.attempts, c.status, c.updated_at, c.crm_object, c.crm_id, t.sf_message
+FROM captured_contact c
+LEFT JOIN lead l ON c.crm_object = 'lead' AND l.id = c.crm_id
+LEFT JOIN contact m ON c.crm_object = 'contact' AND m.id = c.crm_id
+JOIN LATERAL (SELECT e.sf_message FROM _trigger_log e
+              WHERE e.table_name = c.crm_object AND e.record_id = c.crm_id AND e.state = 'FAILED'
+              ORDER BY e.id DESC LIMIT 1) t ON true
+WHERE c.status = 'exported' AND c.crm_sfid IS NULL AND c.confirmed_at IS NULL
+  AND COALESCE(l.id, m.id) IS NOT NULL AND COALESCE(l.sfid, m.sfid) IS NULL
+"""#,
+        "postgres/queries/captured_contact_unconfirmed_trigger_log_archive.sql": #"""
+-- The exported rows whose mirror row (still there, no sfid) has a FAILED entry in Heroku Connect's
+-- _trigger_log_archive (SYNC_RULES.md §9), with the latest such entry's message; run only when the table exists.
+-- An entry counts when its table_name is the mirror table's bare lower-case name and its
+-- record_id the mirror row's id (mirror ids are never reused).
+-- params: none
+-- returns: many
+SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.assigned_to, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
+       c.department, c.company, c.email, c.phone, c.mobile, c.website, c.street, c.postal_code, c.city, c.country, c.notes,
+       c.custom_fields, c.attempts, c.status, c.updated_at, c.crm_object, c.crm_id, t.sf_message
+FROM captured_contact c
+LEFT JOIN lead l ON c.crm_object = 'lead' AND l.id = c.crm_id
+LEFT JOIN contact m ON c.crm_object = 'contact' AND m.id = c.crm_id
+JOIN LATERAL (SELECT e.sf_message FROM _trigger_log_archive e
+              WHERE e.table_name = c.crm_object AND e.record_id = c.crm_id AND e.state = 'FAILED'
+              ORDER BY e.id DESC LIMIT 1) t ON true
+WHERE c.status = 'exported' AND c.crm_sfid IS NULL AND c.confirmed_at IS NULL
+  AND COALESCE(l.id, m.id) IS NOT NULL AND COALESCE(l.sfid, m.sfid) IS NULL
 """#,
         "postgres/queries/captured_contact_write_outcome.sql": #"""
 -- Writes every row's outcome back (SYNC_RULES.md §8) in the batch's transaction, with the
 -- mirror write it describes: one terminal state per processed row.
 -- The outcomes are in batch_outcome (id, status, error_code, error_message, crm_object, crm_id
--- (the record written or duplicated), owner_sfid, owner_source, and the row's status and
+-- (the record written or duplicated), owner_sfid, owner_source, routing_rule, and the row's status and
 -- updated_at as its batch claimed it). A row is written only if both are unchanged: the caller
 -- compares the rows written with the batch's and rolls the batch back when one changed since
 -- its claim (on PostgreSQL a claim locks its rows, so none does; this is the same check for
@@ -755,6 +1037,7 @@ SET status        = o.status,
     crm_id        = o.crm_id,
     owner_sfid    = o.owner_sfid,
     owner_source  = o.owner_source,
+    routing_rule  = o.routing_rule,
     exported_at   = CASE WHEN o.status = 'exported' THEN CAST(:now AS timestamptz) END,
     run_id        = :run_id,
     attempts      = captured_contact.attempts + 1,
@@ -763,6 +1046,51 @@ FROM batch_outcome o
 WHERE captured_contact.id = o.id
   AND captured_contact.status = o.claimed_status
   AND captured_contact.updated_at IS NOT DISTINCT FROM o.claimed_version
+"""#,
+        "postgres/queries/captured_contact_write_rejection.sql": #"""
+-- Fails the exported rows Salesforce rejected or whose mirror row is gone (SYNC_RULES.md §9), as
+-- batch_outcome holds them (status, error_code, error_message; crm_object and crm_id stay the
+-- mirror row's), if each is still as read (its status and updated_at): a row another run
+-- confirmed or failed meanwhile is left alone. Not an attempt: the export counted as one.
+-- params: :now, :run_id
+-- returns: affected
+UPDATE captured_contact
+SET status        = o.status,
+    error_code    = o.error_code,
+    error_message = o.error_message,
+    run_id        = :run_id,
+    updated_at    = CAST(:now AS timestamptz)
+FROM batch_outcome o
+WHERE captured_contact.id = o.id
+  AND captured_contact.status = o.claimed_status
+  AND captured_contact.updated_at IS NOT DISTINCT FROM o.claimed_version
+"""#,
+        "postgres/queries/crm_account_key_clear.sql": #"""
+-- Empties the company keys: before a full load, or when the configured legal forms changed.
+-- A DELETE, not TRUNCATE: the job's role has no TRUNCATE privilege (least privilege).
+-- params: none
+-- returns: affected
+DELETE FROM crm_account_key
+"""#,
+        "postgres/queries/crm_account_key_delete_records.sql": #"""
+-- Drops the company keys of a page of changed accounts before their keys are loaded again.
+-- params: :ids (the page's mirror ids, comma-separated)
+-- returns: affected
+DELETE FROM crm_account_key
+WHERE crm_id = ANY (CAST(string_to_array(:ids, ',') AS bigint[]))
+"""#,
+        "postgres/queries/crm_account_key_state_get.sql": #"""
+-- The legal forms the company keys were made with (none before the first).
+-- params: none
+-- returns: one
+SELECT legal_forms FROM crm_account_key_state WHERE id = 1
+"""#,
+        "postgres/queries/crm_account_key_state_set.sql": #"""
+-- Records the legal forms the company keys are made with from now on.
+-- params: :legal_forms
+-- returns: affected
+INSERT INTO crm_account_key_state (id, legal_forms) VALUES (1, :legal_forms)
+ON CONFLICT (id) DO UPDATE SET legal_forms = excluded.legal_forms
 """#,
         "postgres/queries/crm_changed_account.sql": #"""
 -- Account rows changed since the refresh's watermark: only person accounts carry a person's
@@ -782,6 +1110,26 @@ SELECT id, sfid, personemail AS email, phone, personmobilephone AS mobile, lastn
            SELECT 1 FROM crm_match_key k
            WHERE k.crm_id = account.id AND k.crm_object = 'account'
              AND k.systemmodstamp = account.systemmodstamp AND k.sfid IS NOT DISTINCT FROM account.sfid)
+       ELSE false END AS keyed
+FROM account
+WHERE (systemmodstamp, id) > (CAST(:after_ts AS timestamp), CAST(:after_id AS bigint))
+ORDER BY systemmodstamp, id
+LIMIT :limit
+"""#,
+        "postgres/queries/crm_changed_account_company.sql": #"""
+-- Account rows changed since the company keys' watermark (SYNC_RULES.md §10), in
+-- (systemmodstamp, id) order: one page. A live business account is keyed by its name; a person
+-- account, a deleted one, or one no Contact could reference (neither an sfid nor a leadsync id)
+-- loses its key (live = false). keyed: crm_account_key already holds this version of it (the same
+-- systemmodstamp and sfid): mostly accounts a batch of this job has just created.
+-- params: :after_ts, :after_id, :limit, :skip_keyed
+-- returns: many
+SELECT id, sfid, name,
+       (isdeleted = false AND ispersonaccount = false AND (sfid IS NOT NULL OR leadsync_id__c IS NOT NULL)) AS live,
+       leadsync_id__c AS leadsync_id, systemmodstamp,
+       CASE WHEN CAST(:skip_keyed AS boolean) THEN EXISTS (
+           SELECT 1 FROM crm_account_key k
+           WHERE k.crm_id = account.id AND k.systemmodstamp = account.systemmodstamp AND k.sfid IS NOT DISTINCT FROM account.sfid)
        ELSE false END AS keyed
 FROM account
 WHERE (systemmodstamp, id) > (CAST(:after_ts AS timestamp), CAST(:after_id AS bigint))
@@ -860,6 +1208,14 @@ DELETE FROM crm_match_key
 WHERE crm_object = 'account'
   AND NOT EXISTS (SELECT 1 FROM account m WHERE m.id = crm_match_key.crm_id)
 """#,
+        "postgres/queries/crm_key_prune_account_company.sql": #"""
+-- Drops the company keys of accounts deleted outright from the mirror: one anti-join, run only
+-- when the account table lost rows since the last look.
+-- params: none
+-- returns: affected
+DELETE FROM crm_account_key
+WHERE NOT EXISTS (SELECT 1 FROM account m WHERE m.id = crm_account_key.crm_id)
+"""#,
         "postgres/queries/crm_key_prune_contact.sql": #"""
 -- Drops keys of contact rows that no longer exist in the mirror (deleted outright rather than
 -- flagged isdeleted): one anti-join per run.
@@ -878,6 +1234,14 @@ DELETE FROM crm_match_key
 WHERE crm_object = 'lead'
   AND NOT EXISTS (SELECT 1 FROM lead m WHERE m.id = crm_match_key.crm_id)
 """#,
+        "postgres/queries/crm_key_prune_state_forget_rows.sql": #"""
+-- The mirror rows a retry deleted, taken off the row count the refresh's prune check compares
+-- (crm_key_prune_state_get): their keys went with them, and the next refresh need not look for
+-- rows deleted from the mirror.
+-- params: :crm_object, :rows
+-- returns: affected
+UPDATE crm_key_watermark SET mirror_rows = mirror_rows - :rows WHERE crm_object = :crm_object AND mirror_rows IS NOT NULL
+"""#,
         "postgres/queries/crm_key_prune_state_get.sql": #"""
 -- What the last prune saw of one mirror table (NULL before the first).
 -- params: :crm_object
@@ -891,6 +1255,12 @@ SELECT mirror_rows, mirror_max_id FROM crm_key_watermark WHERE crm_object = :crm
 INSERT INTO crm_key_watermark (crm_object, mirror_rows, mirror_max_id)
 VALUES (:crm_object, :mirror_rows, :mirror_max_id)
 ON CONFLICT (crm_object) DO UPDATE SET mirror_rows = excluded.mirror_rows, mirror_max_id = excluded.mirror_max_id
+"""#,
+        "postgres/queries/crm_key_watermark_forget.sql": #"""
+-- Forgets one watermark, so the next refresh reads that object's whole table again.
+-- params: :crm_object
+-- returns: affected
+DELETE FROM crm_key_watermark WHERE crm_object = :crm_object
 """#,
         "postgres/queries/crm_key_watermark_get.sql": #"""
 -- How far the key refresh has read one mirror table.
@@ -1131,6 +1501,25 @@ SELECT count(*) AS mirror_rows, coalesce(max(id), 0) AS mirror_max_id,
        (SELECT count(*) FROM lead WHERE id > :after_id) AS rows_above
 FROM lead
 """#,
+        "postgres/queries/crm_table_exists.sql": #"""
+-- Whether a table of the mirror (or the job's schema) exists, by its bare name on the search path:
+-- Heroku Connect's `_trigger_log` and `_trigger_log_archive` are read only where they are.
+-- params: :name
+-- returns: one
+SELECT to_regclass(CAST(:name AS text)) IS NOT NULL AS present
+"""#,
+        "postgres/queries/mirror_allocate_account_ids.sql": #"""
+-- Draws ids for the account rows a batch is about to write from the mirror's own serial, so the
+-- batch knows each new record's id up front: its outcome and match keys are written without
+-- looking the rows up again afterwards. A rolled-back batch leaves a gap, as any serial does.
+-- The sequence is looked up once (in FROM), not for every id: 2 ms per 5,000 ids instead of 20.
+-- One row per id (`ids`: 1), where SQLite returns one row for a run of consecutive ids.
+-- params: :count
+-- returns: many
+SELECT nextval(seq) AS id, 1 AS ids
+FROM CAST(pg_get_serial_sequence('account', 'id') AS regclass) AS seq,
+     generate_series(1, CAST(:count AS integer))
+"""#,
         "postgres/queries/mirror_allocate_contact_ids.sql": #"""
 -- Draws ids for the contact rows a batch is about to write from the mirror's own serial, so the
 -- batch knows each new record's id up front: its outcome and match keys are written without
@@ -1154,6 +1543,34 @@ FROM CAST(pg_get_serial_sequence('contact', 'id') AS regclass) AS seq,
 SELECT nextval(seq) AS id, 1 AS ids
 FROM CAST(pg_get_serial_sequence('lead', 'id') AS regclass) AS seq,
      generate_series(1, CAST(:count AS integer))
+"""#,
+        "postgres/queries/mirror_delete_rejected_contact.sql": #"""
+-- `retry` of rows Salesforce rejected (crm_rejected): their contact mirror rows, which never reached
+-- Salesforce, go in the retry's transaction, so the next run maps the rows again. Only a row the
+-- job wrote (its leadsync id) and that has no sfid. Returns the ids, whose keys go too.
+-- params: :error_code, :max_attempts
+-- returns: many
+DELETE FROM contact m
+USING captured_contact c
+WHERE c.status = 'failed' AND c.error_code = 'crm_rejected'
+  AND (CAST(:error_code AS text) IS NULL OR c.error_code = :error_code)
+  AND c.attempts < :max_attempts
+  AND c.crm_object = 'contact' AND m.id = c.crm_id AND m.leadsync_id__c = c.external_id AND m.sfid IS NULL
+RETURNING m.id
+"""#,
+        "postgres/queries/mirror_delete_rejected_lead.sql": #"""
+-- `retry` of rows Salesforce rejected (crm_rejected): their lead mirror rows, which never reached
+-- Salesforce, go in the retry's transaction, so the next run maps the rows again. Only a row the
+-- job wrote (its leadsync id) and that has no sfid. Returns the ids, whose keys go too.
+-- params: :error_code, :max_attempts
+-- returns: many
+DELETE FROM lead m
+USING captured_contact c
+WHERE c.status = 'failed' AND c.error_code = 'crm_rejected'
+  AND (CAST(:error_code AS text) IS NULL OR c.error_code = :error_code)
+  AND c.attempts < :max_attempts
+  AND c.crm_object = 'lead' AND m.id = c.crm_id AND m.leadsync_id__c = c.external_id AND m.sfid IS NULL
+RETURNING m.id
 """#,
         "postgres/queries/mirror_records_contact.sql": #"""
 -- How the report names the contact rows that already carried a batch's external ids (written before
@@ -1186,6 +1603,21 @@ DELETE FROM push_request
 -- params: none
 -- returns: none
 CREATE TEMP TABLE IF NOT EXISTS push_request (external_id text PRIMARY KEY)
+"""#,
+        "postgres/queries/routing_rotation_read.sql": #"""
+-- Each routing rule's place in its rotation (SYNC_RULES.md §11), read by a batch under the batch
+-- lock: the slot the next routed row starts looking at, and the team it was kept for.
+-- params: none
+-- returns: many
+SELECT rule, team, next_slot FROM routing_rotation
+"""#,
+        "postgres/queries/routing_rotation_write.sql": #"""
+-- Records a rule's place in its rotation after a batch routed rows with it, in the batch's
+-- transaction (a rolled-back batch leaves the place where it was).
+-- params: :rule, :team, :next_slot
+-- returns: affected
+INSERT INTO routing_rotation (rule, team, next_slot) VALUES (:rule, :team, :next_slot)
+ON CONFLICT (rule) DO UPDATE SET team = excluded.team, next_slot = excluded.next_slot
 """#,
         "postgres/queries/schema_migration_applied.sql": #"""
 -- Migrations of one set already applied, so migrate only runs the missing ones (and a run can
@@ -1397,6 +1829,212 @@ CREATE TABLE account (
 );
 CREATE INDEX account_systemmodstamp_idx ON account (systemmodstamp, id);
 CREATE INDEX user_email_idx ON "user" (lower(email));
+"""#,
+        "sqlite/crm_mirror/002_calls_accounts_closed_loop.sql": #"""
+-- The mirror's additions for the closed loop, accounts, routing and calls (SCHEMA.md "Added for
+-- calls, the closed loop, accounts and routing"), for local runs, demos and tests.
+-- Differs from PostgreSQL: SQLite cannot add AUTOINCREMENT to a table, and a mirror id must never
+-- be used twice (a rejected record's id, named by `_trigger_log`, must not come back as another
+-- record's): the four tables of migration 001 are made again with AUTOINCREMENT ids, their rows
+-- copied. Booleans are 0/1, timestamps and dates ISO-8601 text; CHECK constraints on length()
+-- reject what Salesforce would.
+CREATE TABLE user_new (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    sfid text UNIQUE CHECK (length(sfid) <= 18),
+    email text CHECK (length(email) <= 80),
+    name text CHECK (length(name) <= 121),
+    isactive integer NOT NULL DEFAULT 1
+);
+INSERT INTO user_new (id, sfid, email, name, isactive) SELECT id, sfid, email, name, isactive FROM "user";
+DROP TABLE "user";
+ALTER TABLE user_new RENAME TO "user";
+CREATE TABLE lead_new (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    sfid text UNIQUE CHECK (length(sfid) <= 18),
+    salutation text CHECK (length(salutation) <= 40),
+    firstname text CHECK (length(firstname) <= 40),
+    lastname text CHECK (length(lastname) <= 80),
+    title text CHECK (length(title) <= 128),
+    company text CHECK (length(company) <= 255),
+    email text CHECK (length(email) <= 80),
+    phone text CHECK (length(phone) <= 40),
+    mobilephone text CHECK (length(mobilephone) <= 40),
+    website text CHECK (length(website) <= 255),
+    street text CHECK (length(street) <= 255),
+    postalcode text CHECK (length(postalcode) <= 20),
+    city text CHECK (length(city) <= 40),
+    country text CHECK (length(country) <= 80),
+    description text CHECK (length(description) <= 32000),
+    leadsource text CHECK (length(leadsource) <= 255),
+    ownerid text CHECK (length(ownerid) <= 18),
+    leadsync_id__c text UNIQUE CHECK (length(leadsync_id__c) <= 255),
+    isdeleted integer NOT NULL DEFAULT 0,
+    systemmodstamp text,
+    createddate text,
+    _hc_lastop text CHECK (length(_hc_lastop) <= 32),
+    _hc_err text,
+    isconverted integer NOT NULL DEFAULT 0
+);
+INSERT INTO lead_new (id, sfid, salutation, firstname, lastname, title, company, email, phone, mobilephone, website, street, postalcode, city, country, description, leadsource, ownerid, leadsync_id__c, isdeleted, systemmodstamp, createddate, _hc_lastop, _hc_err) SELECT id, sfid, salutation, firstname, lastname, title, company, email, phone, mobilephone, website, street, postalcode, city, country, description, leadsource, ownerid, leadsync_id__c, isdeleted, systemmodstamp, createddate, _hc_lastop, _hc_err FROM lead;
+DROP TABLE lead;
+ALTER TABLE lead_new RENAME TO lead;
+CREATE TABLE contact_new (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    sfid text UNIQUE CHECK (length(sfid) <= 18),
+    accountid text CHECK (length(accountid) <= 18),
+    salutation text CHECK (length(salutation) <= 40),
+    firstname text CHECK (length(firstname) <= 40),
+    lastname text CHECK (length(lastname) <= 80),
+    title text CHECK (length(title) <= 128),
+    department text CHECK (length(department) <= 80),
+    email text CHECK (length(email) <= 80),
+    phone text CHECK (length(phone) <= 40),
+    mobilephone text CHECK (length(mobilephone) <= 40),
+    mailingstreet text CHECK (length(mailingstreet) <= 255),
+    mailingpostalcode text CHECK (length(mailingpostalcode) <= 20),
+    mailingcity text CHECK (length(mailingcity) <= 40),
+    mailingcountry text CHECK (length(mailingcountry) <= 80),
+    description text CHECK (length(description) <= 32000),
+    leadsource text CHECK (length(leadsource) <= 255),
+    ownerid text CHECK (length(ownerid) <= 18),
+    leadsync_id__c text UNIQUE CHECK (length(leadsync_id__c) <= 255),
+    isdeleted integer NOT NULL DEFAULT 0,
+    systemmodstamp text,
+    createddate text,
+    _hc_lastop text CHECK (length(_hc_lastop) <= 32),
+    _hc_err text,
+    account__leadsync_id__c text CHECK (length(account__leadsync_id__c) <= 255),
+    utm_source__c text CHECK (length(utm_source__c) <= 255),
+    utm_medium__c text CHECK (length(utm_medium__c) <= 255),
+    utm_campaign__c text CHECK (length(utm_campaign__c) <= 255),
+    utm_term__c text CHECK (length(utm_term__c) <= 255),
+    utm_content__c text CHECK (length(utm_content__c) <= 255)
+);
+INSERT INTO contact_new (id, sfid, accountid, salutation, firstname, lastname, title, department, email, phone, mobilephone, mailingstreet, mailingpostalcode, mailingcity, mailingcountry, description, leadsource, ownerid, leadsync_id__c, isdeleted, systemmodstamp, createddate, _hc_lastop, _hc_err) SELECT id, sfid, accountid, salutation, firstname, lastname, title, department, email, phone, mobilephone, mailingstreet, mailingpostalcode, mailingcity, mailingcountry, description, leadsource, ownerid, leadsync_id__c, isdeleted, systemmodstamp, createddate, _hc_lastop, _hc_err FROM contact;
+DROP TABLE contact;
+ALTER TABLE contact_new RENAME TO contact;
+CREATE TABLE account_new (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    sfid text UNIQUE CHECK (length(sfid) <= 18),
+    name text CHECK (length(name) <= 255),
+    phone text CHECK (length(phone) <= 40),
+    website text CHECK (length(website) <= 255),
+    billingstreet text CHECK (length(billingstreet) <= 255),
+    billingpostalcode text CHECK (length(billingpostalcode) <= 20),
+    billingcity text CHECK (length(billingcity) <= 40),
+    billingcountry text CHECK (length(billingcountry) <= 80),
+    ownerid text CHECK (length(ownerid) <= 18),
+    ispersonaccount integer NOT NULL DEFAULT 0,
+    firstname text CHECK (length(firstname) <= 40),
+    lastname text CHECK (length(lastname) <= 80),
+    personemail text CHECK (length(personemail) <= 80),
+    personmobilephone text CHECK (length(personmobilephone) <= 40),
+    isdeleted integer NOT NULL DEFAULT 0,
+    systemmodstamp text,
+    createddate text,
+    _hc_lastop text CHECK (length(_hc_lastop) <= 32),
+    _hc_err text,
+    leadsync_id__c text UNIQUE CHECK (length(leadsync_id__c) <= 255),
+    utm_source__c text CHECK (length(utm_source__c) <= 255),
+    utm_medium__c text CHECK (length(utm_medium__c) <= 255),
+    utm_campaign__c text CHECK (length(utm_campaign__c) <= 255),
+    utm_term__c text CHECK (length(utm_term__c) <= 255),
+    utm_content__c text CHECK (length(utm_content__c) <= 255)
+);
+INSERT INTO account_new (id, sfid, name, phone, website, billingstreet, billingpostalcode, billingcity, billingcountry, ownerid, ispersonaccount, firstname, lastname, personemail, personmobilephone, isdeleted, systemmodstamp, createddate, _hc_lastop, _hc_err) SELECT id, sfid, name, phone, website, billingstreet, billingpostalcode, billingcity, billingcountry, ownerid, ispersonaccount, firstname, lastname, personemail, personmobilephone, isdeleted, systemmodstamp, createddate, _hc_lastop, _hc_err FROM account;
+DROP TABLE account;
+ALTER TABLE account_new RENAME TO account;
+CREATE INDEX lead_systemmodstamp_idx ON lead (systemmodstamp, id);
+CREATE INDEX contact_systemmodstamp_idx ON contact (systemmodstamp, id);
+CREATE INDEX account_systemmodstamp_idx ON account (systemmodstamp, id);
+CREATE INDEX user_email_idx ON "user" (lower(email));
+CREATE TABLE opportunity (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    sfid text UNIQUE CHECK (length(sfid) <= 18),
+    name text CHECK (length(name) <= 120),
+    accountid text CHECK (length(accountid) <= 18),
+    account__leadsync_id__c text CHECK (length(account__leadsync_id__c) <= 255),
+    contactid text CHECK (length(contactid) <= 18),
+    contact__leadsync_id__c text CHECK (length(contact__leadsync_id__c) <= 255),
+    stagename text CHECK (length(stagename) <= 255),
+    isclosed integer NOT NULL DEFAULT 0,
+    iswon integer NOT NULL DEFAULT 0,
+    closedate text,
+    ownerid text CHECK (length(ownerid) <= 18),
+    leadsource text CHECK (length(leadsource) <= 255),
+    utm_source__c text CHECK (length(utm_source__c) <= 255),
+    utm_medium__c text CHECK (length(utm_medium__c) <= 255),
+    utm_campaign__c text CHECK (length(utm_campaign__c) <= 255),
+    utm_term__c text CHECK (length(utm_term__c) <= 255),
+    utm_content__c text CHECK (length(utm_content__c) <= 255),
+    leadsync_id__c text UNIQUE CHECK (length(leadsync_id__c) <= 255),
+    isdeleted integer NOT NULL DEFAULT 0,
+    systemmodstamp text,
+    createddate text,
+    _hc_lastop text CHECK (length(_hc_lastop) <= 32),
+    _hc_err text
+);
+CREATE INDEX opportunity_contactid_idx ON opportunity (contactid);
+CREATE TABLE "case" (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    sfid text UNIQUE CHECK (length(sfid) <= 18),
+    contactid text CHECK (length(contactid) <= 18),
+    accountid text CHECK (length(accountid) <= 18),
+    subject text CHECK (length(subject) <= 255),
+    status text CHECK (length(status) <= 255),
+    isclosed integer NOT NULL DEFAULT 0,
+    origin text CHECK (length(origin) <= 255),
+    ownerid text CHECK (length(ownerid) <= 18),
+    leadsync_id__c text UNIQUE CHECK (length(leadsync_id__c) <= 255),
+    isdeleted integer NOT NULL DEFAULT 0,
+    systemmodstamp text,
+    createddate text,
+    _hc_lastop text CHECK (length(_hc_lastop) <= 32),
+    _hc_err text
+);
+CREATE INDEX case_contactid_idx ON "case" (contactid);
+CREATE TABLE task (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    sfid text UNIQUE CHECK (length(sfid) <= 18),
+    whoid text CHECK (length(whoid) <= 18),
+    whatid text CHECK (length(whatid) <= 18),
+    ownerid text CHECK (length(ownerid) <= 18),
+    subject text CHECK (length(subject) <= 255),
+    status text CHECK (length(status) <= 255),
+    priority text CHECK (length(priority) <= 255),
+    activitydate text,
+    description text CHECK (length(description) <= 32000),
+    tasksubtype text CHECK (length(tasksubtype) <= 255),
+    calltype text CHECK (length(calltype) <= 255),
+    calldurationinseconds integer,
+    calldisposition text CHECK (length(calldisposition) <= 255),
+    leadsync_id__c text UNIQUE CHECK (length(leadsync_id__c) <= 255),
+    isdeleted integer NOT NULL DEFAULT 0,
+    systemmodstamp text,
+    createddate text,
+    _hc_lastop text CHECK (length(_hc_lastop) <= 32),
+    _hc_err text
+);
+CREATE TABLE _trigger_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    table_name text,
+    record_id integer,
+    action text,
+    state text,
+    sf_message text,
+    created_at text
+);
+CREATE INDEX _trigger_log_record_idx ON _trigger_log (table_name, record_id);
+CREATE TABLE _trigger_log_archive (
+    id INTEGER PRIMARY KEY,
+    table_name text,
+    record_id integer,
+    action text,
+    state text,
+    sf_message text,
+    created_at text
+);
+CREATE INDEX _trigger_log_archive_record_idx ON _trigger_log_archive (table_name, record_id);
 """#,
         "sqlite/migrations/001_job_tables.sql": #"""
 -- The job's own tables (SCHEMA.md): the staging table other tools write to, and one row per run.
@@ -1638,6 +2276,99 @@ BEGIN
     UPDATE batch_clock SET keys_changed = keys_changed + 1 WHERE id = 1;
 END;
 """#,
+        "sqlite/migrations/015_closed_loop_accounts_routing.sql": #"""
+-- SYNC_RULES.md §9-11: the confirmation of an exported row by Salesforce, a contact's account,
+-- and owners by routing rules (see the PostgreSQL migration for each change).
+-- Differs from PostgreSQL: SQLite cannot change a CHECK constraint, so captured_contact is made
+-- again with the new owner sources and the new columns, its rows and indexes copied; its id,
+-- an INTEGER PRIMARY KEY (the rowid), stays as it was for each row.
+CREATE TABLE captured_contact_new (
+    id             INTEGER PRIMARY KEY,
+    external_id    text    NOT NULL UNIQUE,
+    source         text    NOT NULL,
+    captured_at    text    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    captured_by    text,
+    target_object  text,
+    salutation     text,
+    first_name     text,
+    last_name      text,
+    title          text,
+    department     text,
+    company        text,
+    email          text,
+    phone          text,
+    mobile         text,
+    website        text,
+    street         text,
+    postal_code    text,
+    city           text,
+    country        text,
+    notes          text,
+    custom_fields  text,
+    status         text    NOT NULL DEFAULT 'pending'
+                   CHECK (status IN ('pending', 'exported', 'failed', 'skipped')),
+    error_code     text,
+    error_message  text,
+    crm_object     text,
+    crm_id         integer,
+    owner_sfid     text,
+    owner_source   text    CHECK (owner_source IN ('user', 'fallback', 'assigned', 'routing')),
+    attempts       integer NOT NULL DEFAULT 0,
+    run_id         integer,
+    exported_at    text,
+    updated_at     text,
+    assigned_to    text,
+    crm_sfid       text,
+    confirmed_at   text,
+    routing_rule   text
+);
+INSERT INTO captured_contact_new (id, external_id, source, captured_at, captured_by, target_object, salutation, first_name, last_name, title, department, company, email, phone, mobile, website, street, postal_code, city, country, notes, custom_fields, status, error_code, error_message, crm_object, crm_id, owner_sfid, owner_source, attempts, run_id, exported_at, updated_at)
+SELECT id, external_id, source, captured_at, captured_by, target_object, salutation, first_name, last_name, title, department, company, email, phone, mobile, website, street, postal_code, city, country, notes, custom_fields, status, error_code, error_message, crm_object, crm_id, owner_sfid, owner_source, attempts, run_id, exported_at, updated_at FROM captured_contact;
+DROP TABLE captured_contact;
+ALTER TABLE captured_contact_new RENAME TO captured_contact;
+CREATE INDEX captured_contact_pending_idx ON captured_contact (captured_at, id) WHERE status = 'pending';
+CREATE INDEX captured_contact_failed_run_idx ON captured_contact (run_id) WHERE status = 'failed';
+CREATE INDEX captured_contact_unconfirmed_idx ON captured_contact (id) WHERE status = 'exported' AND crm_sfid IS NULL;
+
+-- Rows exported before this version count as confirmed, as their versions reported them: their
+-- Salesforce id is still recorded when their mirror row has it, but they are never failed or
+-- listed as waiting for what happened to their records since (a merged record's row is gone).
+UPDATE captured_contact SET confirmed_at = exported_at WHERE status = 'exported';
+
+CREATE TABLE routing_rotation (
+    rule      text    PRIMARY KEY,
+    team      text    NOT NULL,
+    next_slot integer NOT NULL
+);
+
+-- Differs from PostgreSQL: a B-tree on the company key (SQLite has no hash index).
+CREATE TABLE crm_account_key (
+    crm_id         integer NOT NULL,
+    sfid           text,
+    leadsync_id    text,
+    company_key    text    NOT NULL,
+    systemmodstamp text
+);
+CREATE INDEX crm_account_key_company_idx ON crm_account_key (company_key);
+CREATE INDEX crm_account_key_record_idx ON crm_account_key (crm_id);
+CREATE TABLE crm_account_key_state (
+    id          integer PRIMARY KEY CHECK (id = 1),
+    legal_forms text    NOT NULL
+);
+"""#,
+        "sqlite/queries/account_key_match.sql": #"""
+-- The business account of each company key (SYNC_RULES.md §10): of several, the most recent
+-- systemmodstamp, then the highest mirror id. :keys is a JSON array of the batch's company keys.
+-- Differs from PostgreSQL: no DISTINCT ON; a window ranks them, NULL last explicitly.
+-- params: :keys
+-- returns: many
+SELECT company_key, crm_id, sfid, leadsync_id FROM (
+    SELECT k.company_key, k.crm_id, k.sfid, k.leadsync_id,
+           row_number() OVER (PARTITION BY k.company_key ORDER BY k.systemmodstamp IS NULL, k.systemmodstamp DESC, k.crm_id DESC) AS rank
+    FROM crm_account_key k
+    WHERE k.company_key IN (SELECT value FROM json_each(:keys))
+) WHERE rank = 1
+"""#,
         "sqlite/queries/advisory_lock.sql": #"""
 -- Serialises one kind of work across processes until the transaction ends.
 -- Differs from PostgreSQL: a no-op. Every writing transaction on SQLite starts with BEGIN
@@ -1784,6 +2515,7 @@ CREATE TEMP TABLE IF NOT EXISTS batch_outcome (
     crm_id        integer,
     owner_sfid    text,
     owner_source  text,
+    routing_rule  text,
     claimed_status  text,
     claimed_version text
 )
@@ -1800,7 +2532,7 @@ CREATE TEMP TABLE IF NOT EXISTS batch_outcome (
 -- batch is claimed again.
 -- params: :cutoff, :since, :until, :after_captured_at, :after_id, :limit
 -- returns: many
-SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
+SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.assigned_to, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
        c.department, c.company, c.email, c.phone, c.mobile, c.website, c.street, c.postal_code, c.city, c.country, c.notes,
        c.custom_fields, c.attempts, c.status, c.updated_at,
        (SELECT l.id FROM lead l WHERE l.leadsync_id__c = c.external_id) AS existing_lead_id,
@@ -1820,7 +2552,7 @@ LIMIT :limit
 -- Differs from PostgreSQL: no row lock; BEGIN IMMEDIATE holds the write lock.
 -- params: :id
 -- returns: one
-SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
+SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.assigned_to, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
        c.department, c.company, c.email, c.phone, c.mobile, c.website, c.street, c.postal_code, c.city, c.country, c.notes,
        c.custom_fields, c.attempts, c.status, c.updated_at,
        (SELECT l.id FROM lead l WHERE l.leadsync_id__c = c.external_id) AS existing_lead_id,
@@ -1835,7 +2567,7 @@ WHERE c.id = :id AND c.status IN ('pending', 'failed')
 -- be claimed by every following batch, for ever.
 -- params: :limit, :run_id
 -- returns: many
-SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
+SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.assigned_to, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
        c.department, c.company, c.email, c.phone, c.mobile, c.website, c.street, c.postal_code, c.city, c.country, c.notes,
        c.custom_fields, c.attempts, c.status, c.updated_at,
        (SELECT l.id FROM lead l WHERE l.leadsync_id__c = c.external_id) AS existing_lead_id,
@@ -1846,6 +2578,32 @@ WHERE c.external_id IN (SELECT external_id FROM push_request)
   AND (c.run_id IS NULL OR c.run_id <> :run_id)
 ORDER BY c.captured_at, c.id
 LIMIT :limit
+"""#,
+        "sqlite/queries/captured_contact_confirm_contact.sql": #"""
+-- Confirms the exported rows whose contact Heroku Connect has synced (SYNC_RULES.md §9): the mirror
+-- row the job wrote for the row has its Salesforce id, whatever _hc_lastop says.
+-- Differs from PostgreSQL: no UPDATE ... FROM join on the mirror id; the id is looked up per row
+-- of the partial index (status exported, no crm_sfid).
+-- params: :now
+-- returns: affected
+UPDATE captured_contact
+SET crm_sfid = (SELECT m.sfid FROM contact m WHERE m.id = captured_contact.crm_id), confirmed_at = COALESCE(confirmed_at, :now)
+WHERE status = 'exported' AND crm_sfid IS NULL AND crm_object = 'contact'
+  AND EXISTS (SELECT 1 FROM contact m WHERE m.id = captured_contact.crm_id AND m.leadsync_id__c = captured_contact.external_id
+                                   AND m.sfid IS NOT NULL)
+"""#,
+        "sqlite/queries/captured_contact_confirm_lead.sql": #"""
+-- Confirms the exported rows whose lead Heroku Connect has synced (SYNC_RULES.md §9): the mirror
+-- row the job wrote for the row has its Salesforce id, whatever _hc_lastop says.
+-- Differs from PostgreSQL: no UPDATE ... FROM join on the mirror id; the id is looked up per row
+-- of the partial index (status exported, no crm_sfid).
+-- params: :now
+-- returns: affected
+UPDATE captured_contact
+SET crm_sfid = (SELECT m.sfid FROM lead m WHERE m.id = captured_contact.crm_id), confirmed_at = COALESCE(confirmed_at, :now)
+WHERE status = 'exported' AND crm_sfid IS NULL AND crm_object = 'lead'
+  AND EXISTS (SELECT 1 FROM lead m WHERE m.id = captured_contact.crm_id AND m.leadsync_id__c = captured_contact.external_id
+                                   AND m.sfid IS NOT NULL)
 """#,
         "sqlite/queries/captured_contact_count_eligible.sql": #"""
 -- How many rows a run or backfill will take, for its progress line.
@@ -1893,6 +2651,7 @@ SET action = COALESCE((
               AND (COALESCE(i.source, c.source) IS NOT c.source
                   OR COALESCE(i.captured_at, c.captured_at) IS NOT c.captured_at
                   OR COALESCE(i.captured_by, c.captured_by) IS NOT c.captured_by
+                  OR COALESCE(i.assigned_to, c.assigned_to) IS NOT c.assigned_to
                   OR COALESCE(i.target_object, c.target_object) IS NOT c.target_object
                   OR COALESCE(i.salutation, c.salutation) IS NOT c.salutation
                   OR COALESCE(i.first_name, c.first_name) IS NOT c.first_name
@@ -1938,8 +2697,8 @@ FROM captured_contact_import
 -- covers a concurrent import of the same id.
 -- params: :now
 -- returns: affected
-INSERT INTO captured_contact (external_id, source, captured_at, captured_by, target_object, salutation, first_name, last_name, title, department, company, email, phone, mobile, website, street, postal_code, city, country, notes, custom_fields, status, updated_at)
-SELECT i.external_id, COALESCE(NULLIF(i.source, ''), 'csv'), COALESCE(i.captured_at, :now), i.captured_by, i.target_object, i.salutation, i.first_name, i.last_name, i.title, i.department, i.company, i.email, i.phone, i.mobile, i.website, i.street, i.postal_code, i.city, i.country, i.notes, i.custom_fields, 'pending', :now
+INSERT INTO captured_contact (external_id, source, captured_at, captured_by, assigned_to, target_object, salutation, first_name, last_name, title, department, company, email, phone, mobile, website, street, postal_code, city, country, notes, custom_fields, status, updated_at)
+SELECT i.external_id, COALESCE(NULLIF(i.source, ''), 'csv'), COALESCE(i.captured_at, :now), i.captured_by, i.assigned_to, i.target_object, i.salutation, i.first_name, i.last_name, i.title, i.department, i.company, i.email, i.phone, i.mobile, i.website, i.street, i.postal_code, i.city, i.country, i.notes, i.custom_fields, 'pending', :now
   FROM captured_contact_import i
  WHERE i.action = 'new'
 ON CONFLICT (external_id) DO NOTHING
@@ -1958,6 +2717,7 @@ CREATE TEMP TABLE IF NOT EXISTS captured_contact_import (
     source text,
     captured_at text,
     captured_by text,
+    assigned_to text,
     target_object text,
     salutation text,
     first_name text,
@@ -1988,6 +2748,7 @@ UPDATE captured_contact AS c
    SET source = COALESCE(i.source, c.source),
        captured_at = COALESCE(i.captured_at, c.captured_at),
        captured_by = COALESCE(i.captured_by, c.captured_by),
+       assigned_to = COALESCE(i.assigned_to, c.assigned_to),
        target_object = COALESCE(i.target_object, c.target_object),
        salutation = COALESCE(i.salutation, c.salutation),
        first_name = COALESCE(i.first_name, c.first_name),
@@ -2024,16 +2785,96 @@ WHERE status = 'failed'
   AND attempts < :max_attempts
 """#,
         "sqlite/queries/captured_contact_status_counts.sql": #"""
--- Rows per status, for `leadsync status`.
+-- Rows per status, for `leadsync status`; of the exported ones, how many Salesforce confirmed
+-- (SYNC_RULES.md §9), and of the failed ones, how many it rejected or lost.
 -- params: none
 -- returns: many
-SELECT status, count(*) AS row_count FROM captured_contact GROUP BY status ORDER BY status
+SELECT status, count(*) AS row_count, count(crm_sfid) AS confirmed,
+       sum(CASE WHEN error_code IN ('crm_rejected', 'crm_row_missing') THEN 1 ELSE 0 END) AS rejected
+FROM captured_contact GROUP BY status ORDER BY status
+"""#,
+        "sqlite/queries/captured_contact_unconfirmed_count.sql": #"""
+-- How many exported rows Salesforce has not confirmed since before :cutoff (now less
+-- max_wait_minutes, SYNC_RULES.md §9): the report and the admin mail list them, and the admin
+-- subject starts with ALERT.
+-- params: :cutoff
+-- returns: one
+SELECT count(*) AS unconfirmed FROM captured_contact
+WHERE status = 'exported' AND crm_sfid IS NULL AND confirmed_at IS NULL AND exported_at < :cutoff
+"""#,
+        "sqlite/queries/captured_contact_unconfirmed_failures.sql": #"""
+-- The exported rows Salesforce will not confirm (SYNC_RULES.md §9): the mirror row the job wrote
+-- is gone (`missing`), or Heroku Connect marked it FAILED without an sfid (`hc_err`, its
+-- message). With the captured columns, for the report and the mails. The rows awaiting
+-- confirmation come from their partial index; each mirror row is looked up by its id.
+-- params: none
+-- returns: many
+SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.assigned_to, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
+       c.department, c.company, c.email, c.phone, c.mobile, c.website, c.street, c.postal_code, c.city, c.country, c.notes,
+       c.custom_fields, c.attempts, c.status, c.updated_at, c.crm_object, c.crm_id,
+       (COALESCE(l.id, m.id) IS NULL) AS missing, COALESCE(l._hc_err, m._hc_err) AS hc_err
+FROM captured_contact c
+LEFT JOIN lead l ON c.crm_object = 'lead' AND l.id = c.crm_id
+LEFT JOIN contact m ON c.crm_object = 'contact' AND m.id = c.crm_id
+WHERE c.status = 'exported' AND c.crm_sfid IS NULL AND c.confirmed_at IS NULL
+  AND (COALESCE(l.id, m.id) IS NULL OR (COALESCE(l.sfid, m.sfid) IS NULL AND COALESCE(l._hc_lastop, m._hc_lastop) = 'FAILED'))
+"""#,
+        "sqlite/queries/captured_contact_unconfirmed_list.sql": #"""
+-- The first :limit of the rows captured_contact_unconfirmed_count counts, oldest export first.
+-- params: :cutoff, :limit
+-- returns: many
+SELECT external_id, crm_object, crm_id, exported_at, captured_by FROM captured_contact
+WHERE status = 'exported' AND crm_sfid IS NULL AND confirmed_at IS NULL AND exported_at < :cutoff
+ORDER BY exported_at, id
+LIMIT :limit
+"""#,
+        "sqlite/queries/captured_contact_unconfirmed_trigger_log.sql": #"""
+-- The exported rows whose mirror row (still there, no sfid) has a FAILED entry in Heroku Connect's
+-- _trigger_log (SYNC_RULES.md §9), with the latest such entry's message; run only when the table exists.
+-- An entry counts when its table_name is the mirror table's bare lower-case name and its
+-- record_id the mirror row's id (mirror ids are never reused).
+-- Differs from PostgreSQL: no LATERAL; the latest FAILED entry per record (SQLite takes the
+-- message of the row with max(id) in a GROUP BY).
+-- params: none
+-- returns: many
+SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.assigned_to, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
+       c.department, c.company, c.email, c.phone, c.mobile, c.website, c.street, c.postal_code, c.city, c.country, c.notes,
+       c.custom_fields, c.attempts, c.status, c.updated_at, c.crm_object, c.crm_id, t.sf_message
+FROM captured_contact c
+LEFT JOIN lead l ON c.crm_object = 'lead' AND l.id = c.crm_id
+LEFT JOIN contact m ON c.crm_object = 'contact' AND m.id = c.crm_id
+JOIN (SELECT e.table_name, e.record_id, e.sf_message, max(e.id) AS id FROM _trigger_log e
+      WHERE e.state = 'FAILED' GROUP BY e.table_name, e.record_id) t
+  ON t.table_name = c.crm_object AND t.record_id = c.crm_id
+WHERE c.status = 'exported' AND c.crm_sfid IS NULL AND c.confirmed_at IS NULL
+  AND COALESCE(l.id, m.id) IS NOT NULL AND COALESCE(l.sfid, m.sfid) IS NULL
+"""#,
+        "sqlite/queries/captured_contact_unconfirmed_trigger_log_archive.sql": #"""
+-- The exported rows whose mirror row (still there, no sfid) has a FAILED entry in Heroku Connect's
+-- _trigger_log_archive (SYNC_RULES.md §9), with the latest such entry's message; run only when the table exists.
+-- An entry counts when its table_name is the mirror table's bare lower-case name and its
+-- record_id the mirror row's id (mirror ids are never reused).
+-- Differs from PostgreSQL: no LATERAL; the latest FAILED entry per record (SQLite takes the
+-- message of the row with max(id) in a GROUP BY).
+-- params: none
+-- returns: many
+SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.assigned_to, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
+       c.department, c.company, c.email, c.phone, c.mobile, c.website, c.street, c.postal_code, c.city, c.country, c.notes,
+       c.custom_fields, c.attempts, c.status, c.updated_at, c.crm_object, c.crm_id, t.sf_message
+FROM captured_contact c
+LEFT JOIN lead l ON c.crm_object = 'lead' AND l.id = c.crm_id
+LEFT JOIN contact m ON c.crm_object = 'contact' AND m.id = c.crm_id
+JOIN (SELECT e.table_name, e.record_id, e.sf_message, max(e.id) AS id FROM _trigger_log_archive e
+      WHERE e.state = 'FAILED' GROUP BY e.table_name, e.record_id) t
+  ON t.table_name = c.crm_object AND t.record_id = c.crm_id
+WHERE c.status = 'exported' AND c.crm_sfid IS NULL AND c.confirmed_at IS NULL
+  AND COALESCE(l.id, m.id) IS NOT NULL AND COALESCE(l.sfid, m.sfid) IS NULL
 """#,
         "sqlite/queries/captured_contact_write_outcome.sql": #"""
 -- Writes every row's outcome back (SYNC_RULES.md §8) in the batch's transaction, with the
 -- mirror write it describes: one terminal state per processed row.
 -- The outcomes are in batch_outcome (id, status, error_code, error_message, crm_object, crm_id
--- (the record written or duplicated), owner_sfid, owner_source, and the row's status and
+-- (the record written or duplicated), owner_sfid, owner_source, routing_rule, and the row's status and
 -- updated_at as its batch claimed it). A row is written only if both are unchanged: a batch
 -- claimed ahead read its rows in a snapshot, and another writer (a run beside this one, an
 -- import, a retry) may have changed them since; the caller compares the rows written with the
@@ -2048,8 +2889,8 @@ SELECT status, count(*) AS row_count FROM captured_contact GROUP BY status ORDER
 -- params: :now, :run_id
 -- returns: affected
 UPDATE OR FAIL captured_contact
-SET (status, error_code, error_message, crm_object, crm_id, owner_sfid, owner_source, exported_at) =
-        (SELECT o.status, o.error_code, o.error_message, o.crm_object, o.crm_id, o.owner_sfid, o.owner_source,
+SET (status, error_code, error_message, crm_object, crm_id, owner_sfid, owner_source, routing_rule, exported_at) =
+        (SELECT o.status, o.error_code, o.error_message, o.crm_object, o.crm_id, o.owner_sfid, o.owner_source, o.routing_rule,
                 CASE WHEN o.status = 'exported' THEN :now END
          FROM batch_outcome o WHERE o.id = captured_contact.id),
     run_id     = :run_id,
@@ -2059,6 +2900,50 @@ WHERE id IN (SELECT id FROM batch_outcome)
   AND EXISTS (SELECT 1 FROM batch_outcome o
               WHERE o.id = captured_contact.id AND o.claimed_status = captured_contact.status
                 AND o.claimed_version IS captured_contact.updated_at)
+"""#,
+        "sqlite/queries/captured_contact_write_rejection.sql": #"""
+-- Fails the exported rows Salesforce rejected or whose mirror row is gone (SYNC_RULES.md §9), as
+-- batch_outcome holds them (status, error_code, error_message; crm_object and crm_id stay the
+-- mirror row's), if each is still as read. Not an attempt: the export counted as one.
+-- Differs from PostgreSQL: not UPDATE ... FROM (see captured_contact_write_outcome).
+-- params: :now, :run_id
+-- returns: affected
+UPDATE captured_contact
+SET (status, error_code, error_message) =
+        (SELECT o.status, o.error_code, o.error_message FROM batch_outcome o WHERE o.id = captured_contact.id),
+    run_id     = :run_id,
+    updated_at = :now
+WHERE id IN (SELECT id FROM batch_outcome)
+  AND EXISTS (SELECT 1 FROM batch_outcome o
+              WHERE o.id = captured_contact.id AND o.claimed_status = captured_contact.status
+                AND o.claimed_version IS captured_contact.updated_at)
+"""#,
+        "sqlite/queries/crm_account_key_clear.sql": #"""
+-- Empties the company keys: before a full load, or when the configured legal forms changed.
+-- Differs from PostgreSQL: SQLite has no TRUNCATE (a DELETE without WHERE is its fast path).
+-- params: none
+-- returns: affected
+DELETE FROM crm_account_key
+"""#,
+        "sqlite/queries/crm_account_key_delete_records.sql": #"""
+-- Drops the company keys of a page of changed accounts before their keys are loaded again.
+-- params: :ids (the page's mirror ids, comma-separated)
+-- returns: affected
+DELETE FROM crm_account_key
+WHERE crm_id IN (SELECT value FROM json_each('[' || :ids || ']'))
+"""#,
+        "sqlite/queries/crm_account_key_state_get.sql": #"""
+-- The legal forms the company keys were made with (none before the first).
+-- params: none
+-- returns: one
+SELECT legal_forms FROM crm_account_key_state WHERE id = 1
+"""#,
+        "sqlite/queries/crm_account_key_state_set.sql": #"""
+-- Records the legal forms the company keys are made with from now on.
+-- params: :legal_forms
+-- returns: affected
+INSERT INTO crm_account_key_state (id, legal_forms) VALUES (1, :legal_forms)
+ON CONFLICT (id) DO UPDATE SET legal_forms = excluded.legal_forms
 """#,
         "sqlite/queries/crm_changed_account.sql": #"""
 -- Account rows changed since the refresh's watermark: only person accounts carry a person's
@@ -2078,6 +2963,26 @@ SELECT id, sfid, personemail AS email, phone, personmobilephone AS mobile, lastn
            SELECT 1 FROM crm_match_key k
            WHERE k.crm_id = account.id AND k.crm_object = 'account'
              AND k.systemmodstamp = account.systemmodstamp AND k.sfid IS account.sfid)
+       ELSE 0 END AS keyed
+FROM account
+WHERE (systemmodstamp, id) > (:after_ts, :after_id)
+ORDER BY systemmodstamp, id
+LIMIT :limit
+"""#,
+        "sqlite/queries/crm_changed_account_company.sql": #"""
+-- Account rows changed since the company keys' watermark (SYNC_RULES.md §10), in
+-- (systemmodstamp, id) order: one page. A live business account is keyed by its name; a person
+-- account, a deleted one, or one no Contact could reference (neither an sfid nor a leadsync id)
+-- loses its key (live = false). keyed: crm_account_key already holds this version of it (the same
+-- systemmodstamp and sfid): mostly accounts a batch of this job has just created.
+-- params: :after_ts, :after_id, :limit, :skip_keyed
+-- returns: many
+SELECT id, sfid, name,
+       (isdeleted = 0 AND ispersonaccount = 0 AND (sfid IS NOT NULL OR leadsync_id__c IS NOT NULL)) AS live,
+       leadsync_id__c AS leadsync_id, systemmodstamp,
+       CASE WHEN :skip_keyed THEN EXISTS (
+           SELECT 1 FROM crm_account_key k
+           WHERE k.crm_id = account.id AND k.systemmodstamp = account.systemmodstamp AND k.sfid IS account.sfid)
        ELSE 0 END AS keyed
 FROM account
 WHERE (systemmodstamp, id) > (:after_ts, :after_id)
@@ -2161,6 +3066,14 @@ DELETE FROM crm_match_key
 WHERE crm_object = 'account'
   AND NOT EXISTS (SELECT 1 FROM account m WHERE m.id = crm_match_key.crm_id)
 """#,
+        "sqlite/queries/crm_key_prune_account_company.sql": #"""
+-- Drops the company keys of accounts deleted outright from the mirror: one anti-join, run only
+-- when the account table lost rows since the last look.
+-- params: none
+-- returns: affected
+DELETE FROM crm_account_key
+WHERE NOT EXISTS (SELECT 1 FROM account m WHERE m.id = crm_account_key.crm_id)
+"""#,
         "sqlite/queries/crm_key_prune_contact.sql": #"""
 -- Drops keys of contact rows that no longer exist in the mirror (deleted outright rather than
 -- flagged isdeleted): one anti-join per run.
@@ -2179,6 +3092,14 @@ DELETE FROM crm_match_key
 WHERE crm_object = 'lead'
   AND NOT EXISTS (SELECT 1 FROM lead m WHERE m.id = crm_match_key.crm_id)
 """#,
+        "sqlite/queries/crm_key_prune_state_forget_rows.sql": #"""
+-- The mirror rows a retry deleted, taken off the row count the refresh's prune check compares
+-- (crm_key_prune_state_get): their keys went with them, and the next refresh need not look for
+-- rows deleted from the mirror.
+-- params: :crm_object, :rows
+-- returns: affected
+UPDATE crm_key_watermark SET mirror_rows = mirror_rows - :rows WHERE crm_object = :crm_object AND mirror_rows IS NOT NULL
+"""#,
         "sqlite/queries/crm_key_prune_state_get.sql": #"""
 -- What the last prune saw of one mirror table (NULL before the first).
 -- params: :crm_object
@@ -2193,6 +3114,12 @@ SELECT mirror_rows, mirror_max_id FROM crm_key_watermark WHERE crm_object = :crm
 INSERT INTO crm_key_watermark (crm_object, systemmodstamp, last_id, mirror_rows, mirror_max_id)
 VALUES (:crm_object, '1970-01-01T00:00:00.000Z', 0, :mirror_rows, :mirror_max_id)
 ON CONFLICT (crm_object) DO UPDATE SET mirror_rows = excluded.mirror_rows, mirror_max_id = excluded.mirror_max_id
+"""#,
+        "sqlite/queries/crm_key_watermark_forget.sql": #"""
+-- Forgets one watermark, so the next refresh reads that object's whole table again.
+-- params: :crm_object
+-- returns: affected
+DELETE FROM crm_key_watermark WHERE crm_object = :crm_object
 """#,
         "sqlite/queries/crm_key_watermark_get.sql": #"""
 -- How far the key refresh has read one mirror table.
@@ -2440,25 +3367,80 @@ SELECT count(*) AS mirror_rows, coalesce(max(id), 0) AS mirror_max_id,
        (SELECT count(*) FROM lead WHERE id > :after_id) AS rows_above
 FROM lead
 """#,
-        "sqlite/queries/mirror_allocate_contact_ids.sql": #"""
--- Ids for the contact rows a batch is about to write, so the batch knows each new record's id up
--- front: its outcome and match keys are written without looking the rows up again afterwards.
+        "sqlite/queries/crm_table_exists.sql": #"""
+-- Whether a table exists: Heroku Connect's `_trigger_log` and `_trigger_log_archive` are read only
+-- where they are.
+-- params: :name
+-- returns: one
+SELECT count(*) > 0 AS present FROM sqlite_master WHERE type = 'table' AND name = :name
+"""#,
+        "sqlite/queries/mirror_allocate_account_ids.sql": #"""
+-- Ids for the account rows a batch is about to write, so the batch knows each new record's id up
+-- front: its outcome and keys are written without looking the rows up again afterwards.
 -- The batch holds SQLite's write lock (BEGIN IMMEDIATE), so nobody else takes these ids.
--- One row: the first id and how many follow it (`ids`: :count). A recursive CTE that returned
--- each id as a row cost the writer 0.6-0.75 s per 1M rows, building the rows.
+-- Differs from PostgreSQL: one row for the run of consecutive ids (`ids`: :count), after both the
+-- highest id and the table's AUTOINCREMENT counter (crm_mirror 002), so that an id is never
+-- used again, even one whose row was deleted.
 -- params: :count
 -- returns: many
-SELECT COALESCE(MAX(id), 0) + 1 AS id, CAST(:count AS integer) AS ids FROM contact
+SELECT max(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'account'), 0), COALESCE((SELECT MAX(id) FROM account), 0)) + 1 AS id,
+       CAST(:count AS integer) AS ids
+"""#,
+        "sqlite/queries/mirror_allocate_contact_ids.sql": #"""
+-- Ids for the contact rows a batch is about to write, so the batch knows each new record's id up
+-- front: its outcome and keys are written without looking the rows up again afterwards.
+-- The batch holds SQLite's write lock (BEGIN IMMEDIATE), so nobody else takes these ids.
+-- Differs from PostgreSQL: one row for the run of consecutive ids (`ids`: :count), after both the
+-- highest id and the table's AUTOINCREMENT counter (crm_mirror 002), so that an id is never
+-- used again, even one whose row was deleted.
+-- params: :count
+-- returns: many
+SELECT max(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'contact'), 0), COALESCE((SELECT MAX(id) FROM contact), 0)) + 1 AS id,
+       CAST(:count AS integer) AS ids
 """#,
         "sqlite/queries/mirror_allocate_lead_ids.sql": #"""
 -- Ids for the lead rows a batch is about to write, so the batch knows each new record's id up
--- front: its outcome and match keys are written without looking the rows up again afterwards.
+-- front: its outcome and keys are written without looking the rows up again afterwards.
 -- The batch holds SQLite's write lock (BEGIN IMMEDIATE), so nobody else takes these ids.
--- One row: the first id and how many follow it (`ids`: :count). A recursive CTE that returned
--- each id as a row cost the writer 0.6-0.75 s per 1M rows, building the rows.
+-- Differs from PostgreSQL: one row for the run of consecutive ids (`ids`: :count), after both the
+-- highest id and the table's AUTOINCREMENT counter (crm_mirror 002), so that an id is never
+-- used again, even one whose row was deleted.
 -- params: :count
 -- returns: many
-SELECT COALESCE(MAX(id), 0) + 1 AS id, CAST(:count AS integer) AS ids FROM lead
+SELECT max(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'lead'), 0), COALESCE((SELECT MAX(id) FROM lead), 0)) + 1 AS id,
+       CAST(:count AS integer) AS ids
+"""#,
+        "sqlite/queries/mirror_delete_rejected_contact.sql": #"""
+-- `retry` of rows Salesforce rejected (crm_rejected): their contact mirror rows, which never reached
+-- Salesforce, go in the retry's transaction, so the next run maps the rows again. Only a row the
+-- job wrote (its leadsync id) and that has no sfid. Returns the ids, whose keys go too.
+-- Differs from PostgreSQL: no DELETE ... USING; the rows are found by a subquery.
+-- params: :error_code, :max_attempts
+-- returns: many
+DELETE FROM contact
+WHERE sfid IS NULL
+  AND id IN (SELECT c.crm_id FROM captured_contact c
+             WHERE c.status = 'failed' AND c.error_code = 'crm_rejected'
+               AND (:error_code IS NULL OR c.error_code = :error_code)
+               AND c.attempts < :max_attempts
+               AND c.crm_object = 'contact' AND c.external_id = contact.leadsync_id__c)
+RETURNING id
+"""#,
+        "sqlite/queries/mirror_delete_rejected_lead.sql": #"""
+-- `retry` of rows Salesforce rejected (crm_rejected): their lead mirror rows, which never reached
+-- Salesforce, go in the retry's transaction, so the next run maps the rows again. Only a row the
+-- job wrote (its leadsync id) and that has no sfid. Returns the ids, whose keys go too.
+-- Differs from PostgreSQL: no DELETE ... USING; the rows are found by a subquery.
+-- params: :error_code, :max_attempts
+-- returns: many
+DELETE FROM lead
+WHERE sfid IS NULL
+  AND id IN (SELECT c.crm_id FROM captured_contact c
+             WHERE c.status = 'failed' AND c.error_code = 'crm_rejected'
+               AND (:error_code IS NULL OR c.error_code = :error_code)
+               AND c.attempts < :max_attempts
+               AND c.crm_object = 'lead' AND c.external_id = lead.leadsync_id__c)
+RETURNING id
 """#,
         "sqlite/queries/mirror_records_contact.sql": #"""
 -- How the report names the contact rows that already carried a batch's external ids (written before
@@ -2491,6 +3473,21 @@ DELETE FROM push_request
 -- params: none
 -- returns: none
 CREATE TEMP TABLE IF NOT EXISTS push_request (external_id text PRIMARY KEY)
+"""#,
+        "sqlite/queries/routing_rotation_read.sql": #"""
+-- Each routing rule's place in its rotation (SYNC_RULES.md §11), read by a batch under the batch
+-- lock: the slot the next routed row starts looking at, and the team it was kept for.
+-- params: none
+-- returns: many
+SELECT rule, team, next_slot FROM routing_rotation
+"""#,
+        "sqlite/queries/routing_rotation_write.sql": #"""
+-- Records a rule's place in its rotation after a batch routed rows with it, in the batch's
+-- transaction (a rolled-back batch leaves the place where it was).
+-- params: :rule, :team, :next_slot
+-- returns: affected
+INSERT INTO routing_rotation (rule, team, next_slot) VALUES (:rule, :team, :next_slot)
+ON CONFLICT (rule) DO UPDATE SET team = excluded.team, next_slot = excluded.next_slot
 """#,
         "sqlite/queries/schema_migration_applied.sql": #"""
 -- Migrations of one set already applied, so migrate only runs the missing ones (and a run can

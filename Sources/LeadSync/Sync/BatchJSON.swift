@@ -31,6 +31,17 @@ enum BatchJSON {
         return .text(String(decoding: out, as: UTF8.self))
     }
 
+    /// `["a","b"]`: a JSON array of strings.
+    static func encode(strings: [String]) -> SQLValue {
+        var out: [UInt8] = [0x5B]
+        for (i, string) in strings.enumerated() {
+            if i > 0 { out.append(0x2C) }
+            appendString(string, to: &out)
+        }
+        out.append(0x5D)
+        return .text(String(decoding: out, as: UTF8.self))
+    }
+
     /// Appends one batch key as the match queries read it: `[row_id,"kind",key,lastname_key]`,
     /// or with `rid` (a pending record's rowid) `[row_id,"kind",rid,key,lastname_key]`; `kind`
     /// is the byte of `e` or `p`. Separated from the entry before it by a comma.

@@ -7,8 +7,10 @@ struct BatchResult: Sendable {
     /// Exported rows whose phone matches a CRM record of another surname.
     var possibleDuplicates = 0
     var failedByCode: [String: Int] = [:]
-    /// Exported rows per owner source (`user`, `fallback`).
+    /// Exported rows per owner source (`assigned`, `user`, `routing`, `fallback`).
     var ownersBySource: [String: Int] = [:]
+    /// Routed rows per routing rule.
+    var ownersByRule: [String: Int] = [:]
     /// Every row as the report shows it.
     var reportRows: [ReportRow] = []
 
@@ -18,6 +20,7 @@ struct BatchResult: Sendable {
         if row.status == "exported" {
             exported += 1
             if let source = row.ownerSource { ownersBySource[source, default: 0] += 1 }
+            if let rule = row.routingRule { ownersByRule[rule, default: 0] += 1 }
         } else {
             failed += 1
             failedByCode[row.errorCode ?? "", default: 0] += 1

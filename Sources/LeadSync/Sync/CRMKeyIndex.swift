@@ -1,8 +1,10 @@
 import Foundation
 
-/// Before any batch: brings the CRM's match keys (`crm_match_key`) up to date with the
-/// mirror. Only rows changed since the last refresh are read (keyset pages in
-/// `(systemmodstamp, id)` order), so a warm run reads almost nothing; keys of deleted rows go.
+/// Before any batch: brings the CRM's keys up to date with the mirror: people's email and phone
+/// keys (`crm_match_key`), and, when contacts get accounts, business accounts' company keys
+/// (`crm_account_key`, SYNC_RULES.md §10). Only rows changed since the last refresh are read
+/// (keyset pages in `(systemmodstamp, id)` order), so a warm run reads almost nothing; keys of
+/// deleted rows go.
 public struct CRMKeyIndex {
     /// The mirror objects whose people are matched, with their priority (§5).
     static let objects: [(name: String, priority: Int)] = [("contact", 1), ("lead", 2), ("account", 3)]
@@ -19,6 +21,58 @@ public struct CRMKeyIndex {
     var times = PhaseTimes()
     /// Rows read and keyed per page.
     var pageSize = defaultPageSize
+    /// The legal forms company keys are made with; nil when contacts get no accounts (no company
+    /// keys are kept).
+    var legalForms: [String]?
+
+    /// What one pass of the refresh keys, each with its own watermark.
+    enum KeySource: Sendable {
+        /// People's email and phone keys of one mirror object, with its priority (§5).
+        case people(object: String, priority: Int)
+        /// Business accounts' company keys, made with these legal forms.
+        case companies(legalForms: [String])
+
+        /// Its row in `crm_key_watermark`, and its queries' suffix (`crm_changed_<name>`, `crm_key_prune_<name>`).
+        var name: String {
+            switch self {
+            case .people(let object, _): return object
+            case .companies: return "account_company"
+            }
+        }
+
+        /// The mirror table it reads.
+        var mirrorTable: String {
+            switch self {
+            case .people(let object, _): return object
+            case .companies: return "account"
+            }
+        }
+
+        /// The keys of a page of its changed rows (computed on every core).
+        func keyRows(_ rows: [Row], phones: PhoneNormalizer) -> [[SQLValue]] {
+            switch self {
+            case .people(let object, let priority): return CRMKeyIndex.keyRows(for: rows, object: object, priority: priority, phones: phones)
+            case .companies(let forms): return CRMKeyIndex.companyKeyRows(for: rows, legalForms: forms)
+            }
+        }
+
+        /// Drops the keys of the records `ids` (a page about to be keyed again).
+        func deleteKeys(ids: String, on db: any Database) throws {
+            switch self {
+            case .people(let object, _): try db.run("crm_key_delete_records", ["crm_object": .text(object), "ids": .text(ids)])
+            case .companies: try db.run("crm_account_key_delete_records", ["ids": .text(ids)])
+            }
+        }
+
+        /// Loads key rows.
+        func load(_ rows: [[SQLValue]], on db: any Database) throws {
+            switch self {
+            case .people: try db.bulkLoad(table: "crm_match_key", columns: CRMKeyIndex.keyColumns, types: CRMKeyIndex.keyTypes, rows: rows)
+            case .companies:
+                try db.bulkLoad(table: "crm_account_key", columns: CRMKeyIndex.companyKeyColumns, types: CRMKeyIndex.companyKeyTypes, rows: rows)
+            }
+        }
+    }
 
     /// What a refresh did.
     public struct Stats: Sendable {
@@ -45,6 +99,16 @@ public struct CRMKeyIndex {
         if full {
             try db.run("crm_key_watermark_reset", [:])
             try db.run("crm_match_key_clear", [:])
+            try db.run("crm_account_key_clear", [:])
+        }
+        if let legalForms {
+            // Keys made with other legal forms are made again, from the whole account table.
+            let forms = legalForms.joined(separator: ",")
+            if try db.one("crm_account_key_state_get")?.string("legal_forms") != forms {
+                try db.run("crm_key_watermark_forget", ["crm_object": "account_company"])
+                try db.run("crm_account_key_clear", [:])
+                try db.run("crm_account_key_state_set", ["legal_forms": .text(forms)])
+            }
         }
         let bulk = full && isTrue(state?["owned"] ?? .null)
         if bulk {
@@ -52,9 +116,9 @@ public struct CRMKeyIndex {
                 for index in Self.indexes { try db.run("crm_match_key_drop_\(index)_index", [:]) }
             }
         }
-        for (object, priority) in Self.objects {
-            try refresh(object, priority: priority, full: full, stats: &stats)
-        }
+        var sources = Self.objects.map { KeySource.people(object: $0.name, priority: $0.priority) }
+        if let legalForms { sources.append(.companies(legalForms: legalForms)) }
+        for source in sources { try refresh(source, full: full, stats: &stats) }
         if full { try db.run("crm_match_key_mark_loaded", [:]) }
         if bulk {
             try times.measure("refresh.index") {
@@ -67,10 +131,11 @@ public struct CRMKeyIndex {
         return stats
     }
 
-    /// Reads `object`'s rows changed since its watermark a page at a time, keys them (a page's
+    /// Reads `source`'s rows changed since its watermark a page at a time, keys them (a page's
     /// keys computed on other threads while this connection writes the page before: the server's
     /// work and the phone parsing overlap), and moves the watermark; then prunes deleted rows.
-    private func refresh(_ object: String, priority: Int, full: Bool, stats: inout Stats) throws {
+    private func refresh(_ source: KeySource, full: Bool, stats: inout Stats) throws {
+        let object = source.name
         let mark = try db.one("crm_key_watermark_get", ["crm_object": .text(object)])
         var afterTS = mark?.string("systemmodstamp") ?? "1970-01-01T00:00:00.000Z"
         var afterID = Int64(mark?.int("last_id") ?? 0)
@@ -85,10 +150,9 @@ public struct CRMKeyIndex {
             try times.measure("refresh.write") {
                 // Without a watermark, or in a full load, nothing was keyed for these records yet.
                 if mark != nil && !full {
-                    try db.run("crm_key_delete_records", ["crm_object": .text(object),
-                                                          "ids": .text(records.map { $0["id"].textValue ?? "0" }.joined(separator: ","))])
+                    try source.deleteKeys(ids: records.map { $0["id"].textValue ?? "0" }.joined(separator: ","), on: db)
                 }
-                try db.bulkLoad(table: "crm_match_key", columns: Self.keyColumns, types: Self.keyTypes, rows: rows)
+                try source.load(rows, on: db)
             }
         }
         while true {
@@ -106,7 +170,7 @@ public struct CRMKeyIndex {
             if !stale.isEmpty {
                 let phones = phones
                 let before = keying
-                keying = (stale, Background { Self.keyRows(for: stale, object: object, priority: priority, phones: phones) })
+                keying = (stale, Background { source.keyRows(stale, phones: phones) })
                 try write(before)
             }
             stats.recordsRead += stale.count
@@ -120,7 +184,7 @@ public struct CRMKeyIndex {
         if moved {
             try db.run("crm_key_watermark_set", ["crm_object": .text(object), "systemmodstamp": .text(afterTS), "last_id": .integer(afterID)])
         }
-        stats.pruned += try times.measure("refresh.prune") { try prune(object, firstRefresh: mark == nil) }
+        stats.pruned += try times.measure("refresh.prune") { try prune(source, firstRefresh: mark == nil) }
     }
 
     /// Drops the keys of `object` rows deleted outright from the mirror (not flagged isdeleted),
@@ -128,11 +192,12 @@ public struct CRMKeyIndex {
     /// the highest id then - rows deleted. The count is an index scan; the anti-join it saves
     /// reads every key (9.5 s at 2.5M CRM rows). Mirror ids only grow (Heroku Connect's serial).
     /// On an object's first refresh every key was just read from the mirror: nothing to prune.
-    private func prune(_ object: String, firstRefresh: Bool) throws -> Int {
+    private func prune(_ source: KeySource, firstRefresh: Bool) throws -> Int {
+        let object = source.name
         let state = try db.one("crm_key_prune_state_get", ["crm_object": .text(object)])
         let before = state?.int("mirror_rows")
         let beforeMaxID = state?.int("mirror_max_id")
-        guard let now = try db.one("crm_mirror_rows_\(object)", ["after_id": .integer(Int64(beforeMaxID ?? 0))]) else { return 0 }
+        guard let now = try db.one("crm_mirror_rows_\(source.mirrorTable)", ["after_id": .integer(Int64(beforeMaxID ?? 0))]) else { return 0 }
         let rows = now.int("mirror_rows") ?? 0
         var pruned = 0
         let nothingDeleted = before.map { $0 + (now.int("rows_above") ?? 0) <= rows } ?? false
@@ -188,6 +253,23 @@ public struct CRMKeyIndex {
     /// The indexes a full load drops and builds again (crm_match_key_drop_* / _create_*): one
     /// per key column, and the record index.
     static let indexes = ["email", "phone", "phone2", "record"]
+
+    /// A page of changed accounts' company key rows (`companyKeyColumns`): a live business account
+    /// with a name gets one; every other row none (its keys were dropped with the page's).
+    static func companyKeyRows(for rows: [Row], legalForms: [String]) -> [[SQLValue]] {
+        guard let first = rows.first else { return [] }
+        let columns = PageColumns(first.shape)
+        let name = first.shape.position("name")
+        return rows.parallelMap { row -> [SQLValue]? in
+            guard isTrue(row.value(at: columns.live)), let key = CompanyKey.key(row.value(at: name).textValue, legalForms: legalForms) else { return nil }
+            return [row.value(at: columns.id), row.value(at: columns.sfid), row.value(at: columns.leadsyncID), .text(key),
+                    row.value(at: columns.systemmodstamp)]
+        }.compactMap { $0 }
+    }
+
+    /// `crm_account_key`'s columns, and their types for PostgreSQL's binary COPY.
+    static let companyKeyColumns = ["crm_id", "sfid", "leadsync_id", "company_key", "systemmodstamp"]
+    static let companyKeyTypes: [CopyType] = [.bigint, .text, .text, .text, .timestamp]
 
     /// `crm_match_key`'s columns, as `keyRow` fills them.
     static let keyColumns = ["crm_object", "crm_id", "sfid", "leadsync_id", "email_key", "phone_key", "phone2_key", "lastname_key", "priority",

@@ -10,6 +10,8 @@ public struct ClaimedRow: Sendable {
     public let existing: (object: TargetObject, id: Int64)?
     /// Who captured the row (`captured_by`), nil when NULL.
     public let capturedBy: String?
+    /// The rep a booking tool assigned (`assigned_to`), nil when NULL.
+    public let assignedTo: String?
     /// The row's status and `updated_at` when it was claimed: its outcome is written only if
     /// both are unchanged (`captured_contact_write_outcome`), so a row another writer changed
     /// between the claim and the write is never written over.
@@ -19,7 +21,7 @@ public struct ClaimedRow: Sendable {
     /// Where a claim result's columns that every row is read by are, looked up once per result
     /// rather than by name in every row (a lookup hashes the name: five a row for a million rows).
     struct Columns {
-        let id, externalID, existingLead, existingContact, capturedBy, status, version: Int?
+        let id, externalID, existingLead, existingContact, capturedBy, assignedTo, status, version: Int?
 
         init(_ shape: ResultColumns) {
             id = shape.position("id")
@@ -27,6 +29,7 @@ public struct ClaimedRow: Sendable {
             existingLead = shape.position("existing_lead_id")
             existingContact = shape.position("existing_contact_id")
             capturedBy = shape.position("captured_by")
+            assignedTo = shape.position("assigned_to")
             status = shape.position("status")
             version = shape.position("updated_at")
         }
@@ -38,6 +41,7 @@ public struct ClaimedRow: Sendable {
         id = row.value(at: c.id).intValue ?? 0
         externalID = row.value(at: c.externalID).textValue ?? ""
         capturedBy = row.value(at: c.capturedBy).textValue
+        assignedTo = row.value(at: c.assignedTo).textValue
         claimedStatus = row.value(at: c.status)
         claimedVersion = row.value(at: c.version)
         result = row

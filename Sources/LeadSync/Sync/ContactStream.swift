@@ -26,7 +26,9 @@ struct ContactStream: BatchStream {
     let preparer: RowPreparer
     let lookup: any KeyLookup
     let owners: OwnerResolver
-    let mirrorTypes: [TargetObject: [String: CopyType]]
+    let mirrorTypes: [String: [String: CopyType]]
+    /// Whether contacts get accounts (§10).
+    let contactAccount: ContactAccount
     let times: PhaseTimes
     let clock: @Sendable () -> Date
     let hooks: SyncHooks
@@ -76,6 +78,6 @@ struct ContactStream: BatchStream {
     }
 
     private func writer(_ db: any Database, batch: Int) -> BatchWriter {
-        BatchWriter(db: db, owners: owners, keys: lookup, batch: batch, mirrorTypes: mirrorTypes, times: times)
+        BatchWriter(db: db, owners: owners, keys: lookup, contactAccount: contactAccount, batch: batch, mirrorTypes: mirrorTypes, times: times)
     }
 }

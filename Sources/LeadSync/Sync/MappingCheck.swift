@@ -12,9 +12,9 @@ struct MappingCheck {
         /// The checked lengths per object: the mirror's own where it declares one (PostgreSQL's
         /// varchar), else Salesforce's standard field lengths.
         var lengths: [TargetObject: [String: Int]] = [:]
-        /// Each column's type per object, where PostgreSQL's binary COPY encoder has one: the
-        /// mirror rows' load goes in binary when every column it writes has.
-        var types: [TargetObject: [String: CopyType]] = [:]
+        /// Each column's type per mirror table, where PostgreSQL's binary COPY encoder has one: a
+        /// load of mirror rows goes in binary when every column it writes has.
+        var types: [String: [String: CopyType]] = [:]
     }
 
     func verify() throws -> Mirror {
@@ -23,8 +23,8 @@ struct MappingCheck {
         for row in try db.rows("crm_columns", ["crm_schema": .text(config.connection.crmSchema)]) {
             guard let table = row.string("table_name"), let column = row.string("column_name") else { continue }
             columns[table, default: [:]][column] = row.int("character_maximum_length")
-            if let object = TargetObject(rawValue: table), let type = row.string("data_type").flatMap(CopyType.init(dataType:)) {
-                mirror.types[object, default: [:]][column] = type
+            if let type = row.string("data_type").flatMap(CopyType.init(dataType:)) {
+                mirror.types[table, default: [:]][column] = type
             }
         }
         var lengths: [TargetObject: [String: Int]] = [:]
@@ -44,6 +44,16 @@ struct MappingCheck {
             lengths[object] = objectLengths
         }
         mirror.lengths = lengths
+        // Contacts that get accounts name them, and new accounts are written (§10).
+        if config.contactAccount != .none {
+            let needed = [("contact", ["accountid", "account__leadsync_id__c"]),
+                          ("account", AccountLinker.columns.map(\.column) + ["ownerid", "leadsync_id__c", "ispersonaccount"] + Self.bookkeeping)]
+            for (table, names) in needed {
+                for name in names where columns[table]?[name] == nil {
+                    throw UsageError("contact_account = \"\(config.contactAccount.rawValue)\": the \(table) table has no column \"\(name)\" (run `leadsync migrate --crm-mirror` for a local mirror, or add it to Heroku Connect's mapping)")
+                }
+            }
+        }
         return mirror
     }
 }

@@ -26,6 +26,9 @@ public struct PreparedRow: Sendable {
     public let values: [(column: String, value: SQLValue)]
     /// Columns mapped from the resolved owner.
     public let ownerColumns: Set<String>
+    /// A Contact's company key, by which it finds its Account (§10); nil without one, or when
+    /// contacts get no account.
+    public var companyKey: String? = nil
 
     /// A match key's kind as the match's parameters and `batch_key` write it: `e`, `p`.
     static let emailKind = UInt8(ascii: "e"), phoneKind = UInt8(ascii: "p")
@@ -169,9 +172,13 @@ struct RowPreparer {
         }
         let lastName = text(plan.lastName)
         let failure = validate(plan, text, target: target, email: email, lastName: lastName, values: mapped, steps: steps.steps)
-        return PreparedRow(row: row, target: target, emailKey: MatchKeys.email(email), phoneKeys: phoneKeys,
-                           lastNameKey: MatchKeys.lastName(lastName), failure: failure, values: mapped,
-                           ownerColumns: steps.ownerColumns)
+        var prepared = PreparedRow(row: row, target: target, emailKey: MatchKeys.email(email), phoneKeys: phoneKeys,
+                                   lastNameKey: MatchKeys.lastName(lastName), failure: failure, values: mapped,
+                                   ownerColumns: steps.ownerColumns)
+        if target == .contact && config.contactAccount != .none {
+            prepared.companyKey = CompanyKey.key(text(plan.company), legalForms: config.accountLegalForms)
+        }
+        return prepared
     }
 
     /// §4: the first failing check wins. `values[i]` was mapped by `steps[i]`.
@@ -199,8 +206,17 @@ struct RowPreparer {
                                   message: "\(Self.fieldName(column)) is \(length) characters long; Salesforce allows \(max).")
             }
         }
+        // A contact's company names the account it may create (§10): as long as an Account's name may be.
+        if target == .contact && config.contactAccount == .matchOrCreate,
+           case let length = MatchKeys.trim(text(plan.company) ?? "").unicodeScalars.count, length > Self.accountNameLength {
+            return RowFailure(code: "field_too_long",
+                              message: "Company is \(length) characters long; Salesforce allows \(Self.accountNameLength) for the account's name.")
+        }
         return nil
     }
+
+    /// The longest name Salesforce takes for an Account.
+    static let accountNameLength = 255
 
     /// A mirror column as a sales user knows the field.
     static func fieldName(_ column: String) -> String {

@@ -6,7 +6,8 @@ import Logging
 ///    (`MappingCheck`), the owners (`OwnerResolver`);
 /// 2. records itself in `sync_run` (`RunRecord`); a dry run records nothing, and does all that
 ///    follows in one transaction that it rolls back;
-/// 3. brings the CRM key index up to date with the mirror (`CRMKeyIndex`);
+/// 3. brings the CRM key index up to date with the mirror (`CRMKeyIndex`), and confirms or
+///    rejects the rows exported earlier as Heroku Connect left them (`Confirmations`);
 /// 4. processes the captured contacts batch by batch (`BatchLoop` over `ContactStream`, whose
 ///    comment lists a batch's stages), each batch one transaction;
 /// 5. finishes: the key lookup's end of run (SQLite merges its pending keys), the report
@@ -29,7 +30,7 @@ public final class SyncJob {
         let phones: PhoneNormalizer
         let preparer: RowPreparer
         let owners: OwnerResolver
-        let mirrorTypes: [TargetObject: [String: CopyType]]
+        let mirrorTypes: [String: [String: CopyType]]
     }
 
     /// Runs as `options` say; returns what the run did.
@@ -57,8 +58,10 @@ public final class SyncJob {
             }
             let lookup = keyLookup(options)
             try refreshKeys(lookup, phones: checked.phones, options: options, times: times, summary: &summary)
+            try confirm(options, report: report, times: times, summary: &summary)
             let stream = ContactStream(scope: scope, runID: summary.runID, runStartedAt: Timestamp.format(start), preparer: checked.preparer,
-                                       lookup: lookup, owners: checked.owners, mirrorTypes: checked.mirrorTypes, times: times,
+                                       lookup: lookup, owners: checked.owners, mirrorTypes: checked.mirrorTypes,
+                                       contactAccount: config.contactAccount, times: times,
                                        clock: options.clock, hooks: options.hooks)
             try process(stream, options: options, report: report, summary: &summary)
             if !options.dryRun { try times.measure("keys.merge") { try lookup.finishRun(on: db) } }
@@ -92,7 +95,7 @@ public final class SyncJob {
         }
         let phones = try PhoneNormalizer(defaultRegion: config.defaultRegion)
         let mirror = try MappingCheck(db: db, config: config).verify()
-        let owners = try OwnerResolver(db: db, fallbackOwner: config.fallbackOwner)
+        let owners = try OwnerResolver(db: db, fallbackOwner: config.fallbackOwner, routing: config.routing)
         return Checked(phones: phones, preparer: RowPreparer(config: config, phones: phones, maxLengths: mirror.lengths), owners: owners,
                        mirrorTypes: mirror.types)
     }
@@ -132,7 +135,8 @@ public final class SyncJob {
     private func refreshKeys(_ lookup: any KeyLookup, phones: PhoneNormalizer, options: SyncOptions, times: PhaseTimes,
                              summary: inout SyncSummary) throws {
         let refresh = {
-            let stats = try CRMKeyIndex(db: self.db, phones: phones, times: times, pageSize: options.refreshPageSize).refresh()
+            let stats = try CRMKeyIndex(db: self.db, phones: phones, times: times, pageSize: options.refreshPageSize,
+                                        legalForms: self.config.contactAccount == .none ? nil : self.config.accountLegalForms).refresh()
             try lookup.startRun(on: self.db)
             return stats
         }
@@ -141,6 +145,26 @@ public final class SyncJob {
         summary.crmRecordsCurrent = stats.recordsCurrent
         logger.info("crm keys refreshed", metadata: ["records": "\(stats.recordsRead)", "current": "\(stats.recordsCurrent)",
                                                      "pruned": "\(stats.pruned)"])
+    }
+
+    /// Confirms or rejects the rows exported earlier (`run` and `backfill`, unless
+    /// `confirmations = false`), in its own transaction or the dry run's; the rows that fail now
+    /// count in this run's summary and report.
+    private func confirm(_ options: SyncOptions, report: ReportWriter?, times: PhaseTimes, summary: inout SyncSummary) throws {
+        guard config.confirmations, options.mode != .push else { return }
+        let step = Confirmations(db: db, maxWaitMinutes: config.maxWaitMinutes, times: times)
+        let outcome = try times.measure("confirmations") {
+            try options.dryRun ? step.run(now: options.clock(), runID: summary.runID)
+                : db.transaction { try step.run(now: options.clock(), runID: summary.runID) }
+        }
+        summary.confirmed = outcome.confirmed
+        summary.rejected = outcome.failed.count
+        summary.rejectedRows = outcome.failed.prefix(Confirmations.listed).map { ($0.captured.externalID, $0.errorCode ?? "", $0.errorMessage ?? "") }
+        summary.failed += outcome.failed.count
+        for row in outcome.failed { summary.failedByCode[row.errorCode ?? "", default: 0] += 1 }
+        summary.unconfirmed = outcome.unconfirmed
+        summary.unconfirmedRows = outcome.unconfirmedRows.map { ($0.externalID, $0.record, $0.exportedAt) }
+        try report?.add(outcome.failed)
     }
 
     /// Runs `stream`'s batches, adding each committed one to the summary and the report.

@@ -84,8 +84,20 @@ public struct SyncSummary: Sendable {
     public var possibleDuplicates = 0
     /// Failed rows per error code.
     public var failedByCode: [String: Int] = [:]
-    /// Exported rows per owner source (`user`, `fallback`).
+    /// Exported rows per owner source (`assigned`, `user`, `routing`, `fallback`).
     public var ownersBySource: [String: Int] = [:]
+    /// Routed rows per routing rule.
+    public var ownersByRule: [String: Int] = [:]
+    /// Rows exported earlier that Salesforce confirmed in this run (§9).
+    public var confirmed = 0
+    /// Rows exported earlier that failed in this run: Salesforce rejected them, or their mirror
+    /// row is gone (also in `failed` and `failedByCode`).
+    public var rejected = 0
+    /// The first of them, with Salesforce's reason.
+    public var rejectedRows: [(externalID: String, errorCode: String, message: String)] = []
+    /// Rows Salesforce has not confirmed past `max_wait_minutes`, and the first of them.
+    public var unconfirmed = 0
+    public var unconfirmedRows: [(externalID: String, record: String, exportedAt: String)] = []
     /// `push`: ids given that were not processed (unknown, or already exported).
     public var notProcessed: [String] = []
     /// CRM records (re)keyed by the refresh.
@@ -109,5 +121,6 @@ public struct SyncSummary: Sendable {
         possibleDuplicates += result.possibleDuplicates
         failedByCode.merge(result.failedByCode, uniquingKeysWith: +)
         ownersBySource.merge(result.ownersBySource, uniquingKeysWith: +)
+        ownersByRule.merge(result.ownersByRule, uniquingKeysWith: +)
     }
 }

@@ -31,11 +31,8 @@ enum CorpusRun {
         let actual = try Corpus.outcomes(t)
         let expected = try Corpus.records("expected.csv").filter { only?.contains($0["external_id"] ?? "") ?? true }
         #expect(expected.count == only?.count ?? 1998)
-        let mismatches = expected.filter { e in
-            let a = actual[e["external_id"] ?? ""] ?? [:]
-            return ["status", "error_code", "crm_object", "ownerid", "owner_source", "duplicate_of"].contains { a[$0] != e[$0] }
-        }
-        #expect(mismatches.isEmpty, "\(mismatches.count) rows differ, e.g. \(mismatches.prefix(3))")
+        let mismatches = Corpus.mismatches(expected, actual)
+        #expect(mismatches.isEmpty, "\(mismatches.count) differences, e.g. \(mismatches.prefix(3))")
         #expect(try t.scalar("SELECT count(leadsync_id__c) - count(DISTINCT leadsync_id__c) FROM lead") == "0")
         #expect(try claimLockIsFree(t))
     }

@@ -9,7 +9,7 @@ struct Scenario {
     var leads = "sfid,firstname,lastname,company,email,phone,mobilephone,ownerid,isdeleted,systemmodstamp\n"
     var contacts = "sfid,firstname,lastname,email,phone,mobilephone,ownerid,isdeleted,systemmodstamp\n"
     var accounts = "sfid,name,firstname,lastname,personemail,phone,personmobilephone,ispersonaccount,isdeleted,systemmodstamp\n"
-    var captured = "external_id,source,captured_at,captured_by,target_object,first_name,last_name,company,email,phone,mobile,title\n"
+    var captured = "external_id,source,captured_at,captured_by,assigned_to,target_object,first_name,last_name,company,email,phone,mobile,title,street,postal_code,city,country,website\n"
     var config = "fallback_owner = \"admin@example.com\"\n"
     static let now = Timestamp.parse("2026-11-20T12:00:00Z") ?? Date()
 
@@ -29,9 +29,27 @@ struct Scenario {
 
     /// A captured row; `minutesAgo` is before `Scenario.now`.
     mutating func capture(_ id: String, last: String, first: String = "Ann", company: String = "ACME", email: String = "", phone: String = "",
-                          mobile: String = "", by: String = "rep@example.com", target: String = "", minutesAgo: Int = 60, title: String = "") {
+                          mobile: String = "", by: String = "rep@example.com", target: String = "", minutesAgo: Int = 60, title: String = "",
+                          source: String = "webform", assignedTo: String = "", street: String = "", postalCode: String = "", city: String = "",
+                          country: String = "", website: String = "") {
         let at = Timestamp.format(Scenario.now.addingTimeInterval(Double(-minutesAgo * 60)))
-        captured += "\(id),webform,\(at),\(by),\(target),\(first),\(last),\(company),\(email),\(phone),\(mobile),\(title)\n"
+        captured += [id, source, at, by, assignedTo, target, first, last, company, email, phone, mobile, title, street, postalCode, city, country, website]
+            .map(Self.csvField).joined(separator: ",") + "\n"
+    }
+
+    /// A CRM user.
+    mutating func user(_ sfid: String, _ email: String, active: Bool = true) {
+        users += "\(sfid),\(email),User \(sfid.suffix(3)),\(active)\n"
+    }
+
+    /// A business account of the mirror (`ispersonaccount` false).
+    mutating func businessAccount(_ sfid: String, name: String, deleted: Bool = false, stamp: String = "2026-01-01T00:00:00Z") {
+        accounts += "\(sfid),\(Self.csvField(name)),,,,,,false,\(deleted),\(stamp)\n"
+    }
+
+    /// A CSV field, quoted when it must be.
+    static func csvField(_ text: String) -> String {
+        text.contains { $0 == "," || $0 == "\"" || $0 == "\n" } ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
     }
 
     /// Loads everything into a freshly migrated database.
@@ -83,11 +101,12 @@ struct Scenario {
         var owner: String?
         var ownerSource: String?
         var message: String?
+        var rule: String? = nil
     }
 
     static func outcomes(_ db: any Database) throws -> [String: Outcome] {
         let rows = try db.runAdHoc("""
-            SELECT c.external_id, c.status, c.error_code, c.crm_object, c.owner_sfid, c.owner_source, c.error_message,
+            SELECT c.external_id, c.status, c.error_code, c.crm_object, c.owner_sfid, c.owner_source, c.error_message, c.routing_rule,
                    CASE c.crm_object
                      WHEN 'lead' THEN (SELECT COALESCE(l.sfid, l.leadsync_id__c) FROM lead l WHERE l.id = c.crm_id)
                      WHEN 'contact' THEN (SELECT COALESCE(m.sfid, m.leadsync_id__c) FROM contact m WHERE m.id = c.crm_id)
@@ -100,7 +119,7 @@ struct Scenario {
             out[r.string("external_id") ?? ""] = Outcome(status: r.string("status") ?? "", code: r.string("error_code"),
                                                         crmObject: r.string("crm_object"), matched: r.string("matched"),
                                                         owner: r.string("owner_sfid"), ownerSource: r.string("owner_source"),
-                                                        message: r.string("error_message"))
+                                                        message: r.string("error_message"), rule: r.string("routing_rule"))
         }
         return out
     }

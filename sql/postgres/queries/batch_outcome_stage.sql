@@ -13,6 +13,7 @@ CREATE TEMP TABLE IF NOT EXISTS batch_outcome (
     crm_id        bigint,
     owner_sfid    text,
     owner_source  text,
+    routing_rule  text,
     claimed_status  text,
     claimed_version timestamptz
 ) ON COMMIT DELETE ROWS

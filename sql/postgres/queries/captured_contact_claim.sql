@@ -9,7 +9,7 @@
 -- of the batches before (26 ms against 9.5 ms per claim of 5,000 at 500k rows done).
 -- params: :cutoff, :since, :until, :after_captured_at, :after_id, :limit
 -- returns: many
-SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
+SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.assigned_to, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
        c.department, c.company, c.email, c.phone, c.mobile, c.website, c.street, c.postal_code, c.city, c.country, c.notes,
        c.custom_fields, c.attempts, c.status, c.updated_at,
        (SELECT l.id FROM lead l WHERE l.leadsync_id__c = c.external_id) AS existing_lead_id,

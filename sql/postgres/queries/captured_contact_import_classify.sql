@@ -11,6 +11,7 @@ SET action = COALESCE((
               AND (COALESCE(i.source, c.source) IS DISTINCT FROM c.source
                   OR COALESCE(CAST(i.captured_at AS timestamptz), c.captured_at) IS DISTINCT FROM c.captured_at
                   OR COALESCE(i.captured_by, c.captured_by) IS DISTINCT FROM c.captured_by
+                  OR COALESCE(i.assigned_to, c.assigned_to) IS DISTINCT FROM c.assigned_to
                   OR COALESCE(i.target_object, c.target_object) IS DISTINCT FROM c.target_object
                   OR COALESCE(i.salutation, c.salutation) IS DISTINCT FROM c.salutation
                   OR COALESCE(i.first_name, c.first_name) IS DISTINCT FROM c.first_name

@@ -9,6 +9,7 @@ CREATE TEMP TABLE IF NOT EXISTS captured_contact_import (
     source text,
     captured_at text,
     captured_by text,
+    assigned_to text,
     target_object text,
     salutation text,
     first_name text,

@@ -1,7 +1,7 @@
 -- Writes every row's outcome back (SYNC_RULES.md §8) in the batch's transaction, with the
 -- mirror write it describes: one terminal state per processed row.
 -- The outcomes are in batch_outcome (id, status, error_code, error_message, crm_object, crm_id
--- (the record written or duplicated), owner_sfid, owner_source, and the row's status and
+-- (the record written or duplicated), owner_sfid, owner_source, routing_rule, and the row's status and
 -- updated_at as its batch claimed it). A row is written only if both are unchanged: the caller
 -- compares the rows written with the batch's and rolls the batch back when one changed since
 -- its claim (on PostgreSQL a claim locks its rows, so none does; this is the same check for
@@ -16,6 +16,7 @@ SET status        = o.status,
     crm_id        = o.crm_id,
     owner_sfid    = o.owner_sfid,
     owner_source  = o.owner_source,
+    routing_rule  = o.routing_rule,
     exported_at   = CASE WHEN o.status = 'exported' THEN CAST(:now AS timestamptz) END,
     run_id        = :run_id,
     attempts      = captured_contact.attempts + 1,

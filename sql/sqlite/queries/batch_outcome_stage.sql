@@ -14,6 +14,7 @@ CREATE TEMP TABLE IF NOT EXISTS batch_outcome (
     crm_id        integer,
     owner_sfid    text,
     owner_source  text,
+    routing_rule  text,
     claimed_status  text,
     claimed_version text
 )

@@ -11,6 +11,7 @@ SET action = COALESCE((
               AND (COALESCE(i.source, c.source) IS NOT c.source
                   OR COALESCE(i.captured_at, c.captured_at) IS NOT c.captured_at
                   OR COALESCE(i.captured_by, c.captured_by) IS NOT c.captured_by
+                  OR COALESCE(i.assigned_to, c.assigned_to) IS NOT c.assigned_to
                   OR COALESCE(i.target_object, c.target_object) IS NOT c.target_object
                   OR COALESCE(i.salutation, c.salutation) IS NOT c.salutation
                   OR COALESCE(i.first_name, c.first_name) IS NOT c.first_name

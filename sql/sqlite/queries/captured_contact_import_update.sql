@@ -8,6 +8,7 @@ UPDATE captured_contact AS c
    SET source = COALESCE(i.source, c.source),
        captured_at = COALESCE(i.captured_at, c.captured_at),
        captured_by = COALESCE(i.captured_by, c.captured_by),
+       assigned_to = COALESCE(i.assigned_to, c.assigned_to),
        target_object = COALESCE(i.target_object, c.target_object),
        salutation = COALESCE(i.salutation, c.salutation),
        first_name = COALESCE(i.first_name, c.first_name),

@@ -1,7 +1,7 @@
 -- Writes every row's outcome back (SYNC_RULES.md §8) in the batch's transaction, with the
 -- mirror write it describes: one terminal state per processed row.
 -- The outcomes are in batch_outcome (id, status, error_code, error_message, crm_object, crm_id
--- (the record written or duplicated), owner_sfid, owner_source, and the row's status and
+-- (the record written or duplicated), owner_sfid, owner_source, routing_rule, and the row's status and
 -- updated_at as its batch claimed it). A row is written only if both are unchanged: a batch
 -- claimed ahead read its rows in a snapshot, and another writer (a run beside this one, an
 -- import, a retry) may have changed them since; the caller compares the rows written with the
@@ -16,8 +16,8 @@
 -- params: :now, :run_id
 -- returns: affected
 UPDATE OR FAIL captured_contact
-SET (status, error_code, error_message, crm_object, crm_id, owner_sfid, owner_source, exported_at) =
-        (SELECT o.status, o.error_code, o.error_message, o.crm_object, o.crm_id, o.owner_sfid, o.owner_source,
+SET (status, error_code, error_message, crm_object, crm_id, owner_sfid, owner_source, routing_rule, exported_at) =
+        (SELECT o.status, o.error_code, o.error_message, o.crm_object, o.crm_id, o.owner_sfid, o.owner_source, o.routing_rule,
                 CASE WHEN o.status = 'exported' THEN :now END
          FROM batch_outcome o WHERE o.id = captured_contact.id),
     run_id     = :run_id,
