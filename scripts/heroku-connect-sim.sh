@@ -11,7 +11,8 @@
 # entry in `_trigger_log`, and its relationship external ids (`account__leadsync_id__c`,
 # `contact__leadsync_id__c`) resolved to `accountid` / `contactid`. A row naming an account or
 # contact Salesforce refused fails as Salesforce fails it; one whose parent has not synced waits.
-# Accounts go first, as Heroku Connect orders parents before children.
+# Accounts go first, as Heroku Connect orders parents before children. Rows updated by the job
+# (`_hc_lastop = 'PENDING'` with an sfid) are pushed: SYNCED.
 # OUTCOMES.csv (header `object,leadsync_id__c,action,_hc_err,sf_message`) says otherwise for rows
 # named by their `leadsync_id__c`:
 #   fail    Salesforce refused it: `_hc_lastop = 'FAILED'`, `_hc_err` as given (empty: NULL), and a
@@ -71,6 +72,7 @@ WHERE m.sfid IS NULL AND m._hc_lastop = 'PENDING'$waiting
   AND (m.leadsync_id__c IS NULL OR m.leadsync_id__c NOT IN ($named));
 UPDATE $q SET sfid = '${prefix}SIM' || $id12, _hc_lastop = 'SYNCED', _hc_err = NULL, systemmodstamp = $now$resolve
 WHERE id IN (SELECT s.id FROM hc_sim_synced s WHERE s.object = '$t');
+UPDATE $q SET _hc_lastop = 'SYNCED', systemmodstamp = $now WHERE sfid IS NOT NULL AND _hc_lastop = 'PENDING';
 SQL
 }
 

@@ -23,6 +23,9 @@ struct SyncOptionGroup: ParsableArguments {
     @Option(help: ArgumentHelp("Alert (exit 65, admin mail subject says so) when more than this percentage of rows failed.", valueName: "percent"))
     var maxFailureRate: Double?
 
+    @Option(help: ArgumentHelp("Process only captured contacts or only call events (default: both, contacts first).", valueName: "contacts|calls"))
+    var only: SyncOptions.Streams?
+
     func validate() throws {
         if let b = batchSize, b < 1 || b > 100_000 { throw ValidationError("--batch-size must be between 1 and 100000") }
         if let l = limit, l < 1 { throw ValidationError("--limit must be at least 1") }
@@ -34,6 +37,7 @@ struct SyncOptionGroup: ParsableArguments {
         options.batchSize = batchSize
         options.limit = limit
         options.dryRun = dryRun
+        options.only = only
     }
 }
 
@@ -81,3 +85,5 @@ func runSync(_ global: GlobalOptions, _ group: SyncOptionGroup, _ options: SyncO
     }
     if status != 0 { throw ExitCode(status) }
 }
+
+extension SyncOptions.Streams: ExpressibleByArgument {}

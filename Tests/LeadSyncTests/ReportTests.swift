@@ -86,7 +86,10 @@ import Testing
             #expect(json["schema_version"] as? Int == 2)
             #expect(Set(json.keys) == ["schema_version", "run_id", "mode", "dry_run", "started_at", "finished_at", "duration_seconds",
                                        "rows_per_second", "counts", "failed_by_error_code", "owners_by_source", "owners_by_rule", "per_user",
-                                       "confirmations", "config_checksum", "report", "alert", "no_mail"], "summary.json's documented keys, alert included")
+                                       "confirmations", "calls", "config_checksum", "report", "alert", "no_mail"], "summary.json's documented keys, alert included")
+            #expect(Set((json["calls"] as? [String: Any] ?? [:]).keys) == ["read", "logged", "waiting", "skipped", "failed", "tasks_written", "utm_filled",
+                                                                           "skipped_by_code", "failed_by_code", "records_created", "per_agent",
+                                                                           "tasks_per_manager"])
             #expect(Set((json["confirmations"] as? [String: Any] ?? [:]).keys) == ["confirmed", "rejected", "rejected_rows", "unconfirmed", "unconfirmed_rows"])
             #expect(json["alert"] is NSNull, "no alert without a failure-rate limit: null, not left out")
             let run = try #require(try t.rawRows("SELECT id, read_count, exported_count, failed_count, report_path FROM sync_run").first)

@@ -68,6 +68,8 @@ public struct Configuration: Sendable {
     public var accountLegalForms = CompanyKey.defaultLegalForms
     /// Owners by routing rules (§11).
     public var routing = RoutingConfig()
+    /// How call events are logged (CALL_RULES.md).
+    public var calls = CallsConfig()
 
     /// The defaults.
     public init() {}
@@ -178,11 +180,12 @@ public struct Configuration: Sendable {
             case "account_legal_forms":
                 config.accountLegalForms = try reader.strings(value, key).map { CompanyKey.fold($0) }.filter { !$0.isEmpty }
             case "routing": config.routing = try RoutingConfig(try reader.table(value, key), reader: reader)
+            case "calls": config.calls = try CallsConfig(try reader.table(value, key), reader: reader)
             default:
                 throw reader.unknown(key, known: ["database", "fallback_owner", "default_region", "default_target", "settle_minutes", "max_attempts",
                                                   "batch_size", "report_dir", "report_to", "mail_language", "mail_from", "sendmail_command", "postgres",
                                                   "sqlite", "mapping", "value_maps", "max_wait_minutes", "confirmations", "contact_account",
-                                                  "account_legal_forms", "routing"])
+                                                  "account_legal_forms", "routing", "calls"])
             }
         }
         return config

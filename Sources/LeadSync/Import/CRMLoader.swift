@@ -1,11 +1,13 @@
 import CSV
 import Foundation
 
-/// Loads CSV exports of a CRM (`users.csv`, `leads.csv`, `contacts.csv`, `accounts.csv`) into
+/// Loads CSV exports of a CRM (`users.csv`, `leads.csv`, `contacts.csv`, `accounts.csv`,
+/// `opportunities.csv`, `cases.csv`) into
 /// the mirror tables: for local runs, demos and tests, where no Heroku Connect fills them.
 public struct CRMLoader {
     /// File name → mirror table.
-    public static let files = [("users.csv", "user"), ("accounts.csv", "account"), ("leads.csv", "lead"), ("contacts.csv", "contact")]
+    public static let files = [("users.csv", "user"), ("accounts.csv", "account"), ("leads.csv", "lead"), ("contacts.csv", "contact"),
+                               ("opportunities.csv", "opportunity"), ("cases.csv", "case")]
 
     let db: any Database
     let crmSchema: String

@@ -32,38 +32,105 @@ public struct ImportError: Error, CustomStringConvertible, Sendable {
     public var description: String { "\(file) line \(line): \(problem) (nothing was imported)" }
 }
 
-/// Loads an RFC 4180 CSV file of captured contacts as pending rows, all or nothing.
-public struct CSVImporter {
-    /// Columns a file may carry (header names = `captured_contact` columns).
-    public static let columns = [
+/// A staging table `import` and `import-calls` load: its columns (the file's header names) and
+/// how each field is checked and stored.
+public struct StagingTable: Sendable {
+    /// `captured_contact` or `call_event`; its import queries are `<name>_import_*`.
+    public let name: String
+    /// Columns a file may carry.
+    public let columns: [String]
+    /// Columns every record must have a value in (besides `external_id`).
+    let required: [String]
+    /// A field's stored value, or an `ImportError` naming the problem (the caller adds the line).
+    let check: @Sendable (_ column: String, _ value: String) throws -> SQLValue
+
+    /// Captured contacts (SCHEMA.md).
+    public static let capturedContacts = StagingTable(name: "captured_contact", columns: [
         "external_id", "source", "captured_at", "captured_by", "assigned_to", "target_object", "salutation", "first_name", "last_name",
         "title", "department", "company", "email", "phone", "mobile", "website", "street", "postal_code", "city",
         "country", "notes", "custom_fields",
-    ]
+    ], required: []) { column, value in
+        switch column {
+        case "captured_at": return try timestamp(column, value)
+        case "target_object":
+            let target = value.trimmingCharacters(in: .whitespaces).lowercased()
+            guard target.isEmpty || TargetObject(rawValue: target) != nil else { throw FieldProblem("target_object must be lead, contact or empty") }
+            return .text(target)
+        case "custom_fields" where !value.trimmingCharacters(in: .whitespaces).isEmpty:
+            guard (try? JSONSerialization.jsonObject(with: Data(value.utf8))) is [String: Any] else {
+                throw FieldProblem("custom_fields is not a JSON object")
+            }
+            return .text(value)
+        default: return .text(value)
+        }
+    }
+
+    /// Call events (SCHEMA.md "Added for calls"): `started_at` is required, the durations whole
+    /// numbers (a negative one imports, and the run fails the event as `invalid_call`).
+    public static let callEvents = StagingTable(name: "call_event", columns: [
+        "external_id", "source", "channel", "direction", "outcome", "started_at", "duration_seconds", "wait_seconds", "agent_email",
+        "client_number", "line_number", "recording_url", "comments", "tags", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content",
+    ], required: ["started_at", "direction"]) { column, value in
+        switch column {
+        case "started_at": return try timestamp(column, value)
+        case "duration_seconds", "wait_seconds":
+            let number = value.trimmingCharacters(in: .whitespaces)
+            if number.isEmpty { return .null }
+            guard let seconds = Int32(number) else { throw FieldProblem("\(column) \"\(number.prefix(40))\" is not a whole number of seconds") }
+            return .text(String(seconds))
+        default: return .text(value)
+        }
+    }
+
+    /// An ISO-8601 timestamp stored in the job's format (UTC); NULL when empty. A time without a
+    /// zone is UTC.
+    static func timestamp(_ column: String, _ value: String) throws -> SQLValue {
+        guard !value.trimmingCharacters(in: .whitespaces).isEmpty else { return .null }
+        guard let date = Timestamp.parse(value) else { throw FieldProblem("\(column) \"\(value.prefix(40))\" is not an ISO-8601 timestamp") }
+        return .text(Timestamp.format(date))
+    }
+}
+
+/// A field's problem, which the importer turns into an `ImportError` naming the line.
+struct FieldProblem: Error {
+    let problem: String
+    init(_ problem: String) { self.problem = problem }
+}
+
+/// Loads an RFC 4180 CSV file into a staging table (captured contacts, call events) as pending
+/// rows, all or nothing.
+public struct CSVImporter {
+    /// Columns a captured contacts file may carry (header names = `captured_contact` columns).
+    public static let columns = StagingTable.capturedContacts.columns
 
     let db: any Database
+    let table: StagingTable
 
-    /// An importer writing to `db`.
-    public init(db: any Database) { self.db = db }
+    /// An importer writing to `db`'s `table`.
+    public init(db: any Database, table: StagingTable = .capturedContacts) {
+        self.db = db
+        self.table = table
+    }
 
     /// Checks the whole file, then loads it in one transaction: COPY into a staging table on
     /// PostgreSQL (a prepared insert on SQLite), counted and applied with set-based SQL.
     public func importFile(path: String, now: Date = Date()) throws -> ImportSummary {
-        let (rows, repeated) = try Self.parse(try InputFile.read(path), file: path)
+        let (rows, repeated) = try Self.parse(try InputFile.read(path), file: path, table: table)
         let staged = rows.map { row in [SQLValue.integer(Int64(row.line))] + row.values }
+        let name = table.name
         return try db.transaction(immediate: true) {
-            try db.run("captured_contact_import_stage", [:])
-            try db.run("captured_contact_import_clear", [:])
-            try db.bulkLoad(table: "captured_contact_import", columns: ["line"] + Self.columns, rows: staged)
-            try db.run("captured_contact_import_classify", [:])
-            guard let counts = try db.one("captured_contact_import_count") else {
-                throw InternalError("captured_contact_import_count returned no row")
+            try db.run("\(name)_import_stage", [:])
+            try db.run("\(name)_import_clear", [:])
+            try db.bulkLoad(table: "\(name)_import", columns: ["line"] + table.columns, rows: staged)
+            try db.run("\(name)_import_classify", [:])
+            guard let counts = try db.one("\(name)_import_count") else {
+                throw InternalError("\(name)_import_count returned no row")
             }
             let params: [String: SQLValue] = ["now": .text(Timestamp.format(now))]
             // What the statements did, not what the classification expected: a row a run
             // processed meanwhile is left alone, and a new id another import took is not new.
-            let updated = try db.run("captured_contact_import_update", params).affected
-            let inserted = try db.run("captured_contact_import_insert", params).affected
+            let updated = try db.run("\(name)_import_update", params).affected
+            let inserted = try db.run("\(name)_import_insert", params).affected
             let staged = ["new_rows", "updated_rows", "unchanged_rows"].reduce(0) { $0 + (counts.int($1) ?? 0) }
             return ImportSummary(new: inserted, updated: updated, unchanged: staged - inserted - updated, repeatedInFile: repeated)
         }
@@ -77,7 +144,8 @@ public struct CSVImporter {
 
     /// Checks bytes, header and every record; returns the records (last one per external id wins)
     /// and how many earlier duplicates were dropped.
-    static func parse(_ data: Data, file: String) throws -> ([Record], Int) {
+    static func parse(_ data: Data, file: String, table: StagingTable = .capturedContacts) throws -> ([Record], Int) {
+        let columns = table.columns
         var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         // Invalid UTF-8 and NUL bytes are found per physical line, so the error can name it.
@@ -117,6 +185,9 @@ public struct CSVImporter {
         guard let idIndex = header.firstIndex(of: "external_id") else {
             throw ImportError(file: file, line: 1, problem: "the header has no external_id column")
         }
+        for column in table.required where !header.contains(column) {
+            throw ImportError(file: file, line: 1, problem: "the header has no \(column) column")
+        }
         let positions = columns.map { header.firstIndex(of: $0) }
         var records: [Record] = []
         var recordLine = 2 + newlines(in: reader.headerRow ?? [])
@@ -134,29 +205,17 @@ public struct CSVImporter {
             values.reserveCapacity(columns.count)
             for (column, position) in zip(columns, positions) {
                 guard let position else { values.append(.null); continue }
-                var value = fields[position]
-                switch column {
-                case "external_id": value = externalID
-                case "captured_at" where !value.trimmingCharacters(in: .whitespaces).isEmpty:
-                    guard let date = Timestamp.parse(value) else {
-                        throw ImportError(file: file, line: start, problem: "captured_at \"\(value.prefix(40))\" is not an ISO-8601 timestamp")
-                    }
-                    value = Timestamp.format(date)
-                case "captured_at":
-                    values.append(.null)
-                    continue
-                case "target_object":
-                    value = value.trimmingCharacters(in: .whitespaces).lowercased()
-                    guard value.isEmpty || TargetObject(rawValue: value) != nil else {
-                        throw ImportError(file: file, line: start, problem: "target_object must be lead, contact or empty")
-                    }
-                case "custom_fields" where !value.trimmingCharacters(in: .whitespaces).isEmpty:
-                    guard (try? JSONSerialization.jsonObject(with: Data(value.utf8))) is [String: Any] else {
-                        throw ImportError(file: file, line: start, problem: "custom_fields is not a JSON object")
-                    }
-                default: break
+                if column == "external_id" { values.append(.text(externalID)); continue }
+                do {
+                    values.append(try table.check(column, fields[position]))
+                } catch let error as FieldProblem {
+                    throw ImportError(file: file, line: start, problem: error.problem)
                 }
-                values.append(.text(value))
+            }
+            for column in table.required {
+                guard let i = columns.firstIndex(of: column), !(values[i].textValue ?? "").trimmingCharacters(in: .whitespaces).isEmpty else {
+                    throw ImportError(file: file, line: start, problem: "missing \(column)")
+                }
             }
             if let earlier = lastIndexByID[externalID] { records[earlier] = Record(line: -1, values: []) }
             lastIndexByID[externalID] = records.count

@@ -218,6 +218,16 @@ public final class ReportWriter: @unchecked Sendable {
         let owners_by_rule: [String: Int]
         /// What Salesforce said of rows exported earlier.
         let confirmations: Confirmations
+        /// What the run did to call events (zeros when it processed none).
+        let calls: Calls
+
+        struct Calls: Encodable {
+            let read, logged, waiting, skipped, failed, tasks_written, utm_filled: Int
+            let skipped_by_code, failed_by_code, records_created: [String: Int]
+            let per_agent: [String: [String: Int]]
+            /// Tasks per owner sfid: completed and open (the deals profile's managers).
+            let tasks_per_manager: [String: [String: Int]]
+        }
 
         struct Confirmations: Encodable {
             let confirmed, rejected, unconfirmed: Int
@@ -247,6 +257,12 @@ public final class ReportWriter: @unchecked Sendable {
         }
     }
 
+    private static func calls(_ c: CallSummary) -> SummaryDocument.Calls {
+        .init(read: c.read, logged: c.logged, waiting: c.waiting, skipped: c.skipped, failed: c.failed, tasks_written: c.tasks, utm_filled: c.utmFilled,
+              skipped_by_code: c.skippedByCode, failed_by_code: c.failedByCode, records_created: c.created, per_agent: c.perAgent,
+              tasks_per_manager: c.tasksPerManager)
+    }
+
     /// JSONEncoder, not JSONSerialization: the latter spends seconds sorting 5,000 users' keys
     /// through AnyHashable.
     private func summaryJSON(_ s: SyncSummary, folder: String, notes: ReportNotes) throws -> Data {
@@ -263,7 +279,8 @@ public final class ReportWriter: @unchecked Sendable {
             no_mail: notes.noMail.map { .init(captured_by: $0, reason: "not a valid address") }, owners_by_rule: s.ownersByRule,
             confirmations: .init(confirmed: s.confirmed, rejected: s.rejected, unconfirmed: s.unconfirmed,
                                  rejected_rows: s.rejectedRows.map { .init(external_id: $0.externalID, error_code: $0.errorCode, message: $0.message) },
-                                 unconfirmed_rows: s.unconfirmedRows.map { .init(external_id: $0.externalID, record: $0.record, exported_at: $0.exportedAt) }))
+                                 unconfirmed_rows: s.unconfirmedRows.map { .init(external_id: $0.externalID, record: $0.record, exported_at: $0.exportedAt) }),
+            calls: Self.calls(s.calls ?? CallSummary()))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(document)

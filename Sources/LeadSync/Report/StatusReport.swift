@@ -35,6 +35,16 @@ public struct StatusReport {
             if status == "failed" && count.rejected > 0 { out += "  (\(count.rejected) rejected by Salesforce or removed from the mirror)" }
             out += "\n"
         }
+        var calls = ["pending": 0, "waiting": 0, "logged": 0, "skipped": 0, "failed": 0]
+        for row in try db.rows("call_event_status_counts") {
+            if let status = row.string("status") { calls[status] = row.int("row_count") ?? 0 }
+        }
+        if calls.values.contains(where: { $0 > 0 }) {
+            out += "call events\n"
+            for status in ["pending", "waiting", "logged", "skipped", "failed"] {
+                out += "  \(status.padding(toLength: 9, withPad: " ", startingAt: 0)) \(String(calls[status] ?? 0).leftPadded(8))\n"
+            }
+        }
         let runs = try db.rows("sync_run_recent", ["limit": .integer(Int64(max(recentRuns, 0)))])
         if runs.isEmpty {
             out += "no runs yet\n"

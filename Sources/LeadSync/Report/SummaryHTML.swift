@@ -49,6 +49,41 @@ enum SummaryHTML {
             out += "</table>\n"
             if s.failed > failures.count { out += "<p>… and \(s.failed - failures.count) more in failed.csv.</p>\n" }
         }
+        if let calls = s.calls, calls.read > 0 { out += render(calls) }
         return out + "</body></html>\n"
+    }
+
+    /// The call events' part: counts, reasons, records created, per agent and per manager.
+    static func render(_ c: CallSummary) -> String {
+        let e = ReportFiles.html
+        var out = "<h2>Call events</h2>\n<p><strong>\(c.logged) logged</strong> (\(c.tasks) tasks), \(c.waiting) waiting for Salesforce, "
+            + "\(c.skipped) skipped, <strong>\(c.failed) failed</strong> of \(c.read) read.</p>\n"
+        let reasons = c.skippedByCode.map { ("skipped", $0.key, $0.value) } + c.failedByCode.map { ("failed", $0.key, $0.value) }
+        if !reasons.isEmpty {
+            out += "<table><tr><th>Outcome</th><th>Reason</th><th>Events</th></tr>\n"
+            for (status, code, count) in reasons.sorted(by: { ($0.0, $0.1) < ($1.0, $1.1) }) {
+                out += "<tr><td>\(status)</td><td>\(e(SummaryText.callReasons[code] ?? code)) (\(e(code)))</td><td>\(count)</td></tr>\n"
+            }
+            out += "</table>\n"
+        }
+        if !c.created.isEmpty {
+            out += "<p>Records created: " + e(c.created.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")) + "</p>\n"
+        }
+        if c.utmFilled > 0 { out += "<p>UTM tags filled on \(c.utmFilled) existing records.</p>\n" }
+        if !c.perAgent.isEmpty {
+            out += "<table><tr><th>Agent</th><th>Logged</th><th>Waiting</th><th>Skipped</th><th>Failed</th></tr>\n"
+            for (agent, counts) in c.perAgent.sorted(by: { $0.key < $1.key }) {
+                out += "<tr><td>\(e(agent))</td>" + ["logged", "waiting", "skipped", "failed"].map { "<td>\(counts[$0] ?? 0)</td>" }.joined() + "</tr>\n"
+            }
+            out += "</table>\n"
+        }
+        if !c.tasksPerManager.isEmpty {
+            out += "<table><tr><th>Task owner</th><th>Completed</th><th>Open</th></tr>\n"
+            for (owner, counts) in c.tasksPerManager.sorted(by: { $0.key < $1.key }) {
+                out += "<tr><td>\(e(owner))</td><td>\(counts["completed"] ?? 0)</td><td>\(counts["open"] ?? 0)</td></tr>\n"
+            }
+            out += "</table>\n"
+        }
+        return out
     }
 }

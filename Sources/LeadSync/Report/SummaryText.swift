@@ -45,6 +45,30 @@ public enum SummaryText {
         if !s.notProcessed.isEmpty {
             out += "  not processed (unknown external id, or already exported): \(s.notProcessed.joined(separator: ", "))\n"
         }
+        if let calls = s.calls, calls.read > 0 { out += render(calls) }
         return out
     }
+
+    /// The call events' part (CALL_RULES.md §10).
+    static func render(_ c: CallSummary) -> String {
+        var out = "  \(c.logged) call events logged (\(c.tasks) tasks), \(c.waiting) waiting for Salesforce, \(c.skipped) skipped, \(c.failed) failed (\(c.read) read)\n"
+        for (label, codes) in [("skipped", c.skippedByCode), ("failed", c.failedByCode)] where !codes.isEmpty {
+            out += "  calls \(label) by reason:\n"
+            for (code, count) in codes.sorted(by: { ($1.value, $0.key) < ($0.value, $1.key) }) {
+                out += "    \(String(count).leftPadded(6))  \(code) — \(callReasons[code] ?? code)\n"
+            }
+        }
+        if !c.created.isEmpty {
+            out += "  records created for calls: " + c.created.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + "\n"
+        }
+        if c.utmFilled > 0 { out += "  UTM tags filled on \(c.utmFilled) existing records\n" }
+        return out
+    }
+
+    /// Human names of the call codes.
+    static let callReasons = [
+        "invalid_call": "not a valid call event", "field_too_long": "a task field too long", "not_logged": "a call type not logged",
+        "outside_business_hours": "outside business hours", "no_number": "no client number", "unknown_number": "a number no record has",
+        "crm_rejected": "rejected by Salesforce", "crm_not_synced": "Heroku Connect did not sync its record in time",
+    ]
 }

@@ -38,7 +38,7 @@ final class BatchLoop<Stream: BatchStream> {
     }
 
     /// Runs every batch; `committed` gets each one's result once it has committed.
-    func run(_ committed: (BatchResult) throws -> Void) throws {
+    func run(_ committed: (Stream.Result) throws -> Void) throws {
         var done = 0, number = 0
         // Rows still to be processed one at a time, after a batch the mirror refused.
         var isolate = 0
@@ -46,7 +46,7 @@ final class BatchLoop<Stream: BatchStream> {
         defer { ahead?.drop() }
         while limit.map({ done < $0 }) ?? true {
             let want = isolate > 0 ? 1 : min(batchSize, (limit ?? .max) - done)
-            let result: BatchResult, claimedRows: Int
+            let result: Stream.Result, claimedRows: Int
             do {
                 let processed = try withRetries(ahead: &ahead) { ahead in
                     try process(want: want, number: number, ahead: &ahead, mayClaimAhead: isolate == 0, done: done)
@@ -72,7 +72,7 @@ final class BatchLoop<Stream: BatchStream> {
     /// One batch: claimed ahead (when it was, for `want` rows) or now, written and committed.
     /// Returns its result and how many rows it claimed.
     private func process(want: Int, number: Int, ahead: inout ClaimAhead<Stream.Batch>?, mayClaimAhead: Bool,
-                         done: Int) throws -> (result: BatchResult, rows: Int) {
+                         done: Int) throws -> (result: Stream.Result, rows: Int) {
         let claimed: Claimed<Stream.Batch>
         if let pending = ahead, pending.want == want {
             ahead = nil
@@ -90,7 +90,7 @@ final class BatchLoop<Stream: BatchStream> {
         let connection = claimed.connection
         defer { idle.append(connection) }
         let rows = claimed.batch.count
-        guard rows > 0 else { return (BatchResult(), 0) }
+        guard rows > 0 else { return (Stream.Result(), 0) }
         do {
             let result = try write(claimed, number: number)
             // Its last use: the batch is freed on another thread.
@@ -149,7 +149,7 @@ final class BatchLoop<Stream: BatchStream> {
     }
 
     /// Matches, decides and writes a claimed batch under the batch lock, and commits it.
-    private func write(_ claimed: Claimed<Stream.Batch>, number: Int) throws -> BatchResult {
+    private func write(_ claimed: Claimed<Stream.Batch>, number: Int) throws -> Stream.Result {
         try claimed.connection.sync { db in
             do {
                 if claimed.inSnapshot { try db.begin(immediate: true) }
@@ -166,7 +166,7 @@ final class BatchLoop<Stream: BatchStream> {
     }
 
     /// Fails the single row of `claimed`, which the mirror refused, in a transaction of its own.
-    private func reject(_ claimed: Claimed<Stream.Batch>, error: DatabaseError) throws -> BatchResult {
+    private func reject(_ claimed: Claimed<Stream.Batch>, error: DatabaseError) throws -> Stream.Result {
         try claimed.connection.sync { db in
             try begin(db)
             do {

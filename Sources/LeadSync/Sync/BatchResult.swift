@@ -1,5 +1,5 @@
 /// What one committed batch did: added to the run's summary and report only after its commit.
-struct BatchResult: Sendable {
+struct BatchResult: StreamResult {
     /// Rows the batch processed.
     var rows = 0
     var exported = 0

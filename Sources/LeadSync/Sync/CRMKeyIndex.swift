@@ -8,6 +8,9 @@ import Foundation
 public struct CRMKeyIndex {
     /// The mirror objects whose people are matched, with their priority (§5).
     static let objects: [(name: String, priority: Int)] = [("contact", 1), ("lead", 2), ("account", 3)]
+    /// The priority of a business account's keys: its phone, which calls match (CALL_RULES.md §4)
+    /// and captured contacts do not (their match takes priorities below it).
+    static let businessAccountPriority = 4
 
     /// The priority of a mirror object's records (§5).
     static func priority(of object: TargetObject) -> Int {
@@ -222,7 +225,7 @@ public struct CRMKeyIndex {
 
     /// Where a page's columns (`crm_changed_*`, `crm_full_*`) are.
     struct PageColumns: Sendable {
-        let id, sfid, leadsyncID, email, phone, mobile, lastname, live, systemmodstamp: Int?
+        let id, sfid, leadsyncID, email, phone, mobile, lastname, live, business, systemmodstamp: Int?
 
         init(_ shape: ResultColumns) {
             id = shape.position("id")
@@ -233,6 +236,7 @@ public struct CRMKeyIndex {
             mobile = shape.position("mobile")
             lastname = shape.position("lastname")
             live = shape.position("live")
+            business = shape.position("business")
             systemmodstamp = shape.position("systemmodstamp")
         }
     }
@@ -246,7 +250,8 @@ public struct CRMKeyIndex {
         if mobile == phone { mobile = nil }
         return keyRow(object: object, id: row.value(at: c.id), sfid: row.value(at: c.sfid), leadsyncID: row.value(at: c.leadsyncID),
                       emailKey: MatchKeys.email(row.value(at: c.email).textValue), phone: phone ?? mobile, phone2: phone == nil ? nil : mobile,
-                      lastNameKey: MatchKeys.lastName(row.value(at: c.lastname).textValue), priority: priority,
+                      lastNameKey: MatchKeys.lastName(row.value(at: c.lastname).textValue),
+                      priority: isTrue(row.value(at: c.business)) ? businessAccountPriority : priority,
                       systemmodstamp: row.value(at: c.systemmodstamp))
     }
 

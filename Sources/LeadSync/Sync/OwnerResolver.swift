@@ -4,6 +4,8 @@
 struct OwnerResolver: Sendable {
     /// Active users' sfid by lower-cased email.
     let activeUsers: [String: String]
+    /// Active users' sfids.
+    let activeSfids: Set<String>
     /// The fallback owner's sfid.
     let fallbackSfid: String
     let routing: RoutingConfig
@@ -18,7 +20,7 @@ struct OwnerResolver: Sendable {
 
     /// Reads the users and checks, before any row is touched, the fallback owner (an active user)
     /// and every routing team member (a CRM user; an inactive one is passed over in the rotation).
-    init(db: any Database, fallbackOwner: String?, routing: RoutingConfig = RoutingConfig()) throws {
+    init(db: any Database, fallbackOwner: String?, routing: RoutingConfig = RoutingConfig(), topManager: String? = nil) throws {
         var active: [String: String] = [:]
         var inactive = Set<String>()
         for row in try db.rows("user_all") {
@@ -32,12 +34,17 @@ struct OwnerResolver: Sendable {
             let why = inactive.contains(fallbackOwner) ? "is inactive" : "is not a CRM user"
             throw UsageError("fallback_owner \(fallbackOwner) \(why): the job needs an active user to own records; nothing was processed")
         }
+        if let topManager, active[topManager] == nil {
+            let why = inactive.contains(topManager) ? "is inactive" : "is not a CRM user"
+            throw UsageError("calls.top_manager \(topManager) \(why): the deals profile needs an active user for the top manager; nothing was processed")
+        }
         for rule in routing.rules {
             for member in rule.team where active[member.email] == nil && !inactive.contains(member.email) {
                 throw UsageError("routing rule \"\(rule.name)\": team member \(member.email) is not a CRM user; nothing was processed")
             }
         }
         activeUsers = active
+        activeSfids = Set(active.values)
         fallbackSfid = sfid
         self.routing = routing
     }
@@ -48,6 +55,20 @@ struct OwnerResolver: Sendable {
         if let sfid = activeUsers[Self.userKey(capturedBy)] { return Owner(sfid: sfid, source: "user") }
         return Owner(sfid: fallbackSfid, source: "fallback")
     }
+
+    /// The owner of a call's tasks (CALL_RULES.md §5): the agent when an active CRM user, else the
+    /// top manager (the deals profile, when given) or the fallback owner.
+    func owner(agent: String?, topManager: String?) -> (sfid: String, source: String) {
+        if let sfid = activeUsers[Self.userKey(agent)] { return (sfid, "user") }
+        if let topManager, let sfid = activeUsers[topManager] { return (sfid, "top_manager") }
+        return (fallbackSfid, "fallback")
+    }
+
+    /// A CRM user's sfid when active (by email, trimmed and lower-cased).
+    func activeUser(_ email: String?) -> String? { activeUsers[Self.userKey(email)] }
+
+    /// Whether the user with `sfid` is active.
+    func isActive(sfid: String) -> Bool { activeSfids.contains(sfid) }
 
     /// The owner of `row`, exported now: a routed row takes the next active member of its
     /// rule's rotation (`rotation`, advanced).

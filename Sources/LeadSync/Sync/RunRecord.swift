@@ -44,6 +44,9 @@ struct RunRecord {
                 "possible_duplicate_count": .integer(Int64(summary.possibleDuplicates)),
                 "report_path": .optional(summary.report?.folder.path),
                 "error": .optional(error),
+                "calls_read_count": .integer(Int64(summary.calls?.read ?? 0)), "calls_logged_count": .integer(Int64(summary.calls?.logged ?? 0)),
+                "calls_waiting_count": .integer(Int64(summary.calls?.waiting ?? 0)), "calls_skipped_count": .integer(Int64(summary.calls?.skipped ?? 0)),
+                "calls_failed_count": .integer(Int64(summary.calls?.failed ?? 0)),
             ])
         }
     }

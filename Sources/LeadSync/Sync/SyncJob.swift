@@ -9,9 +9,11 @@ import Logging
 /// 3. brings the CRM key index up to date with the mirror (`CRMKeyIndex`), and confirms or
 ///    rejects the rows exported earlier as Heroku Connect left them (`Confirmations`);
 /// 4. processes the captured contacts batch by batch (`BatchLoop` over `ContactStream`, whose
-///    comment lists a batch's stages), each batch one transaction;
-/// 5. finishes: the key lookup's end of run (SQLite merges its pending keys), the report
-///    (`ReportWriter`), and `sync_run`'s counts and status.
+///    comment lists a batch's stages), each batch one transaction; then the key lookup's end of
+///    run (SQLite merges its pending keys);
+/// 5. processes the call events the same way (`BatchLoop` over `CallStream`), so a call from a
+///    contact exported just now finds its record;
+/// 6. finishes: the report (`ReportWriter`), and `sync_run`'s counts and status.
 /// Any error leaves every uncommitted row pending and is rethrown after the run is recorded as failed.
 public final class SyncJob {
     let db: any Database
@@ -58,13 +60,18 @@ public final class SyncJob {
             }
             let lookup = keyLookup(options)
             try refreshKeys(lookup, phones: checked.phones, options: options, times: times, summary: &summary)
-            try confirm(options, report: report, times: times, summary: &summary)
-            let stream = ContactStream(scope: scope, runID: summary.runID, runStartedAt: Timestamp.format(start), preparer: checked.preparer,
-                                       lookup: lookup, owners: checked.owners, mirrorTypes: checked.mirrorTypes,
-                                       contactAccount: config.contactAccount, times: times,
-                                       clock: options.clock, hooks: options.hooks)
-            try process(stream, options: options, report: report, summary: &summary)
+            if options.only != .calls {
+                try confirm(options, report: report, times: times, summary: &summary)
+                let stream = ContactStream(scope: scope, runID: summary.runID, runStartedAt: Timestamp.format(start), preparer: checked.preparer,
+                                           lookup: lookup, owners: checked.owners, mirrorTypes: checked.mirrorTypes,
+                                           contactAccount: config.contactAccount, times: times,
+                                           clock: options.clock, hooks: options.hooks)
+                try process(stream, options: options, report: report, summary: &summary)
+            }
             if !options.dryRun { try times.measure("keys.merge") { try lookup.finishRun(on: db) } }
+            if options.mode != .push && options.only != .contacts {
+                try processCalls(options, start: start, checked: checked, times: times, summary: &summary)
+            }
             summary.finishedAt = options.clock()
             if let report { summary.report = try times.measure("report") { try report.finish(summary) } }
             if options.dryRun { db.rollback() }
@@ -95,7 +102,8 @@ public final class SyncJob {
         }
         let phones = try PhoneNormalizer(defaultRegion: config.defaultRegion)
         let mirror = try MappingCheck(db: db, config: config).verify()
-        let owners = try OwnerResolver(db: db, fallbackOwner: config.fallbackOwner, routing: config.routing)
+        let owners = try OwnerResolver(db: db, fallbackOwner: config.fallbackOwner, routing: config.routing,
+                                       topManager: config.calls.profile == .deals ? config.calls.topManager : nil)
         return Checked(phones: phones, preparer: RowPreparer(config: config, phones: phones, maxLengths: mirror.lengths), owners: owners,
                        mirrorTypes: mirror.types)
     }
@@ -182,6 +190,22 @@ public final class SyncJob {
             options.progress?(summary.read, max(total, summary.read))
         }
         if options.mode == .push { summary.notProcessed = options.pushIDs.filter { !processed.contains($0) } }
+    }
+
+    /// Runs the call events' batches (CALL_RULES.md), adding each committed one to the summary.
+    private func processCalls(_ options: SyncOptions, start: Date, checked: Checked, times: PhaseTimes, summary: inout SyncSummary) throws {
+        let settle = options.mode == .backfill ? nil : (options.settleMinutes ?? config.settleMinutes)
+        let scope = CallScope(cutoff: settle.map { Timestamp.format(start.addingTimeInterval(-Double($0) * 60)) } ?? "9999-12-31T23:59:59.999Z",
+                              since: options.mode == .backfill ? options.since.map(Timestamp.format) : nil,
+                              until: options.mode == .backfill ? options.until.map(Timestamp.format) : nil)
+        let stream = CallStream(scope: scope, runID: summary.runID, preparer: CallPreparer(config: config.calls, phones: checked.phones),
+                                owners: checked.owners, config: config.calls, maxWaitMinutes: config.maxWaitMinutes, times: times, clock: options.clock)
+        let loop = BatchLoop(stream: stream, main: SerializedConnection(db), openSecond: { [self] in
+            openAnother(for: "for the claim ahead; the run's call batches go one after another")
+        }, batchSize: options.batchSize ?? config.batchSize, limit: options.limit, dryRun: options.dryRun, logger: logger, hooks: SyncHooks())
+        var calls = CallSummary()
+        try loop.run { calls.add($0) }
+        summary.calls = calls
     }
 
     /// Another connection to the run's database; nil, with a warning saying what the run does

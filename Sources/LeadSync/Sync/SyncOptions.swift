@@ -7,8 +7,14 @@ public struct SyncOptions: Sendable {
         case run, backfill, push
     }
 
+    /// Which staged rows a run or backfill processes (`--only`); nil: captured contacts, then
+    /// call events. `push` takes captured contacts only.
+    public enum Streams: String, Sendable { case contacts, calls }
+
     /// run, backfill or push.
     public var mode: Mode
+    /// `--only contacts` or `--only calls`; nil: both.
+    public var only: Streams?
     /// Compute and report every outcome, write nothing.
     public var dryRun = false
     /// Overrides the configured settle window (`run` only).
@@ -98,6 +104,8 @@ public struct SyncSummary: Sendable {
     /// Rows Salesforce has not confirmed past `max_wait_minutes`, and the first of them.
     public var unconfirmed = 0
     public var unconfirmedRows: [(externalID: String, record: String, exportedAt: String)] = []
+    /// What the run did to call events (CALL_RULES.md), nil when it processed none.
+    public var calls: CallSummary?
     /// `push`: ids given that were not processed (unknown, or already exported).
     public var notProcessed: [String] = []
     /// CRM records (re)keyed by the refresh.
@@ -122,5 +130,40 @@ public struct SyncSummary: Sendable {
         failedByCode.merge(result.failedByCode, uniquingKeysWith: +)
         ownersBySource.merge(result.ownersBySource, uniquingKeysWith: +)
         ownersByRule.merge(result.ownersByRule, uniquingKeysWith: +)
+    }
+}
+
+/// What a run did to call events (CALL_RULES.md §10), for its summary and report.
+public struct CallSummary: Sendable {
+    public var read = 0
+    public var logged = 0
+    /// Events waiting for a record's sfid after this run (§8).
+    public var waiting = 0
+    public var skippedByCode: [String: Int] = [:]
+    public var failedByCode: [String: Int] = [:]
+    /// Tasks written.
+    public var tasks = 0
+    /// Records created per mirror table (lead, contact, account, case, opportunity).
+    public var created: [String: Int] = [:]
+    /// Per agent (`agent_email` as typed, trimmed): events by status.
+    public var perAgent: [String: [String: Int]] = [:]
+    /// The deals profile: tasks per manager (owner sfid), completed and open; UTM tags filled.
+    public var tasksPerManager: [String: [String: Int]] = [:]
+    public var utmFilled = 0
+
+    public var skipped: Int { skippedByCode.values.reduce(0, +) }
+    public var failed: Int { failedByCode.values.reduce(0, +) }
+
+    mutating func add(_ batch: CallBatchResult) {
+        read += batch.read
+        logged += batch.logged
+        waiting += batch.waiting
+        skippedByCode.merge(batch.skippedByCode, uniquingKeysWith: +)
+        failedByCode.merge(batch.failedByCode, uniquingKeysWith: +)
+        tasks += batch.tasks
+        created.merge(batch.created, uniquingKeysWith: +)
+        for (agent, counts) in batch.perAgent { perAgent[agent, default: [:]].merge(counts, uniquingKeysWith: +) }
+        for (manager, counts) in batch.tasksPerManager { tasksPerManager[manager, default: [:]].merge(counts, uniquingKeysWith: +) }
+        utmFilled += batch.utmFilled
     }
 }

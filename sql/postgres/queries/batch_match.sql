@@ -7,7 +7,8 @@
 -- 600k keys, and growing with the CRM, against 35 ms): an email key email_key's, a phone key
 -- phone_key's and phone2_key's (a record's two phone keys differ, so no record is found twice
 -- by one key). The branch of the other kind is cut by its constant filter before it probes.
--- The batch's keys are in batch_key (row_id, kind, key, lastname_key).
+-- The batch's keys are in batch_key (row_id, kind, key, lastname_key). Business accounts' phones
+-- (priority 4) are keyed for calls only and left out here.
 -- params: :run_started_at
 -- returns: many
 WITH candidates AS (
@@ -24,6 +25,7 @@ WITH candidates AS (
     LEFT JOIN captured_contact cc
            ON cc.external_id = k.leadsync_id AND cc.status = 'exported'
           AND cc.exported_at >= CAST(:run_started_at AS timestamptz)
+    WHERE k.priority < 4
 ), ranked AS (
     SELECT c.*, row_number() OVER (PARTITION BY row_id, kind, same_person, in_run
                                    ORDER BY priority, systemmodstamp DESC NULLS LAST, crm_id DESC) AS rank

@@ -4,5 +4,5 @@
 SELECT table_name, column_name, data_type, character_maximum_length
 FROM information_schema.columns
 WHERE table_schema = :crm_schema
-  AND table_name IN ('user', 'lead', 'contact', 'account')
+  AND table_name IN ('user', 'lead', 'contact', 'account', 'opportunity', 'case', 'task')
 ORDER BY table_name, ordinal_position

@@ -20,6 +20,7 @@
 -- PendingKeyIndex as :pending_keys, [[row_id, kind, rid, key, lastname_key], ...]: a batch
 -- key and the rowid of a pending record that may hold it (the index keeps a hash of each key, so
 -- the key is compared here). A record merged since the index read it is found by its index.
+-- Business accounts' phones (priority 4) are keyed for calls only and left out here.
 -- params: :email_keys, :phone_keys, :pending_keys, :run_started_at
 -- returns: many
 WITH batch_email AS NOT MATERIALIZED (
@@ -71,6 +72,7 @@ WITH batch_email AS NOT MATERIALIZED (
     LEFT JOIN captured_contact cc
            ON cc.external_id = f.leadsync_id AND cc.status = 'exported'
           AND cc.exported_at >= :run_started_at
+    WHERE f.priority < 4
 ), ranked AS (
     SELECT c.*, row_number() OVER (PARTITION BY row_id, kind, same_person, in_run
                                    ORDER BY priority, systemmodstamp IS NULL, systemmodstamp DESC, crm_id DESC) AS rank

@@ -1,5 +1,6 @@
--- Account rows changed since the refresh's watermark: only person accounts carry a person's
--- email and phones; a business account's keys are dropped (live = false).
+-- Account rows changed since the refresh's watermark. A person account carries a person's email
+-- and phones; a business account (business) only its phone, which calls match (CALL_RULES.md §4)
+-- and captured contacts do not (its keys get priority 4, which their match leaves out).
 -- Heroku Connect always sets systemmodstamp; a row without one is never read. The row comparison
 -- starts an index range scan at the watermark (an OR of the two columns rescanned the index from
 -- its start for every page: 24 s of reads for 2.5M rows).
@@ -10,7 +11,7 @@
 -- params: :after_ts, :after_id, :limit, :skip_keyed
 -- returns: many
 SELECT id, sfid, personemail AS email, phone, personmobilephone AS mobile, lastname,
-       (isdeleted = 0 AND ispersonaccount <> 0) AS live, NULL AS leadsync_id, systemmodstamp,
+       isdeleted = 0 AS live, ispersonaccount = 0 AS business, leadsync_id__c AS leadsync_id, systemmodstamp,
        CASE WHEN :skip_keyed THEN EXISTS (
            SELECT 1 FROM crm_match_key k
            WHERE k.crm_id = account.id AND k.crm_object = 'account'

@@ -7,6 +7,6 @@ SELECT m.name AS table_name, p.name AS column_name, lower(p.type) AS data_type, 
 FROM sqlite_master m
 JOIN pragma_table_info(m.name) p
 WHERE m.type = 'table'
-  AND m.name IN ('user', 'lead', 'contact', 'account')
+  AND m.name IN ('user', 'lead', 'contact', 'account', 'opportunity', 'case', 'task')
   AND coalesce(:crm_schema, '') = coalesce(:crm_schema, '')
 ORDER BY m.name, p.cid

@@ -1,0 +1,82 @@
+import Foundation
+
+/// Call events (CALL_RULES.md), the stream `run` and `backfill` process after the captured
+/// contacts, through the same `BatchLoop` (transaction, batch lock, claiming ahead, retries). A
+/// batch passes through these stages:
+/// 1. claim (`CallScope`): events in processing order, pending and waiting;
+/// 2. prepare (`CallPreparer`): validation, call type and logging mode, business hours, the
+///    client number's phone key, the task's text; with 1 on the claim's thread;
+/// 3. owner (`OwnerResolver.owner(agent:)`) and match (`call_match`): the record each number
+///    belongs to in the CRM key index, under the batch lock;
+/// 4. plan (`ActivityPlanner`, or `DealsPlanner` for the deals profile): records to create,
+///    tasks, or why an event waits or fails;
+/// 5. write (`CallWriter`): records and their keys, tasks, updates, outcomes.
+struct CallStream: BatchStream {
+    struct Batch: ClaimedBatch {
+        let calls: [PreparedCall]
+        var count: Int { calls.count }
+        var idRange: (first: Int64, last: Int64)? { calls.first.flatMap { first in calls.last.map { (first.row.id, $0.row.id) } } }
+    }
+
+    let scope: CallScope
+    let runID: Int64
+    let preparer: CallPreparer
+    let owners: OwnerResolver
+    let config: CallsConfig
+    let maxWaitMinutes: Int
+    let times: PhaseTimes
+    let clock: @Sendable () -> Date
+
+    var claimsAhead: Bool { true }
+
+    func claim(on db: any Database, limit: Int, after: Batch?) throws -> Batch {
+        let rows = try times.measure("calls.claim") { try scope.claim(db, limit: limit, after: after?.calls.last?.row) }
+        return times.measure("calls.prepare") { Batch(calls: rows.parallelMap { preparer.prepare($0) }) }
+    }
+
+    func write(_ batch: Batch, number: Int, on db: any Database) throws -> CallBatchResult {
+        let now = clock()
+        let owners = batch.calls.map { call in call.type == nil ? nil : self.owners.owner(agent: call.row["agent_email"], topManager: config.topManager) }
+        let matches = try times.measure("calls.match") { try match(batch.calls, on: db) }
+        let nowText = Timestamp.format(now)
+        let wait = CallWaitRule(maxWaitMinutes: maxWaitMinutes, now: now)
+        let plan = try times.measure("calls.plan") {
+            switch config.profile {
+            case .activity: return try ActivityPlanner(config: config, wait: wait, now: nowText).plan(batch.calls, matches: matches, owners: owners, on: db)
+            case .deals:
+                return try DealsPlanner(config: config, wait: wait, preparer: preparer, owners: self.owners)
+                    .plan(batch.calls, matches: matches, owners: owners, on: db)
+            }
+        }
+        return try times.measure("calls.write") { try CallWriter(db: db, runID: runID, now: nowText).write(plan, calls: batch.calls) }
+    }
+
+    func reject(_ batch: Batch, error: DatabaseError, on db: any Database) throws -> CallBatchResult {
+        let failure = RowFailure(code: "crm_rejected",
+                                 message: "The CRM mirror refused a record of this call (\(error.engine.displayName) \(error.code): \(error.message)).")
+        // Claimed again as it is now: its batch was rolled back, and another process may have taken it since.
+        let calls = try batch.calls.flatMap { call in
+            try db.rows("call_event_claim_id", ["id": .integer(call.row.id)]).map { ClaimedCall($0) }
+        }.map { PreparedCall(row: $0, type: nil, failure: failure, skip: nil, number: nil, task: nil) }
+        var plan = CallPlan()
+        plan.outcomes = calls.map { _ in .failed(failure, record: nil) }
+        plan.owners = calls.map { _ in nil }
+        return try CallWriter(db: db, runID: runID, now: Timestamp.format(clock())).write(plan, calls: calls)
+    }
+
+    /// The record each event's number belongs to (§4), nil when none; one statement per batch.
+    private func match(_ calls: [PreparedCall], on db: any Database) throws -> [RecordRef?] {
+        var keys: [[SQLValue]] = []
+        for (i, call) in calls.enumerated() where call.failure == nil && call.skip == nil {
+            if let number = call.number { keys.append([.integer(Int64(i)), .text(number)]) }
+        }
+        var matches = [RecordRef?](repeating: nil, count: calls.count)
+        guard !keys.isEmpty else { return matches }
+        for row in try db.rows("call_match", ["keys": BatchJSON.encode(keys), "contacts_only": db.boolean(config.profile == .deals)]) {
+            guard let i = row["row_id"].intValue, let object = row.string("crm_object"), let id = row["crm_id"].intValue,
+                  matches.indices.contains(Int(i)) else { continue }
+            matches[Int(i)] = .existing(table: object, id: id)
+        }
+        return matches
+    }
+}

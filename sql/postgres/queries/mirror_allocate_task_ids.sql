@@ -1,0 +1,7 @@
+-- Draws ids for the task rows a call batch is about to write from the mirror's own serial (see
+-- mirror_allocate_lead_ids).
+-- params: :count
+-- returns: many
+SELECT nextval(seq) AS id, 1 AS ids
+FROM CAST(pg_get_serial_sequence('task', 'id') AS regclass) AS seq,
+     generate_series(1, CAST(:count AS integer))

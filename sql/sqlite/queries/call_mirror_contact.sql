@@ -1,0 +1,8 @@
+-- The contact rows call events refer to (CALL_RULES.md §8): see the PostgreSQL query.
+-- Differs from PostgreSQL: the ids are read with json_each.
+-- params: :ids
+-- returns: many
+SELECT id, sfid, _hc_lastop, _hc_err, leadsync_id__c, ownerid, accountid, account__leadsync_id__c,
+       utm_source__c, utm_medium__c, utm_campaign__c, utm_term__c, utm_content__c
+FROM contact
+WHERE id IN (SELECT value FROM json_each(:ids))
