@@ -31,7 +31,7 @@ struct CallStream: BatchStream {
 
     func claim(on db: any Database, limit: Int, after: Batch?) throws -> Batch {
         let rows = try times.measure("calls.claim") { try scope.claim(db, limit: limit, after: after?.calls.last?.row) }
-        return times.measure("calls.prepare") { Batch(calls: rows.parallelMap { preparer.prepare($0) }) }
+        return times.measure("calls.prepare") { Batch(calls: rows.map { preparer.prepare($0) }) }
     }
 
     func write(_ batch: Batch, number: Int, on db: any Database) throws -> CallBatchResult {

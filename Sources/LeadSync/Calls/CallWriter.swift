@@ -87,7 +87,7 @@ struct CallWriter {
                 }
             }
         }
-        if !keys.isEmpty { try db.bulkLoad(table: "crm_match_key", columns: CRMKeyIndex.keyColumns, types: CRMKeyIndex.keyTypes, rows: keys) }
+        if !keys.isEmpty { try db.bulkLoad(table: "crm_match_key", columns: CRMKeyIndex.keyColumns, rows: keys) }
         return ids
     }
 

@@ -27,10 +27,8 @@ public protocol Database: AnyObject {
     func rollback()
 
     /// Loads rows into `table` in bulk: COPY on PostgreSQL, multi-row INSERTs on SQLite. Runs
-    /// inside the caller's transaction. `types`, when given, are the columns' types in the table:
-    /// PostgreSQL then sends the rows in COPY's binary format, which the server does not parse
-    /// (as text when a value does not fit its type); SQLite ignores them.
-    func bulkLoad(table: String, columns: [String], types: [CopyType]?, rows: [[SQLValue]]) throws
+    /// inside the caller's transaction.
+    func bulkLoad(table: String, columns: [String], rows: [[SQLValue]]) throws
 
     /// Runs `body`, which builds indexes, with whatever makes that faster on this engine (SQLite:
     /// helper threads for its sorter; PostgreSQL builds in parallel workers by itself).
@@ -79,11 +77,6 @@ extension Row: ScanRow {
 }
 
 extension Database {
-    /// `bulkLoad` in text form.
-    public func bulkLoad(table: String, columns: [String], rows: [[SQLValue]]) throws {
-        try bulkLoad(table: table, columns: columns, types: nil, rows: rows)
-    }
-
     /// Reads the rows first (PostgreSQL).
     public func scan(_ name: String, _ params: [String: SQLValue], _ body: (any ScanRow) throws -> Void) throws {
         for row in try rows(name, params) { try body(row) }

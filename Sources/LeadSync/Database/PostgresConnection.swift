@@ -131,14 +131,11 @@ public final class PostgresConnection: Database {
         if let result = try? send("rollback", { PQsendQuery(conn, "ROLLBACK") }) { PQclear(result) }
     }
 
-    /// COPY FROM STDIN in text format (binary with `types`), sent in chunks of about a megabyte.
-    public func bulkLoad(table: String, columns: [String], types: [CopyType]?, rows: [[SQLValue]]) throws {
+    /// COPY FROM STDIN in text format, sent in chunks of about a megabyte.
+    public func bulkLoad(table: String, columns: [String], rows: [[SQLValue]]) throws {
         let query = "copy \(table)"
         let columnList = try columns.map(quoteIdentifier).joined(separator: ", ")
-        // Encoded whole before the COPY starts, so that a value the encoder cannot place sends
-        // the load as text instead (a page of keys is a few megabytes).
-        let binary = types.flatMap { BinaryCopy.encode(rows, types: $0) }
-        let copySQL = "COPY \(try quoteIdentifier(table)) (\(columnList)) FROM STDIN" + (binary == nil ? "" : " (FORMAT binary)")
+        let copySQL = "COPY \(try quoteIdentifier(table)) (\(columnList)) FROM STDIN"
         let start = try send(query) { PQsendQuery(conn, copySQL) }
         let status = PQresultStatus(start)
         if status != PGRES_COPY_IN {
@@ -160,17 +157,9 @@ public final class PostgresConnection: Database {
             try buffer.withUnsafeBufferPointer(putData)
             buffer.removeAll(keepingCapacity: true)
         }
-        if let binary {
-            try binary.withUnsafeBufferPointer { all in
-                for start in stride(from: 0, to: all.count, by: 1 << 20) {
-                    try putData(UnsafeBufferPointer(rebasing: all[start..<min(start + (1 << 20), all.count)]))
-                }
-            }
-        } else {
-            for row in rows {
-                PostgresConnection.appendCopyRow(row, to: &buffer)
-                if buffer.count >= 1 << 20 { try flush() }
-            }
+        for row in rows {
+            PostgresConnection.appendCopyRow(row, to: &buffer)
+            if buffer.count >= 1 << 20 { try flush() }
         }
         try flush()
         try put(query, until: deadline) { PQputCopyEnd(conn, nil) }

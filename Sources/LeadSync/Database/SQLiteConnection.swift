@@ -181,7 +181,7 @@ public final class SQLiteConnection: Database {
     /// `leadsync_sqlite3_configure`). Every caller loads inside a transaction that it rolls
     /// back on an error, which undoes them, or (`push_request`) into a temporary table that it
     /// empties before each load and that an error leaves to the end of the process.
-    public func bulkLoad(table: String, columns: [String], types: [CopyType]?, rows: [[SQLValue]]) throws {
+    public func bulkLoad(table: String, columns: [String], rows: [[SQLValue]]) throws {
         let query = "load \(table)"
         let width = columns.count
         guard width > 0 else { throw InternalError("\(query): no columns to load") }

@@ -75,7 +75,7 @@ public enum Timestamp {
 }
 
 /// Reads ASCII text byte by byte: fixed-width numbers, expected bytes, runs of digits. Shared by
-/// the timestamp readers (`Timestamp.parse`, `BinaryCopy.timestampMicroseconds`).
+/// the timestamp reader (`Timestamp.parse`).
 struct ASCIIScanner {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var position = 0

@@ -48,11 +48,8 @@ struct ReportNotes {
 /// run killed half-way) never leaves half a report where reports are read. The CSV files grow
 /// batch by batch as each batch commits (`add`), from the rows the batch already holds, so a
 /// million-row run is never read back from the database; `finish` adds the summaries and mails.
-///
-/// Each batch's lines are formatted and written on the writer's own serial queue while the next
-/// batch runs (`add` returns at once), so they cost a run almost no wall time; every mutable
-/// property below is touched only on that queue, or after `drain` waited for it.
-public final class ReportWriter: @unchecked Sendable {
+/// Used by the run's thread alone.
+public final class ReportWriter {
     /// The summary.json format's version; bumped when a field changes meaning (2: Salesforce's
     /// confirmations, owners per routing rule).
     public static let schemaVersion = 2
@@ -70,11 +67,6 @@ public final class ReportWriter: @unchecked Sendable {
     private var users: [String: UserStats] = [:]
     private var failures: [Failure] = []
     private var captured = CapturedPositions()
-    private let queue = DispatchQueue(label: "leadsync.report")
-    /// The first error writing lines met (disk full, …), thrown by the next `add` or `finish`.
-    private var writeError: (any Error)?
-    /// Seconds the queue spent on lines.
-    private var lineSeconds = 0.0
 
     struct Failure {
         let contact: String
@@ -113,20 +105,9 @@ public final class ReportWriter: @unchecked Sendable {
         try failedCSV.write(ReportFiles.csvLine(Self.header))
     }
 
-    /// Adds a committed batch's rows: queued, written while the caller goes on.
+    /// Adds a committed batch's rows to the CSV files and the users' counts.
     func add(_ rows: [ReportRow]) throws {
-        if let error = queue.sync(execute: { writeError }) { throw error }
-        queue.async { [self] in
-            guard writeError == nil else { return }
-            let start = DispatchTime.now().uptimeNanoseconds
-            do { try writeLines(rows) } catch { writeError = error }
-            lineSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        }
-    }
-
-    /// Waits until every queued batch is written; rethrows the first error writing them.
-    private func drain() throws {
-        try queue.sync { if let writeError { throw writeError } }
+        try times.measure("report.rows") { try writeLines(rows) }
     }
 
     private func writeLines(_ rows: [ReportRow]) throws {
@@ -152,7 +133,6 @@ public final class ReportWriter: @unchecked Sendable {
     /// Removes the unfinished folder: a run that fails writes no report (sync_run keeps its error
     /// and the counts of the batches that committed before it failed).
     func discard() {
-        try? drain()
         try? exportedCSV.close()
         try? failedCSV.close()
         try? FileManager.default.removeItem(at: temp)
@@ -160,8 +140,6 @@ public final class ReportWriter: @unchecked Sendable {
 
     /// Writes the summaries and mails of `summary`'s run and publishes the folder.
     func finish(_ summary: SyncSummary) throws -> WrittenReport {
-        try times.measure("report.wait") { try drain() }
-        times.add("report.rows", seconds: lineSeconds)
         try exportedCSV.close()
         try failedCSV.close()
         let fm = FileManager.default

@@ -92,10 +92,7 @@ final class BatchLoop<Stream: BatchStream> {
         let rows = claimed.batch.count
         guard rows > 0 else { return (Stream.Result(), 0) }
         do {
-            let result = try write(claimed, number: number)
-            // Its last use: the batch is freed on another thread.
-            releaseInBackground(claimed)
-            return (result, rows)
+            return (try write(claimed, number: number), rows)
         } catch let error as DatabaseError where error.isDataRejection && rows == 1 {
             // The one row the mirror refuses: it fails with the database's reason, alone.
             return (try reject(claimed, error: error), 1)

@@ -12,9 +12,6 @@ struct BatchWriter {
     var contactAccount = ContactAccount.none
     /// The batch's number in the run (0 for the first).
     var batch = 0
-    /// The mirror's column types per table (`MappingCheck.Mirror.types`): with a type for every
-    /// column a load writes, PostgreSQL gets the rows in COPY's binary format; otherwise text.
-    var mirrorTypes: [String: [String: CopyType]] = [:]
     var times = PhaseTimes()
 
     /// The columns of `batch_outcome`, which captured_contact_write_outcome reads: the outcome,
@@ -63,7 +60,7 @@ struct BatchWriter {
         let held = try times.measure("write.ids") { try heldRecords(rows, decisions) }
         try times.measure("write.mirror") {
             for (table, batch) in mirror.tables.sorted(by: { $0.key < $1.key }) {
-                try db.bulkLoad(table: table, columns: batch.columns, types: CopyType.of(batch.columns, in: mirrorTypes[table]), rows: batch.rows)
+                try db.bulkLoad(table: table, columns: batch.columns, rows: batch.rows)
             }
         }
         // 2. Every row's outcome.
@@ -93,10 +90,9 @@ struct BatchWriter {
                 [.integer(id), .null, .text(account.externalID), .text(account.key), .text(now)]
             }
             if !accountKeys.isEmpty {
-                try db.bulkLoad(table: "crm_account_key", columns: CRMKeyIndex.companyKeyColumns, types: CRMKeyIndex.companyKeyTypes, rows: accountKeys)
+                try db.bulkLoad(table: "crm_account_key", columns: CRMKeyIndex.companyKeyColumns, rows: accountKeys)
             }
         }
-        releaseInBackground((mirror, outcomes))
         return result
     }
 

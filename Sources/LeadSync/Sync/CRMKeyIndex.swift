@@ -70,9 +70,9 @@ public struct CRMKeyIndex {
         /// Loads key rows.
         func load(_ rows: [[SQLValue]], on db: any Database) throws {
             switch self {
-            case .people: try db.bulkLoad(table: "crm_match_key", columns: CRMKeyIndex.keyColumns, types: CRMKeyIndex.keyTypes, rows: rows)
+            case .people: try db.bulkLoad(table: "crm_match_key", columns: CRMKeyIndex.keyColumns, rows: rows)
             case .companies:
-                try db.bulkLoad(table: "crm_account_key", columns: CRMKeyIndex.companyKeyColumns, types: CRMKeyIndex.companyKeyTypes, rows: rows)
+                try db.bulkLoad(table: "crm_account_key", columns: CRMKeyIndex.companyKeyColumns, rows: rows)
             }
         }
     }
@@ -272,15 +272,12 @@ public struct CRMKeyIndex {
         }.compactMap { $0 }
     }
 
-    /// `crm_account_key`'s columns, and their types for PostgreSQL's binary COPY.
+    /// `crm_account_key`'s columns.
     static let companyKeyColumns = ["crm_id", "sfid", "leadsync_id", "company_key", "systemmodstamp"]
-    static let companyKeyTypes: [CopyType] = [.bigint, .text, .text, .text, .timestamp]
 
     /// `crm_match_key`'s columns, as `keyRow` fills them.
     static let keyColumns = ["crm_object", "crm_id", "sfid", "leadsync_id", "email_key", "phone_key", "phone2_key", "lastname_key", "priority",
                              "systemmodstamp"]
-    /// Their types in `crm_match_key`, for PostgreSQL's binary COPY.
-    static let keyTypes: [CopyType] = [.text, .bigint, .text, .text, .text, .text, .text, .text, .smallint, .timestamp]
 
     /// One record's key row (`keyColumns`), or none when it has no key: its email key and its
     /// one or two phone keys (phone, mobile; `phone2` only when it differs from `phone`), one

@@ -26,7 +26,6 @@ struct ContactStream: BatchStream {
     let preparer: RowPreparer
     let lookup: any KeyLookup
     let owners: OwnerResolver
-    let mirrorTypes: [String: [String: CopyType]]
     /// Whether contacts get accounts (§10).
     let contactAccount: ContactAccount
     let times: PhaseTimes
@@ -43,7 +42,7 @@ struct ContactStream: BatchStream {
         return try times.measure("batch.prepare") {
             guard let shape = rows.first?.result.shape else { return Batch(rows: [], prepared: [], keys: BatchKeys()) }
             let plan = preparer.plan(for: shape)
-            let prepared = rows.parallelMap { preparer.prepare($0, plan: plan) }
+            let prepared = rows.map { preparer.prepare($0, plan: plan) }
             return Batch(rows: rows, prepared: prepared, keys: try lookup.prepare(prepared, on: db, runStartedAt: runStartedAt))
         }
     }
@@ -78,6 +77,6 @@ struct ContactStream: BatchStream {
     }
 
     private func writer(_ db: any Database, batch: Int) -> BatchWriter {
-        BatchWriter(db: db, owners: owners, keys: lookup, contactAccount: contactAccount, batch: batch, mirrorTypes: mirrorTypes, times: times)
+        BatchWriter(db: db, owners: owners, keys: lookup, contactAccount: contactAccount, batch: batch, times: times)
     }
 }

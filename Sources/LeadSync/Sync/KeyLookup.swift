@@ -121,7 +121,7 @@ final class PostgresKeyLookup: KeyLookup, @unchecked Sendable {
     func add(_ written: WrittenKeys, batch: Int, on db: any Database) throws {
         let keys = written.keyRows
         if !keys.isEmpty {
-            try db.bulkLoad(table: "crm_match_key", columns: CRMKeyIndex.keyColumns, types: CRMKeyIndex.keyTypes, rows: keys)
+            try db.bulkLoad(table: "crm_match_key", columns: CRMKeyIndex.keyColumns, rows: keys)
         }
         // Read under the clock's row lock, which the trigger took with the write: nothing else
         // can change the count before this batch commits.

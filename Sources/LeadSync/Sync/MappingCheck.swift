@@ -12,9 +12,6 @@ struct MappingCheck {
         /// The checked lengths per object: the mirror's own where it declares one (PostgreSQL's
         /// varchar), else Salesforce's standard field lengths.
         var lengths: [TargetObject: [String: Int]] = [:]
-        /// Each column's type per mirror table, where PostgreSQL's binary COPY encoder has one: a
-        /// load of mirror rows goes in binary when every column it writes has.
-        var types: [String: [String: CopyType]] = [:]
     }
 
     func verify() throws -> Mirror {
@@ -23,9 +20,6 @@ struct MappingCheck {
         for row in try db.rows("crm_columns", ["crm_schema": .text(config.connection.crmSchema)]) {
             guard let table = row.string("table_name"), let column = row.string("column_name") else { continue }
             columns[table, default: [:]][column] = row.int("character_maximum_length")
-            if let type = row.string("data_type").flatMap(CopyType.init(dataType:)) {
-                mirror.types[table, default: [:]][column] = type
-            }
         }
         var lengths: [TargetObject: [String: Int]] = [:]
         for object in TargetObject.allCases {

@@ -21,11 +21,3 @@ extension Array where Element: Sendable {
         return results.flatMap { $0 }
     }
 }
-
-/// Frees `value` on a background thread instead of the caller's. A written batch's rows and the
-/// arrays built to write them are millions of small allocations over a run; freeing them on the
-/// thread writing batches cost a warm 1M run on PostgreSQL 1.15x its time (`docs/performance.md`).
-/// Call it at the value's last use: whichever thread releases the last reference frees it.
-func releaseInBackground<Value: Sendable>(_ value: Value) {
-    DispatchQueue.global(qos: .utility).async { withExtendedLifetime(value) {} }
-}

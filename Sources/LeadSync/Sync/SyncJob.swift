@@ -32,7 +32,6 @@ public final class SyncJob {
         let phones: PhoneNormalizer
         let preparer: RowPreparer
         let owners: OwnerResolver
-        let mirrorTypes: [String: [String: CopyType]]
     }
 
     /// Runs as `options` say; returns what the run did.
@@ -63,7 +62,7 @@ public final class SyncJob {
             if options.only != .calls {
                 try confirm(options, report: report, times: times, summary: &summary)
                 let stream = ContactStream(scope: scope, runID: summary.runID, runStartedAt: Timestamp.format(start), preparer: checked.preparer,
-                                           lookup: lookup, owners: checked.owners, mirrorTypes: checked.mirrorTypes,
+                                           lookup: lookup, owners: checked.owners,
                                            contactAccount: config.contactAccount, times: times,
                                            clock: options.clock, hooks: options.hooks)
                 try process(stream, options: options, report: report, summary: &summary)
@@ -104,8 +103,7 @@ public final class SyncJob {
         let mirror = try MappingCheck(db: db, config: config).verify()
         let owners = try OwnerResolver(db: db, fallbackOwner: config.fallbackOwner, routing: config.routing,
                                        topManager: config.calls.profile == .deals ? config.calls.topManager : nil)
-        return Checked(phones: phones, preparer: RowPreparer(config: config, phones: phones, maxLengths: mirror.lengths), owners: owners,
-                       mirrorTypes: mirror.types)
+        return Checked(phones: phones, preparer: RowPreparer(config: config, phones: phones, maxLengths: mirror.lengths), owners: owners)
     }
 
     /// Which rows the run takes (SYNC_RULES.md §1); `push` stages its ids for the claim.
