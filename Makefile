@@ -19,15 +19,17 @@ build: sql
 	@bash scripts/deps.sh build
 	$(SWIFT) build
 
-# A fresh demo.sqlite with the CRM mirror and sample contacts, then the job and its summary; then
-# a confirmation round: Heroku Connect played by scripts/heroku-connect-sim.sh (Salesforce syncs
-# the records, refuses those demo/salesforce-answers.csv names, has not got to one), the job again,
-# and the status with confirmed and rejected rows.
+# A fresh demo.sqlite with the CRM mirror, sample contacts and calls, then the job and its summary;
+# then a confirmation round: Heroku Connect played by scripts/heroku-connect-sim.sh (Salesforce
+# syncs the records, refuses those demo/salesforce-answers.csv names, has not got to one), the job
+# again (the calls waiting for new leads' sfids are logged now), and the status with confirmed and
+# rejected rows and the calls.
 demo: build
 	@rm -f demo.sqlite demo.sqlite-wal demo.sqlite-shm
 	$(BIN) migrate --crm-mirror --database $(DEMO_DB)
 	$(BIN) load-crm demo --database $(DEMO_DB)
 	$(BIN) import demo/captured.csv --database $(DEMO_DB)
+	$(BIN) import-calls demo/call_events.csv --database $(DEMO_DB)
 	$(BIN) status --database $(DEMO_DB)
 	$(BIN) run --settle-minutes 0 --database $(DEMO_DB) --config demo/leadsync.toml
 	bash scripts/heroku-connect-sim.sh $(DEMO_DB) demo/salesforce-answers.csv

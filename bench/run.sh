@@ -23,6 +23,10 @@
 # BENCH_RULES_AB=1 makes the A/B one of configurations instead: this build without and with
 # bench/rules.toml (contacts' accounts created or matched, routing rules), warm and cold, in turn.
 # BENCH_RUNS=0 skips the rounds of floor, bound, cold and warm runs (an A/B alone).
+# BENCH_PARTS="contacts calls" (the default) chooses the parts: the calls part times N call events
+# (bench/generate_calls_*.sql) against the same CRM, warm, in the activity and the deals profile,
+# each against its floor (bench/floor_calls_PROFILE_*.sql: the tasks and records its run writes,
+# and the status update), rounds of one of each.
 # After the rounds, the confirmation step (SYNC_RULES.md §9) is timed at N exported rows: in the
 # next run (none answered yet), and in the run after scripts/heroku-connect-sim.sh synced them all
 # but 1% it failed.
@@ -156,16 +160,22 @@ PY
 }
 
 runs=${BENCH_RUNS:-3}
+# BENCH_PARTS: "contacts" (the captured contacts' bench above), "calls" (call events, below), or both.
+parts=${BENCH_PARTS:-contacts calls}
 for n in $sizes; do
   for engine in $engines; do
-    # generate SIDE BINARY: the generated data migrated by BINARY (templates gen$SIDE, warm$SIDE).
+    # generate SIDE BINARY [CAPTURED CALLS]: the generated data migrated by BINARY (templates
+    # gen$SIDE, warm$SIDE), with N captured contacts (or CAPTURED) and CALLS call events (none).
     if [ "$engine" = postgres ]; then
-      for db in gen warm gena warma run; do psql "$url" -qc "DROP DATABASE IF EXISTS bench_$db" 2>/dev/null; done
+      for db in gen warm gena warma genc warmc run; do psql "$url" -qc "DROP DATABASE IF EXISTS bench_$db" 2>/dev/null; done
       generate() {
         psql "$url" -qc "CREATE DATABASE bench_gen$1" >/dev/null
         LEADSYNC_DATABASE_URL=$base/bench_gen$1 "$2" migrate --crm-mirror >/dev/null
-        psql "$base/bench_gen$1" -q -v users=5000 -v crm_leads="$leads" -v crm_contacts="$contacts" -v captured="$n" \
+        psql "$base/bench_gen$1" -q -v users=5000 -v crm_leads="$leads" -v crm_contacts="$contacts" -v captured="${3:-$n}" \
           -f bench/generate_postgres.sql >/dev/null
+        if [ "${4:-0}" -gt 0 ]; then
+          psql "$base/bench_gen$1" -q -v calls="$4" -v crm_leads="$leads" -v crm_contacts="$contacts" -f bench/generate_calls_postgres.sql >/dev/null
+        fi
         # The floor and the job both start from copies of this vacuumed database.
         psql "$base/bench_gen$1" -qc "VACUUM ANALYZE" >/dev/null
         psql "$url" -qc "CREATE DATABASE bench_warm$1 TEMPLATE bench_gen$1" >/dev/null
@@ -191,7 +201,11 @@ for n in $sizes; do
       generate() {
         "$2" migrate --crm-mirror --database "sqlite:$dir/gen$1.sqlite" >/dev/null
         sqlite3 -cmd ".parameter set :users 5000" -cmd ".parameter set :crm_leads $leads" -cmd ".parameter set :crm_contacts $contacts" \
-          -cmd ".parameter set :captured $n" "$dir/gen$1.sqlite" < bench/generate_sqlite.sql >/dev/null
+          -cmd ".parameter set :captured ${3:-$n}" "$dir/gen$1.sqlite" < bench/generate_sqlite.sql >/dev/null
+        if [ "${4:-0}" -gt 0 ]; then
+          sqlite3 -cmd ".parameter set :calls $4" -cmd ".parameter set :crm_leads $leads" -cmd ".parameter set :crm_contacts $contacts" \
+            "$dir/gen$1.sqlite" < bench/generate_calls_sqlite.sql >/dev/null
+        fi
         sqlite3 "$dir/gen$1.sqlite" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
         cp "$dir/gen$1.sqlite" "$dir/warm$1.sqlite"
         echo "sqlite:$dir/warm$1.sqlite"
@@ -208,75 +222,76 @@ for n in $sizes; do
         awk '/^Run Time:/ {s += $4; c += $6 + $8} END {print s, c}' <<< "$out"
       }
     fi
-    # The warm runs' template: its CRM keys indexed by an earlier run (of one row).
-    warm_tpl=$(generate "" "$bin")
-    LEADSYNC_DATABASE_URL=$warm_tpl "$bin" run --settle-minutes 0 --limit 1 --config "$dir/bench.toml" --report-dir "$dir/reports" >/dev/null
-    if [ -n "${BENCH_AB:-}" ] && [ -z "${BENCH_RULES_AB:-}" ]; then
-      warm_a=$(generate a "$BENCH_AB")
-      LEADSYNC_DATABASE_URL=$warm_a "$BENCH_AB" run --settle-minutes 0 --limit 1 --config "$dir/bench.toml" --report-dir "$dir/reports" >/dev/null
-    fi
-    # Rounds of the floor, a cold and a warm run, each on a fresh copy (the floor's and the cold
-    # run's of the generated data, so both start from the same state), so that the machine's
-    # drift over the minutes falls on all three alike: the floor alone measured 20.2, 17.3, 16.4
-    # and 13.5 s in four runs within five minutes on the EPYC (2026-12-02).
-    floors="" bounds="" colds="" warms=""
-    for i in $(seq "$runs"); do
-      floor_db=$(fresh_copy gen)
-      # As before each timed run: the copy's pages flushed first (see timed).
-      sync
-      floors+="$(statements floor "$floor_db")"$'\n'
-      # The lower bound (bench/bound_*.sql) on the warm data, as the warm run finds it.
-      bound_db=$(fresh_copy warm)
-      sync
-      bounds+="$(statements bound "$bound_db")"$'\n'
-      colds+="$(timed "cold$i" "$(fresh_copy gen)") cold$i"$'\n'
-      warm_db=$(fresh_copy warm)
-      warms+="$(timed "warm$i" "$warm_db") warm$i"$'\n'
-    done
-    if [ "$runs" -gt 0 ]; then
-      summary=$(report "$engine" "$n" "$floors" "$colds" "$warms" "$bounds")
-      grep -v '^#median' <<< "$summary"
-      read -r _ cold_label warm_label < <(grep '^#median' <<< "$summary")
-      echo "  cold phases ($cold_label): $(phases "$cold_label")"
-      echo "  warm phases ($warm_label): $(phases "$warm_label")"
-      # The next run on the last warm run's database, with nothing pending: its refresh reads every
-      # record the warm run wrote (past the watermark) and finds their keys current.
-      read -r next_s _ < <(timed next "$warm_db")
-      echo "  next run (nothing pending; the refresh reads the $n-row export back): ${next_s} s; phases: $(phases next)"
-      # The confirmation step with every exported row answered: synced, 1% failed.
-      confirm_phase() { sed -n 's/.*seconds=.*confirmations=\([0-9.]*\).*/\1/p' "$dir/$1.log" | tail -n 1; }
-      if [ "$engine" = postgres ]; then
-        psql "$warm_db" -Atc "SELECT 'lead,' || leadsync_id__c || ',fail,UNABLE_TO_LOCK_ROW,' FROM salesforce.lead WHERE leadsync_id__c IS NOT NULL AND id % 100 = 0" > "$dir/answers.body"
-      else
-        sqlite3 "${warm_db#sqlite:}" "SELECT 'lead,' || leadsync_id__c || ',fail,UNABLE_TO_LOCK_ROW,' FROM lead WHERE leadsync_id__c IS NOT NULL AND id % 100 = 0" > "$dir/answers.body"
+    if [[ " $parts " == *" contacts "* ]]; then
+      # The warm runs' template: its CRM keys indexed by an earlier run (of one row).
+      warm_tpl=$(generate "" "$bin")
+      LEADSYNC_DATABASE_URL=$warm_tpl "$bin" run --settle-minutes 0 --limit 1 --config "$dir/bench.toml" --report-dir "$dir/reports" >/dev/null
+      if [ -n "${BENCH_AB:-}" ] && [ -z "${BENCH_RULES_AB:-}" ]; then
+        warm_a=$(generate a "$BENCH_AB")
+        LEADSYNC_DATABASE_URL=$warm_a "$BENCH_AB" run --settle-minutes 0 --limit 1 --config "$dir/bench.toml" --report-dir "$dir/reports" >/dev/null
       fi
-      { echo "object,leadsync_id__c,action,_hc_err,sf_message"; cat "$dir/answers.body"; } > "$dir/answers.csv"
-      sim_start=$(date +%s.%N)
-      bash scripts/heroku-connect-sim.sh "$warm_db" "$dir/answers.csv" >/dev/null
-      sim_s=$(python3 -c "print(f'{$(date +%s.%N) - $sim_start:.1f}')")
-      read -r confirm_s _ < <(timed confirm "$warm_db")
-      echo "  confirmation step, $n exported rows awaiting Salesforce: none answered (next run) $(confirm_phase next) s;" \
-           "all answered, $(($(wc -l < "$dir/answers.body"))) rejected (a run of ${confirm_s} s after a simulated sync of ${sim_s} s) $(confirm_phase confirm) s"
-    fi
-    if [ -n "${BENCH_AB:-}${BENCH_RULES_AB:-}" ]; then
-      ab=""
-      # Rounds alternate which binary goes first (a b, b a, ...), so that neither gains from its
-      # place: two builds whose PostgreSQL code was the same measured 0.95x on PostgreSQL when
-      # the newer always went second. Each runs on copies of its own data (see `generate`).
-      for round in $(seq "${BENCH_REPEATS:-4}"); do
-        for side in $([ $((round % 2)) = 1 ] && echo "a b" || echo "b a"); do
-          # Named apart from `job`, which timed() reads: a global `job` left set here had every
-          # later single run run the A/B's other binary when the last round ended on it.
-          ab_bin=$([ $side = a ] && [ -z "${BENCH_RULES_AB:-}" ] && echo "$BENCH_AB" || echo "$bin")
-          suffix=$([ $side = a ] && [ -z "${BENCH_RULES_AB:-}" ] && echo a || echo "")
-          ab_config=$([ $side = b ] && [ -n "${BENCH_RULES_AB:-}" ] && echo "$dir/rules.toml" || echo "$dir/bench.toml")
-          for kind in warm gen; do
-            read -r s kb _ < <(job=$ab_bin config=$ab_config timed "ab-$side-$kind" "$(fresh_copy "$kind$suffix")")
-            ab+="$side $kind $s $kb"$'\n'
+      # Rounds of the floor, a cold and a warm run, each on a fresh copy (the floor's and the cold
+      # run's of the generated data, so both start from the same state), so that the machine's
+      # drift over the minutes falls on all three alike: the floor alone measured 20.2, 17.3, 16.4
+      # and 13.5 s in four runs within five minutes on the EPYC (2026-12-02).
+      floors="" bounds="" colds="" warms=""
+      for i in $(seq "$runs"); do
+        floor_db=$(fresh_copy gen)
+        # As before each timed run: the copy's pages flushed first (see timed).
+        sync
+        floors+="$(statements floor "$floor_db")"$'\n'
+        # The lower bound (bench/bound_*.sql) on the warm data, as the warm run finds it.
+        bound_db=$(fresh_copy warm)
+        sync
+        bounds+="$(statements bound "$bound_db")"$'\n'
+        colds+="$(timed "cold$i" "$(fresh_copy gen)") cold$i"$'\n'
+        warm_db=$(fresh_copy warm)
+        warms+="$(timed "warm$i" "$warm_db") warm$i"$'\n'
+      done
+      if [ "$runs" -gt 0 ]; then
+        summary=$(report "$engine" "$n" "$floors" "$colds" "$warms" "$bounds")
+        grep -v '^#median' <<< "$summary"
+        read -r _ cold_label warm_label < <(grep '^#median' <<< "$summary")
+        echo "  cold phases ($cold_label): $(phases "$cold_label")"
+        echo "  warm phases ($warm_label): $(phases "$warm_label")"
+        # The next run on the last warm run's database, with nothing pending: its refresh reads every
+        # record the warm run wrote (past the watermark) and finds their keys current.
+        read -r next_s _ < <(timed next "$warm_db")
+        echo "  next run (nothing pending; the refresh reads the $n-row export back): ${next_s} s; phases: $(phases next)"
+        # The confirmation step with every exported row answered: synced, 1% failed.
+        confirm_phase() { sed -n 's/.*seconds=.*confirmations=\([0-9.]*\).*/\1/p' "$dir/$1.log" | tail -n 1; }
+        if [ "$engine" = postgres ]; then
+          psql "$warm_db" -Atc "SELECT 'lead,' || leadsync_id__c || ',fail,UNABLE_TO_LOCK_ROW,' FROM salesforce.lead WHERE leadsync_id__c IS NOT NULL AND id % 100 = 0" > "$dir/answers.body"
+        else
+          sqlite3 "${warm_db#sqlite:}" "SELECT 'lead,' || leadsync_id__c || ',fail,UNABLE_TO_LOCK_ROW,' FROM lead WHERE leadsync_id__c IS NOT NULL AND id % 100 = 0" > "$dir/answers.body"
+        fi
+        { echo "object,leadsync_id__c,action,_hc_err,sf_message"; cat "$dir/answers.body"; } > "$dir/answers.csv"
+        sim_start=$(date +%s.%N)
+        bash scripts/heroku-connect-sim.sh "$warm_db" "$dir/answers.csv" >/dev/null
+        sim_s=$(python3 -c "print(f'{$(date +%s.%N) - $sim_start:.1f}')")
+        read -r confirm_s _ < <(timed confirm "$warm_db")
+        echo "  confirmation step, $n exported rows awaiting Salesforce: none answered (next run) $(confirm_phase next) s;" \
+             "all answered, $(($(wc -l < "$dir/answers.body"))) rejected (a run of ${confirm_s} s after a simulated sync of ${sim_s} s) $(confirm_phase confirm) s"
+      fi
+      if [ -n "${BENCH_AB:-}${BENCH_RULES_AB:-}" ]; then
+        ab=""
+        # Rounds alternate which binary goes first (a b, b a, ...), so that neither gains from its
+        # place: two builds whose PostgreSQL code was the same measured 0.95x on PostgreSQL when
+        # the newer always went second. Each runs on copies of its own data (see `generate`).
+        for round in $(seq "${BENCH_REPEATS:-4}"); do
+          for side in $([ $((round % 2)) = 1 ] && echo "a b" || echo "b a"); do
+            # Named apart from `job`, which timed() reads: a global `job` left set here had every
+            # later single run run the A/B's other binary when the last round ended on it.
+            ab_bin=$([ $side = a ] && [ -z "${BENCH_RULES_AB:-}" ] && echo "$BENCH_AB" || echo "$bin")
+            suffix=$([ $side = a ] && [ -z "${BENCH_RULES_AB:-}" ] && echo a || echo "")
+            ab_config=$([ $side = b ] && [ -n "${BENCH_RULES_AB:-}" ] && echo "$dir/rules.toml" || echo "$dir/bench.toml")
+            for kind in warm gen; do
+              read -r s kb _ < <(job=$ab_bin config=$ab_config timed "ab-$side-$kind" "$(fresh_copy "$kind$suffix")")
+              ab+="$side $kind $s $kb"$'\n'
+            done
           done
         done
-      done
-      python3 - "$ab" "${BENCH_RULES_AB:+this build without bench/rules.toml}${BENCH_AB:-}" "${BENCH_RULES_AB:+with them}" <<'PY'
+        python3 - "$ab" "${BENCH_RULES_AB:+this build without bench/rules.toml}${BENCH_AB:-}" "${BENCH_RULES_AB:+with them}" <<'PY'
 import statistics, sys
 runs = [l.split() for l in sys.argv[1].strip().splitlines()]
 def pick(side, kind): return [(float(r[2]), int(r[3])) for r in runs if r[0] == side and r[1] == kind]
@@ -286,9 +301,48 @@ for kind, label in (("warm", "warm"), ("gen", "cold")):
     print(f"  A/B {label}, in turn: {sys.argv[2]}: {', '.join(f'{x:.2f}' for x, _ in a)} s (median {ma:.2f}, peak {max(k for _, k in a)/1024:.0f} MB);"
           f" {sys.argv[3] or 'this build'}: {', '.join(f'{x:.2f}' for x, _ in b)} s (median {mb:.2f}, peak {max(k for _, k in b)/1024:.0f} MB; {mb / ma:.3f}x)")
 PY
+      fi
+    fi
+    # The calls part (CALL_RULES.md): N call events against the same CRM, warm (its keys indexed),
+    # in each profile, against the profile's floor (bench/floor_calls_PROFILE_*.sql), rounds of
+    # one of each on fresh copies; the run takes the calls only.
+    if [[ " $parts " == *" calls "* ]]; then
+      calls_tpl=$(generate c "$bin" 0 "$n")
+      LEADSYNC_DATABASE_URL=$calls_tpl "$bin" run --only contacts --config "$dir/bench.toml" --report-dir "$dir/reports" >/dev/null
+      for profile in activity deals; do
+        printf 'fallback_owner = "admin@vertrieb.example"\n[calls]\nprofile = "%s"\n%s' "$profile" \
+          "$([ $profile = deals ] && echo 'top_manager = "user1@vertrieb.example"')" > "$dir/calls-$profile.toml"
+        floors="" calls=""
+        for i in $(seq "$runs"); do
+          floor_db=$(fresh_copy genc); sync
+          floors+="$(statements "floor_calls_$profile" "$floor_db")"$'\n'
+          calls_db=$(fresh_copy warmc)
+          calls+="$(config=$dir/calls-$profile.toml timed "calls-$profile$i" "$calls_db" --only calls) calls-$profile$i"$'\n'
+        done
+        if [ "$engine" = postgres ]; then
+          outcome=$(psql "$calls_db" -Atc "SELECT string_agg(status || ' ' || n, ', ') FROM (SELECT status, count(*) n FROM leadsync.call_event GROUP BY status ORDER BY status) s")
+        else
+          outcome=$(sqlite3 "${calls_db#sqlite:}" "SELECT group_concat(status || ' ' || n, ', ') FROM (SELECT status, count(*) n FROM call_event GROUP BY status ORDER BY status)")
+        fi
+        python3 - "$engine" "$n" "$profile" "$floors" "$calls" "$outcome" <<'PY'
+import sys
+engine, n, profile = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+floors = [l.split() for l in sys.argv[4].strip().splitlines()]
+runs = [l.split() for l in sys.argv[5].strip().splitlines()]
+def median(rows): return sorted(rows, key=lambda r: float(r[0]))[(len(rows) - 1) // 2]
+floor, run = float(median(floors)[0]), median(runs)
+s = float(run[0])
+ratios = ", ".join(f"{float(r[0]) / float(f[0]):.2f}" for r, f in zip(runs, floors))
+print(f"{engine} calls ({profile}) N={n:,}: floor {floor:.2f} s; warm run {s:.2f} s ({n / s:,.0f} events/s, {s / n * 1e6:.1f} us an event), "
+      f"{s / floor:.1f}x the floor (by round {ratios}), peak RSS {max(float(r[1]) for r in runs) / 1024:.0f} MB "
+      f"(runs: {', '.join(f'{float(r[0]):.2f}' for r in runs)} s; floors: {', '.join(f'{float(f[0]):.2f}' for f in floors)} s)")
+print(f"  events after the median run's database: {sys.argv[6]}")
+PY
+        echo "  phases ($(tail -n 1 <<< "$calls" | awk '{print $5}')): $(phases "$(tail -n 1 <<< "$calls" | awk '{print $5}')")"
+      done
     fi
     if [ "$engine" = postgres ]; then
-      for db in gen warm gena warma run; do psql "$url" -qc "DROP DATABASE IF EXISTS bench_$db"; done
+      for db in gen warm gena warma genc warmc run; do psql "$url" -qc "DROP DATABASE IF EXISTS bench_$db"; done
     else
       rm -f "$dir"/gen*.sqlite* "$dir"/warm*.sqlite* "$dir"/run.sqlite*
     fi

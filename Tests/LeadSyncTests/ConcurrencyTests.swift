@@ -45,14 +45,14 @@ import Testing
 
     /// Starts `processes` runs of `leadsync run` at once over `t` and waits for them; returns the
     /// standard error of those that failed.
-    static func runConcurrently(_ t: TestDatabase, config: String, processes: Int) throws -> [String] {
+    static func runConcurrently(_ t: TestDatabase, config: String, processes: Int, batchSize: Int = 97, extra: [String] = []) throws -> [String] {
         var env = ProcessInfo.processInfo.environment
         env["LEADSYNC_DATABASE_URL"] = t.url
         let running = try (0..<processes).map { _ in
             let p = Process()
             p.executableURL = CLI.executable
-            p.arguments = ["run", "--settle-minutes", "0", "--batch-size", "97", "--config", config,
-                           "--report-dir", t.directory.appendingPathComponent("reports").path]
+            p.arguments = ["run", "--settle-minutes", "0", "--batch-size", String(batchSize), "--config", config,
+                           "--report-dir", t.directory.appendingPathComponent("reports").path] + extra
             p.environment = env
             p.standardOutput = FileHandle.nullDevice
             let err = Pipe()

@@ -44,6 +44,25 @@ import Testing
         }
     }
 
+    /// Calls in both profiles as that role: tasks, cases, created records and UTM fills need
+    /// exactly the file's grants.
+    @Test(arguments: ["activity", "deals"])
+    func leastPrivilegeRoleLogsCalls(profile: String) throws {
+        try withTestDatabase(.postgres) { t in
+            let config = try CallCorpus.load(profile, into: t)
+            try Self.withLeastPrivilegeRole(t) { url in
+                try CallCorpus.runRounds(profile, t, config: config, as: url)
+                let events = try CallCorpus.eventMismatches(profile, t)
+                #expect(events.isEmpty, "\(events.count) event differences, e.g. \(events.prefix(5))")
+                let utm = try CallCorpus.utmMismatches(profile, t)
+                #expect(utm.isEmpty, "\(utm.prefix(5))")
+                let role = try openDatabase(try DatabaseLocation(parsing: url))
+                #expect(throws: DatabaseError.self) { try role.executeScript("UPDATE salesforce.contact SET lastname = 'x'", name: "test") }
+                #expect(throws: DatabaseError.self) { try role.executeScript("DELETE FROM salesforce.task", name: "test") }
+            }
+        }
+    }
+
     /// A role set up by the grants file before an upgrade can use the tables a later migration
     /// creates: the file's default privileges cover them, so an upgrade is `leadsync migrate` as
     /// the owner and nothing more. A table created by the owner after the grants stands for one.

@@ -30,17 +30,19 @@ struct ClaimedCall: Sendable {
 }
 
 /// Which events a run's call batches claim (§1): pending ones whose call ended by `cutoff` (the
-/// settle window before the run's start), and every waiting one; in `[since, until)` of
-/// `started_at` when given (a backfill's window).
+/// settle window before the run's start), and every waiting one that no batch has processed since
+/// the run started (`runStartedAt`: each run takes a waiting event once, and so do the runs beside
+/// it); in `[since, until)` of `started_at` when given (a backfill's window).
 struct CallScope: Sendable {
     let cutoff: String
+    let runStartedAt: String
     let since: String?
     let until: String?
 
     /// Claims up to `limit` events in processing order (`started_at`, `id`) in the caller's open
     /// transaction; only events after `after` when given (a claim ahead).
     func claim(_ db: any Database, limit: Int, after: ClaimedCall?) throws -> [ClaimedCall] {
-        try db.rows("call_event_claim", ["cutoff": .text(cutoff), "since": .optional(since), "until": .optional(until),
+        try db.rows("call_event_claim", ["cutoff": .text(cutoff), "run_started_at": .text(runStartedAt), "since": .optional(since), "until": .optional(until),
                                          "after_started_at": after.map { $0.result["started_at"] } ?? .null,
                                          "after_id": after.map { .integer($0.id) } ?? .null,
                                          "limit": .integer(Int64(limit))]).map(ClaimedCall.init)

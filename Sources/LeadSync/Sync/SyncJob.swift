@@ -194,6 +194,7 @@ public final class SyncJob {
     private func processCalls(_ options: SyncOptions, start: Date, checked: Checked, times: PhaseTimes, summary: inout SyncSummary) throws {
         let settle = options.mode == .backfill ? nil : (options.settleMinutes ?? config.settleMinutes)
         let scope = CallScope(cutoff: settle.map { Timestamp.format(start.addingTimeInterval(-Double($0) * 60)) } ?? "9999-12-31T23:59:59.999Z",
+                              runStartedAt: Timestamp.format(start),
                               since: options.mode == .backfill ? options.since.map(Timestamp.format) : nil,
                               until: options.mode == .backfill ? options.until.map(Timestamp.format) : nil)
         let stream = CallStream(scope: scope, runID: summary.runID, preparer: CallPreparer(config: config.calls, phones: checked.phones),

@@ -35,11 +35,11 @@ enum CallCorpus {
 
     /// The README's procedure after `load`; returns how many runs it took.
     @discardableResult
-    static func runRounds(_ profile: String, _ t: TestDatabase, config: String, runArguments: [String] = []) throws -> Int {
+    static func runRounds(_ profile: String, _ t: TestDatabase, config: String, runArguments: [String] = [], as url: String? = nil) throws -> Int {
         let answers = try answers(profile)
         var runs = 0
         func run() throws {
-            let r = try CLI.run(["run", "--settle-minutes", "0", "--database", t.url, "--config", config,
+            let r = try CLI.run(["run", "--settle-minutes", "0", "--database", url ?? t.url, "--config", config,
                                  "--report-dir", t.directory.appendingPathComponent("reports").path] + runArguments)
             guard r.status == 0 else { throw UsageError("run failed: \(r.stderr)") }
             runs += 1
