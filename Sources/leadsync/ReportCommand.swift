@@ -23,6 +23,10 @@ struct ReportCommand: ParsableCommand {
                 out += "  failed by reason:\n"
                 for row in failed { out += "    \(String(row.int("row_count") ?? 0).leftPadded(6))  \(row.string("error_code") ?? "")\n" }
             }
+            if let calls = run.int("calls_read_count"), calls > 0 {
+                out += "  \(run.int("calls_logged_count") ?? 0) call events logged, \(run.int("calls_waiting_count") ?? 0) waiting, "
+                    + "\(run.int("calls_skipped_count") ?? 0) skipped, \(run.int("calls_failed_count") ?? 0) failed (\(calls) read)\n"
+            }
             if let path = run.string("report_path") { out += "  report: \(path)\n" }
             if let error = run.string("error") { out += "  problem: \(error)\n" }
             print(out, terminator: "")

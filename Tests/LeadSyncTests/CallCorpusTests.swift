@@ -18,6 +18,11 @@ import Testing
             #expect(tasks.isEmpty, "\(tasks.count) task differences:\n\(tasks.prefix(30).joined(separator: "\n"))")
             let records = try CallCorpus.recordMismatches(profile, t)
             #expect(records.isEmpty, "\(records.count) record differences:\n\(records.prefix(30).joined(separator: "\n"))")
+            let report = try CLI.run(["report", "1", "--database", t.url])
+            #expect(report.stdout.contains("call events logged"), "\(report.stdout)")
+            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: try ReportTests.summary(ofRun: 1, in: t.directory.appendingPathComponent("reports"))))
+            let calls = (json as? [String: Any])?["calls"] as? [String: Any]
+            #expect(calls?["read"] as? Int == (try CallCorpus.records(profile, "expected_events.csv").count), "the first run reads every event")
             let utm = try CallCorpus.utmMismatches(profile, t)
             #expect(utm.isEmpty, "\(utm.count) UTM differences:\n\(utm.prefix(30).joined(separator: "\n"))")
         }

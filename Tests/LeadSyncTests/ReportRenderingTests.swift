@@ -43,4 +43,41 @@ import Testing
             #expect(size > 10_000, "the screenshot has content")
         }
     }
+
+    /// The calls part of summary.html (CALL_RULES.md §10) in the same browser: counts, reasons,
+    /// per agent, escaped.
+    @Test func summaryHTMLShowsTheCallsPartInChromium() throws {
+        let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        let browser = try #require(chromium, "Chromium is not installed (make test installs Debian's chromium)")
+        try withTestDatabase(.sqlite) { t in
+            var s = CallScenario(t)
+            s.contact("003000000000000001", phone: "+49 30 1234567")
+            s.call("logged")
+            s.call("unknown", agent: "<b>x</b>", number: "+49 30 7777777")
+            s.call("invalid", "sideways")
+            let (db, config) = try s.load()
+            var options = SyncOptions(mode: .run)
+            options.clock = { CallScenario.now }
+            options.settleMinutes = 0
+            options.report = ReportOptions(directory: t.directory.appendingPathComponent("reports").path)
+            let summary = try SyncJob(db: db, config: config).run(options)
+            let folder = try #require(summary.report?.folder)
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: browser)
+            p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(t.directory.appendingPathComponent("chromium").path)",
+                           "--dump-dom", "file://" + folder.appendingPathComponent("summary.html").path]
+            let out = Pipe()
+            p.standardOutput = out
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            let dom = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            #expect(dom.contains("<h2>Call events</h2>"))
+            #expect(dom.contains("<strong>1 logged</strong> (1 tasks)"))
+            #expect(dom.contains("a number no record has (unknown_number)"))
+            #expect(dom.contains("not a valid call event (invalid_call)"))
+            #expect(dom.contains("&lt;b&gt;x&lt;/b&gt;"), "an agent is escaped")
+            #expect(!dom.contains("<b>x</b>"))
+        }
+    }
 }

@@ -11,6 +11,13 @@ import Testing
         return only
     }
 
+    /// summary.json of run `id`'s report folder under `dir`.
+    static func summary(ofRun id: Int, in dir: URL) throws -> URL {
+        let entries = try FileManager.default.contentsOfDirectory(at: dir, includingPropertiesForKeys: nil)
+        let folder = try #require(entries.first { $0.lastPathComponent.hasPrefix("run-\(id)-") })
+        return folder.appendingPathComponent("summary.json")
+    }
+
     /// The decoded text part of a message written by MailMessage.
     static func textPart(_ message: String) -> String {
         // A mailbox may store the message with LF line ends.

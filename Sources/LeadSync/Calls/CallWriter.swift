@@ -27,7 +27,12 @@ struct CallWriter {
             outcomes.append([.integer(call.row.id)] + row.values + [call.row.claimedStatus, call.row.claimedVersion])
             result.add(status: row.status, code: row.code, agent: call.task?.agent ?? MatchKeys.trim(call.row["agent_email"] ?? ""), tasks: row.tasks)
         }
-        for record in plan.records { result.created[record.table, default: 0] += 1 }
+        for record in plan.records {
+            result.created[record.table, default: 0] += 1
+            if record.table == "opportunity", let owner = record.values["ownerid"]?.textValue {
+                result.tasksPerManager[owner, default: [:]]["opportunities_created", default: 0] += 1
+            }
+        }
         for task in plan.tasks {
             let owner = task.values["ownerid"]?.textValue ?? ""
             result.tasksPerManager[owner, default: [:]][task.values["status"]?.textValue == "Completed" ? "completed" : "open", default: 0] += 1
@@ -123,7 +128,7 @@ struct CallBatchResult: StreamResult {
     var created: [String: Int] = [:]
     /// Per agent (as typed, trimmed): events by status.
     var perAgent: [String: [String: Int]] = [:]
-    /// Tasks per owner sfid: completed and open.
+    /// Per owner sfid: tasks completed and open, opportunities created (the deals profile's managers).
     var tasksPerManager: [String: [String: Int]] = [:]
     /// Existing records whose UTM tags were filled.
     var utmFilled = 0

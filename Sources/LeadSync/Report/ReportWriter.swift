@@ -203,7 +203,7 @@ public final class ReportWriter {
             let read, logged, waiting, skipped, failed, tasks_written, utm_filled: Int
             let skipped_by_code, failed_by_code, records_created: [String: Int]
             let per_agent: [String: [String: Int]]
-            /// Tasks per owner sfid: completed and open (the deals profile's managers).
+            /// Per owner sfid: tasks completed and open, opportunities created (the deals profile's managers).
             let tasks_per_manager: [String: [String: Int]]
         }
 

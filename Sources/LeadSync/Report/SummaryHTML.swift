@@ -78,9 +78,10 @@ enum SummaryHTML {
             out += "</table>\n"
         }
         if !c.tasksPerManager.isEmpty {
-            out += "<table><tr><th>Task owner</th><th>Completed</th><th>Open</th></tr>\n"
+            out += "<table><tr><th>Owner</th><th>Tasks completed</th><th>Tasks open</th><th>Opportunities created</th></tr>\n"
             for (owner, counts) in c.tasksPerManager.sorted(by: { $0.key < $1.key }) {
-                out += "<tr><td>\(e(owner))</td><td>\(counts["completed"] ?? 0)</td><td>\(counts["open"] ?? 0)</td></tr>\n"
+                out += "<tr><td>\(e(owner))</td><td>\(counts["completed"] ?? 0)</td><td>\(counts["open"] ?? 0)</td>"
+                    + "<td>\(counts["opportunities_created"] ?? 0)</td></tr>\n"
             }
             out += "</table>\n"
         }
