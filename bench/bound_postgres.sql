@@ -25,9 +25,9 @@ INSERT INTO lead (firstname, lastname, company, email, phone, mobilephone, city,
 SELECT first_name, last_name, company, email, phone, mobile, city, country, notes, source,
        '005999999999999999', external_id, 'PENDING', false, now(), now()
 FROM captured_contact WHERE status = 'pending';
-INSERT INTO crm_match_key (crm_object, crm_id, leadsync_id, lastname_key, priority, systemmodstamp, batch_seq,
+INSERT INTO crm_match_key (crm_object, crm_id, leadsync_id, lastname_key, priority, systemmodstamp,
                            email_key, phone_key, phone2_key)
-SELECT 'lead', l.id, l.leadsync_id__c, coalesce(l.lastname, ''), 2, l.systemmodstamp, 1, l.email, l.phone, l.mobilephone
+SELECT 'lead', l.id, l.leadsync_id__c, coalesce(l.lastname, ''), 2, l.systemmodstamp, l.email, l.phone, l.mobilephone
 FROM lead l WHERE l.id > (SELECT lead_max FROM bound_before);
 UPDATE captured_contact
 SET status = 'exported', crm_object = 'lead', crm_id = id, owner_sfid = '005999999999999999', owner_source = 'user',

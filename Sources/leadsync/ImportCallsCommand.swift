@@ -13,11 +13,5 @@ struct ImportCallsCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The CSV file (RFC 4180, UTF-8).", valueName: "file.csv"))
     var file: String
 
-    func run() throws {
-        try failing {
-            let (_, db) = try global.open()
-            let summary = try CSVImporter(db: db, table: .callEvents).importFile(path: file)
-            print("imported \(file): \(summary.description)")
-        }
-    }
+    func run() throws { try importFile(file, into: .callEvents, global) }
 }

@@ -48,21 +48,7 @@ import Testing
     func killedCallRunsThenANormalRunLogEveryEventOnce(engine: TestEngine) throws {
         try withTestDatabase(engine) { t in
             let config = try CallCorpus.load("deals", into: t)
-            var env = ProcessInfo.processInfo.environment
-            env["LEADSYNC_DATABASE_URL"] = t.url
-            var rng = SystemRandomNumberGenerator()
-            for _ in 0..<(6 * Soak.rounds) {
-                let p = Process()
-                p.executableURL = CLI.executable
-                p.arguments = ["run", "--settle-minutes", "0", "--only", "calls", "--batch-size", "40", "--config", config,
-                               "--report-dir", t.directory.appendingPathComponent("reports").path]
-                p.environment = env
-                p.standardOutput = FileHandle.nullDevice
-                p.standardError = FileHandle.nullDevice
-                try p.run()
-                usleep(UInt32.random(in: 20_000...600_000, using: &rng))
-                kill(p.processIdentifier, SIGKILL)
-                p.waitUntilExit()
+            try ReliabilityTests.killRuns(t, config: config, extra: ["--only", "calls"], times: 6 * Soak.rounds, upToMicroseconds: 600_000) {
                 try Self.checkInvariants(t)
             }
             try ReliabilityTests.waitForKilledSessions(t)

@@ -49,27 +49,34 @@ import Testing
         #expect(differing.isEmpty, "\(differing.count) outcomes differ from the corpus, e.g. \(differing.prefix(3))")
     }
 
+    /// Starts `leadsync run` (with `extra` arguments) `times` times, each killed (SIGKILL) at a
+    /// random moment within `upToMicroseconds`, calling `check` after each.
+    static func killRuns(_ t: TestDatabase, config: String, extra: [String] = [], times: Int, upToMicroseconds: UInt32,
+                         check: () throws -> Void) throws {
+        var rng = SystemRandomNumberGenerator()
+        var env = ProcessInfo.processInfo.environment
+        env["LEADSYNC_DATABASE_URL"] = t.url
+        for _ in 0..<times {
+            let p = Process()
+            p.executableURL = CLI.executable
+            p.arguments = ["run", "--settle-minutes", "0", "--batch-size", "40", "--config", config,
+                           "--report-dir", t.directory.appendingPathComponent("reports").path] + extra
+            p.environment = env
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            usleep(UInt32.random(in: 20_000...upToMicroseconds, using: &rng))
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            try check()
+        }
+    }
+
     @Test(arguments: TestEngine.available)
     func killedRunsThenANormalRunKeepTheInvariants(engine: TestEngine) throws {
         try withTestDatabase(engine) { t in
             let config = try Corpus.load(into: t)
-            var rng = SystemRandomNumberGenerator()
-            var env = ProcessInfo.processInfo.environment
-            env["LEADSYNC_DATABASE_URL"] = t.url
-            for _ in 0..<(10 * Soak.rounds) {
-                let p = Process()
-                p.executableURL = CLI.executable
-                p.arguments = ["run", "--settle-minutes", "0", "--batch-size", "40", "--config", config,
-                               "--report-dir", t.directory.appendingPathComponent("reports").path]
-                p.environment = env
-                p.standardOutput = FileHandle.nullDevice
-                p.standardError = FileHandle.nullDevice
-                try p.run()
-                usleep(UInt32.random(in: 20_000...400_000, using: &rng))
-                kill(p.processIdentifier, SIGKILL)
-                p.waitUntilExit()
-                try Self.checkInvariants(t)
-            }
+            try Self.killRuns(t, config: config, times: 10 * Soak.rounds, upToMicroseconds: 400_000) { try Self.checkInvariants(t) }
             try Self.waitForKilledSessions(t)
             try Self.nextRunCompletesTheCorpus(t, config: config)
             if engine == .sqlite {

@@ -19,18 +19,7 @@ import Testing
             options.report = ReportOptions(directory: t.directory.appendingPathComponent("reports").path)
             let summary = try SyncJob(db: db, config: config).run(options)
             let folder = try #require(summary.report?.folder)
-            func chromium(_ args: [String]) throws -> String {
-                let p = Process()
-                p.executableURL = URL(fileURLWithPath: browser)
-                p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(t.directory.appendingPathComponent("chromium").path)"] + args
-                let out = Pipe()
-                p.standardOutput = out
-                p.standardError = FileHandle.nullDevice
-                try p.run()
-                let data = out.fileHandleForReading.readDataToEndOfFile()
-                p.waitUntilExit()
-                return String(decoding: data, as: UTF8.self)
-            }
+            func chromium(_ args: [String]) throws -> String { try Self.chromium(browser, args, t) }
             let page = "file://" + folder.appendingPathComponent("summary.html").path
             let dom = try chromium(["--dump-dom", page])
             #expect(dom.contains("<h1>leadsync run #1</h1>"))
@@ -42,6 +31,20 @@ import Testing
             let size = (try? FileManager.default.attributesOfItem(atPath: png.path)[.size] as? Int) ?? 0
             #expect(size > 10_000, "the screenshot has content")
         }
+    }
+
+    /// Headless Chromium's standard output for `args`.
+    static func chromium(_ browser: String, _ args: [String], _ t: TestDatabase) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: browser)
+        p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(t.directory.appendingPathComponent("chromium").path)"] + args
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// The calls part of summary.html (CALL_RULES.md §10) in the same browser: counts, reasons,
@@ -62,16 +65,7 @@ import Testing
             options.report = ReportOptions(directory: t.directory.appendingPathComponent("reports").path)
             let summary = try SyncJob(db: db, config: config).run(options)
             let folder = try #require(summary.report?.folder)
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: browser)
-            p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(t.directory.appendingPathComponent("chromium").path)",
-                           "--dump-dom", "file://" + folder.appendingPathComponent("summary.html").path]
-            let out = Pipe()
-            p.standardOutput = out
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            let dom = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            p.waitUntilExit()
+            let dom = try Self.chromium(browser, ["--dump-dom", "file://" + folder.appendingPathComponent("summary.html").path], t)
             #expect(dom.contains("<h2>Call events</h2>"))
             #expect(dom.contains("<strong>1 logged</strong> (1 tasks)"))
             #expect(dom.contains("a number no record has (unknown_number)"))
