@@ -338,7 +338,8 @@ print(f"{engine} calls ({profile}) N={n:,}: floor {floor:.2f} s; warm run {s:.2f
       f"(runs: {', '.join(f'{float(r[0]):.2f}' for r in runs)} s; floors: {', '.join(f'{float(f[0]):.2f}' for f in floors)} s)")
 print(f"  events after the median run's database: {sys.argv[6]}")
 PY
-        echo "  phases ($(tail -n 1 <<< "$calls" | awk '{print $5}')): $(phases "$(tail -n 1 <<< "$calls" | awk '{print $5}')")"
+        last=$(awk 'NF {l = $5} END {print l}' <<< "$calls")
+        echo "  phases of the last run ($last): $(phases "$last")"
       done
     fi
     if [ "$engine" = postgres ]; then
