@@ -273,21 +273,17 @@ public final class ReportWriter {
         }
         let host = ProcessInfo.processInfo.hostName
         if options.mailUsers {
-            // One mail per capturing user (5,000 in the bench), rendered and written on every core:
-            // nothing else runs at the end of a run.
+            // One mail per capturing user (5,000 in the bench).
             let recipients = users.filter { MatchKeys.isValidEmail($0.key) }.sorted { $0.key < $1.key }
-            let written = Array(recipients.indices).parallelMap(minimumChunk: 200) { i -> Swift.Result<String, any Error> in
-                let (email, stats) = recipients[i]
+            for (i, (email, stats)) in recipients.enumerated() {
                 let name = names[email] ?? email
                 let message = MailMessage(
                     from: config.mailFrom, to: [(name, email)],
                     subject: texts.userSubject(exported: stats.exported, failed: stats.failed),
                     text: userText(texts, name: name, stats: stats), html: userHTML(texts, name: name, stats: stats),
                     date: s.finishedAt, id: "\(s.runID)-\(i)-\(Int(s.startedAt.timeIntervalSince1970))@\(host)")
-                let file = "user-\(Self.fileSafe(email)).eml"
-                return Swift.Result { try ReportFiles.write(message.rendered(), to: dir.appendingPathComponent(file)); return file }
+                try save(message, "user-\(Self.fileSafe(email)).eml")
             }
-            files = try written.map { try $0.get() }
         }
         var adminTo = config.reportTo.map { (name: "", address: $0) }
         if let requestedBy = options.requestedBy { adminTo = [(name: "", address: requestedBy)] }

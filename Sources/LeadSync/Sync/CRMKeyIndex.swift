@@ -51,7 +51,7 @@ public struct CRMKeyIndex {
             }
         }
 
-        /// The keys of a page of its changed rows (computed on every core).
+        /// The keys of a page of its changed rows.
         func keyRows(_ rows: [Row], phones: PhoneNormalizer) -> [[SQLValue]] {
             switch self {
             case .people(let object, let priority): return CRMKeyIndex.keyRows(for: rows, object: object, priority: priority, phones: phones)
@@ -134,30 +134,14 @@ public struct CRMKeyIndex {
         return stats
     }
 
-    /// Reads `source`'s rows changed since its watermark a page at a time, keys them (a page's
-    /// keys computed on other threads while this connection writes the page before: the server's
-    /// work and the phone parsing overlap), and moves the watermark; then prunes deleted rows.
+    /// Reads `source`'s rows changed since its watermark a page at a time, keys them, writes the
+    /// keys and moves the watermark; then prunes deleted rows.
     private func refresh(_ source: KeySource, full: Bool, stats: inout Stats) throws {
         let object = source.name
         let mark = try db.one("crm_key_watermark_get", ["crm_object": .text(object)])
         var afterTS = mark?.string("systemmodstamp") ?? "1970-01-01T00:00:00.000Z"
         var afterID = Int64(mark?.int("last_id") ?? 0)
         var moved = false
-        // The page being keyed; it is written once the next page's keying has started.
-        var keying: (records: [Row], keys: Background<[[SQLValue]]>)?
-        // Keys still being computed when a read or write fails are waited for, not left running.
-        defer { _ = keying?.keys.wait() }
-        func write(_ page: (records: [Row], keys: Background<[[SQLValue]]>)?) throws {
-            guard let (records, keys) = page else { return }
-            let rows = times.measure("refresh.key") { keys.wait() }
-            try times.measure("refresh.write") {
-                // Without a watermark, or in a full load, nothing was keyed for these records yet.
-                if mark != nil && !full {
-                    try source.deleteKeys(ids: records.map { $0["id"].textValue ?? "0" }.joined(separator: ","), on: db)
-                }
-                try source.load(rows, on: db)
-            }
-        }
         while true {
             let rows = try times.measure("refresh.read") {
                 try db.rows("crm_changed_\(object)", ["after_ts": .text(afterTS), "after_id": .integer(afterID),
@@ -171,10 +155,14 @@ public struct CRMKeyIndex {
             let stale = keyed.map { keyed in rows.filter { !isTrue($0.value(at: keyed)) } } ?? rows
             stats.recordsCurrent += rows.count - stale.count
             if !stale.isEmpty {
-                let phones = phones
-                let before = keying
-                keying = (stale, Background { source.keyRows(stale, phones: phones) })
-                try write(before)
+                let keys = times.measure("refresh.key") { source.keyRows(stale, phones: phones) }
+                try times.measure("refresh.write") {
+                    // Without a watermark, or in a full load, nothing was keyed for these records yet.
+                    if mark != nil && !full {
+                        try source.deleteKeys(ids: stale.map { $0["id"].textValue ?? "0" }.joined(separator: ","), on: db)
+                    }
+                    try source.load(keys, on: db)
+                }
             }
             stats.recordsRead += stale.count
             afterTS = last.string("systemmodstamp") ?? afterTS
@@ -182,8 +170,6 @@ public struct CRMKeyIndex {
             moved = true
             if rows.count < pageSize { break }
         }
-        try write(keying)
-        keying = nil
         if moved {
             try db.run("crm_key_watermark_set", ["crm_object": .text(object), "systemmodstamp": .text(afterTS), "last_id": .integer(afterID)])
         }
@@ -212,14 +198,13 @@ public struct CRMKeyIndex {
         return pruned
     }
 
-    /// The key rows of one page, computed on every core: parsing phone numbers is most of a cold
-    /// refresh's time, and the rows are independent.
+    /// The key rows of one page.
     static func keyRows(for rows: [Row], object: String, priority: Int, phones: PhoneNormalizer) -> [[SQLValue]] {
         guard let first = rows.first else { return [] }
         // A page is one result: its columns are found once, not by name in every row (nine
         // lookups a row, each hashing the name: a twelfth of a cold run's client CPU).
         let columns = PageColumns(first.shape)
-        return rows.parallelMap { keyRow(for: $0, columns: columns, object: object, priority: priority, phones: phones) }
+        return rows.map { keyRow(for: $0, columns: columns, object: object, priority: priority, phones: phones) }
             .compactMap { $0 }
     }
 
@@ -265,7 +250,7 @@ public struct CRMKeyIndex {
         guard let first = rows.first else { return [] }
         let columns = PageColumns(first.shape)
         let name = first.shape.position("name")
-        return rows.parallelMap { row -> [SQLValue]? in
+        return rows.map { row -> [SQLValue]? in
             guard isTrue(row.value(at: columns.live)), let key = CompanyKey.key(row.value(at: name).textValue, legalForms: legalForms) else { return nil }
             return [row.value(at: columns.id), row.value(at: columns.sfid), row.value(at: columns.leadsyncID), .text(key),
                     row.value(at: columns.systemmodstamp)]
