@@ -11,6 +11,7 @@ struct BackfillCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var sync: SyncOptionGroup
+    @OptionGroup var stream: StreamOption
 
     @Option(help: ArgumentHelp("Only contacts captured at or after this ISO-8601 time.", valueName: "time"))
     var since: String?
@@ -30,6 +31,7 @@ struct BackfillCommand: ParsableCommand {
     func run() throws {
         var options = SyncOptions(mode: .backfill)
         sync.apply(to: &options)
+        options.only = stream.only
         options.since = since.flatMap(Timestamp.parse)
         options.until = until.flatMap(Timestamp.parse)
         if isatty(STDERR_FILENO) == 1 {

@@ -20,7 +20,6 @@ struct PushCommand: ParsableCommand {
     func validate() throws {
         if externalIDs.isEmpty { throw ValidationError("give at least one external id") }
         if !MatchKeys.isValidEmail(requestedBy) { throw ValidationError("--requested-by must be a valid email address") }
-        if sync.only != nil { throw ValidationError("push exports captured contacts only; --only applies to run and backfill") }
     }
 
     func run() throws {

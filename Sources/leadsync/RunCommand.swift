@@ -10,6 +10,7 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var sync: SyncOptionGroup
+    @OptionGroup var stream: StreamOption
 
     @Option(help: "Minutes a captured contact waits before it is exported (default: settle_minutes from the config, else 5).")
     var settleMinutes: Int?
@@ -21,6 +22,7 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         var options = SyncOptions(mode: .run)
         sync.apply(to: &options)
+        options.only = stream.only
         options.settleMinutes = settleMinutes
         try runSync(global, sync, options)
     }

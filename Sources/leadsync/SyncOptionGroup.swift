@@ -23,9 +23,6 @@ struct SyncOptionGroup: ParsableArguments {
     @Option(help: ArgumentHelp("Alert (exit 65, admin mail subject says so) when more than this percentage of rows failed.", valueName: "percent"))
     var maxFailureRate: Double?
 
-    @Option(help: ArgumentHelp("Process only captured contacts or only call events (default: both, contacts first).", valueName: "contacts|calls"))
-    var only: SyncOptions.Streams?
-
     func validate() throws {
         if let b = batchSize, b < 1 || b > 100_000 { throw ValidationError("--batch-size must be between 1 and 100000") }
         if let l = limit, l < 1 { throw ValidationError("--limit must be at least 1") }
@@ -37,8 +34,13 @@ struct SyncOptionGroup: ParsableArguments {
         options.batchSize = batchSize
         options.limit = limit
         options.dryRun = dryRun
-        options.only = only
     }
+}
+
+/// `--only`, for `run` and `backfill`: `push` exports captured contacts only and does not take it.
+struct StreamOption: ParsableArguments {
+    @Option(help: ArgumentHelp("Process only captured contacts or only call events (default: both, contacts first).", valueName: "contacts|calls"))
+    var only: SyncOptions.Streams?
 }
 
 /// Exit status when the failure rate is above `--max-failure-rate` (sysexits EX_DATAERR).
