@@ -3050,7 +3050,10 @@ WHERE sfid IN (SELECT value FROM json_each(:sfids)) OR leadsync_id__c IN (SELECT
         "sqlite/queries/call_event_claim.sql": #"""
 -- Claims call events in processing order (CALL_RULES.md §1): see the PostgreSQL query.
 -- Differs from PostgreSQL: the call's end is strftime arithmetic on ISO-8601 text; no row locks
--- (the batch holds SQLite's write lock).
+-- (the batch holds SQLite's write lock). A claim ahead's cursor is also the index range's lower
+-- bound (max with :since): SQLite seeks with one lower bound per column, and given :since alone it
+-- walked every event before the cursor still in the index, the run's waiting ones included, so a
+-- claim cost grew with the events done (16 to 76 ms over a 300k-event run here; 10 ms now).
 -- params: :cutoff, :run_started_at, :since, :until, :after_started_at, :after_id, :limit
 -- returns: many
 SELECT e.id, e.external_id, e.source, e.channel, e.direction, e.outcome, e.started_at, e.duration_seconds, e.wait_seconds,
@@ -3060,7 +3063,7 @@ FROM call_event e
 WHERE e.status IN ('pending', 'waiting')
   AND (e.status = 'waiting' AND e.updated_at < :run_started_at
        OR e.status = 'pending' AND strftime('%Y-%m-%dT%H:%M:%fZ', e.started_at, (e.duration_seconds + e.wait_seconds) || ' seconds') <= :cutoff)
-  AND e.started_at >= COALESCE(:since, '')
+  AND e.started_at >= max(COALESCE(:since, ''), COALESCE(:after_started_at, ''))
   AND e.started_at <  COALESCE(:until, '9999')
   AND (e.started_at, e.id) > (COALESCE(:after_started_at, ''), COALESCE(:after_id, 0))
 ORDER BY e.started_at, e.id
@@ -3393,7 +3396,8 @@ WHERE id = :id
 -- ahead (ClaimAhead) reads a snapshot in which the batch being written is still pending: it
 -- passes that batch's last row as :after_captured_at, :after_id (NULL otherwise); a row another
 -- writer changes before the batch's turn makes the batch's outcome write fail its check, and the
--- batch is claimed again.
+-- batch is claimed again. The cursor is also the index range's lower bound (max with :since):
+-- SQLite seeks with one lower bound per column (see call_event_claim).
 -- params: :cutoff, :since, :until, :after_captured_at, :after_id, :limit
 -- returns: many
 SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.assigned_to, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
@@ -3404,7 +3408,7 @@ SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.assigned_t
 FROM captured_contact c
 WHERE c.status = 'pending'
   AND c.captured_at <= :cutoff
-  AND c.captured_at >= COALESCE(:since, '')
+  AND c.captured_at >= max(COALESCE(:since, ''), COALESCE(:after_captured_at, ''))
   AND c.captured_at <  COALESCE(:until, '9999')
   AND (c.captured_at, c.id) > (COALESCE(:after_captured_at, ''), COALESCE(:after_id, 0))
 ORDER BY c.captured_at, c.id

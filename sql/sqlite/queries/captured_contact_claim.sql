@@ -6,7 +6,8 @@
 -- ahead (ClaimAhead) reads a snapshot in which the batch being written is still pending: it
 -- passes that batch's last row as :after_captured_at, :after_id (NULL otherwise); a row another
 -- writer changes before the batch's turn makes the batch's outcome write fail its check, and the
--- batch is claimed again.
+-- batch is claimed again. The cursor is also the index range's lower bound (max with :since):
+-- SQLite seeks with one lower bound per column (see call_event_claim).
 -- params: :cutoff, :since, :until, :after_captured_at, :after_id, :limit
 -- returns: many
 SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.assigned_to, c.target_object, c.salutation, c.first_name, c.last_name, c.title,
@@ -17,7 +18,7 @@ SELECT c.id, c.external_id, c.source, c.captured_at, c.captured_by, c.assigned_t
 FROM captured_contact c
 WHERE c.status = 'pending'
   AND c.captured_at <= :cutoff
-  AND c.captured_at >= COALESCE(:since, '')
+  AND c.captured_at >= max(COALESCE(:since, ''), COALESCE(:after_captured_at, ''))
   AND c.captured_at <  COALESCE(:until, '9999')
   AND (c.captured_at, c.id) > (COALESCE(:after_captured_at, ''), COALESCE(:after_id, 0))
 ORDER BY c.captured_at, c.id
