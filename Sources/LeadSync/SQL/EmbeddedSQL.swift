@@ -228,6 +228,15 @@ CREATE TABLE {{crm_schema}}._trigger_log_archive (
 );
 CREATE INDEX _trigger_log_archive_record_idx ON {{crm_schema}}._trigger_log_archive (table_name, record_id);
 """#,
+        "postgres/crm_mirror/003_opportunity_contact_ref_index.sql": #"""
+-- The deals profile finds a new contact's open opportunity by the contact's external id until
+-- Heroku Connect has synced both (call_opportunities: contactid IS NULL and
+-- contact__leadsync_id__c): without an index that read walked every opportunity still without a
+-- contact id, the run's own new ones included, once per batch (a 1M-event SQLite run's plan
+-- step 32 s, growing with the events done). Production mirrors need the same index
+-- (docs/operations.md).
+CREATE INDEX opportunity_contact_leadsync_idx ON {{crm_schema}}.opportunity (contact__leadsync_id__c);
+"""#,
         "postgres/migrations/001_job_tables.sql": #"""
 -- The job's own tables (SCHEMA.md): the staging table other tools write to, and one row per run.
 CREATE TABLE {{job_schema}}.captured_contact (
@@ -735,12 +744,17 @@ CREATE TEMP TABLE IF NOT EXISTS batch_outcome (
         "postgres/queries/call_accounts.sql": #"""
 -- The accounts of the contacts a deals batch matched (CALL_RULES.md §9, UTM tags): by sfid
 -- (accountid), or by external id (account__leadsync_id__c) for one this job created that has
--- none yet.
+-- none yet. Two selects, each by its unique index (one WHERE with OR read the whole table
+-- for every batch).
 -- params: :sfids, :leadsync_ids
 -- returns: many
 SELECT id, sfid, leadsync_id__c, ownerid, _hc_lastop, _hc_err, utm_source__c, utm_medium__c, utm_campaign__c, utm_term__c, utm_content__c
 FROM account
-WHERE sfid IN (SELECT jsonb_array_elements_text(CAST(:sfids AS jsonb))) OR leadsync_id__c IN (SELECT jsonb_array_elements_text(CAST(:leadsync_ids AS jsonb)))
+WHERE sfid IN (SELECT jsonb_array_elements_text(CAST(:sfids AS jsonb)))
+UNION
+SELECT id, sfid, leadsync_id__c, ownerid, _hc_lastop, _hc_err, utm_source__c, utm_medium__c, utm_campaign__c, utm_term__c, utm_content__c
+FROM account
+WHERE leadsync_id__c IN (SELECT jsonb_array_elements_text(CAST(:leadsync_ids AS jsonb)))
 """#,
         "postgres/queries/call_event_claim.sql": #"""
 -- Claims call events in processing order (CALL_RULES.md §1): pending ones whose call has ended and
@@ -2499,6 +2513,15 @@ CREATE TABLE _trigger_log_archive (
 );
 CREATE INDEX _trigger_log_archive_record_idx ON _trigger_log_archive (table_name, record_id);
 """#,
+        "sqlite/crm_mirror/003_opportunity_contact_ref_index.sql": #"""
+-- The deals profile finds a new contact's open opportunity by the contact's external id until
+-- Heroku Connect has synced both (call_opportunities: contactid IS NULL and
+-- contact__leadsync_id__c): without an index that read walked every opportunity still without a
+-- contact id, the run's own new ones included, once per batch (a 1M-event SQLite run's plan
+-- step 32 s, growing with the events done). Production mirrors need the same index
+-- (docs/operations.md).
+CREATE INDEX opportunity_contact_leadsync_idx ON opportunity (contact__leadsync_id__c);
+"""#,
         "sqlite/migrations/001_job_tables.sql": #"""
 -- The job's own tables (SCHEMA.md): the staging table other tools write to, and one row per run.
 -- Differs from PostgreSQL: timestamps are ISO-8601 UTC text ('YYYY-MM-DDTHH:MM:SS.sssZ', fixed
@@ -3040,12 +3063,18 @@ CREATE TEMP TABLE IF NOT EXISTS batch_outcome (
         "sqlite/queries/call_accounts.sql": #"""
 -- The accounts of the contacts a deals batch matched (CALL_RULES.md §9, UTM tags): by sfid
 -- (accountid), or by external id (account__leadsync_id__c) for one this job created that has
--- none yet. Differs from PostgreSQL: the arrays are read with json_each.
+-- none yet. Differs from PostgreSQL: the arrays are read with json_each, each the outer loop of a
+-- CROSS JOIN, so every value is one probe of the column's unique index. One WHERE with OR made
+-- SQLite read the whole table for every batch; so did statistics taken before the job set any
+-- external id (every account's NULL counted as one key), hence INDEXED BY the external id's
+-- UNIQUE index (the table's second UNIQUE column, crm_mirror 002).
 -- params: :sfids, :leadsync_ids
 -- returns: many
-SELECT id, sfid, leadsync_id__c, ownerid, _hc_lastop, _hc_err, utm_source__c, utm_medium__c, utm_campaign__c, utm_term__c, utm_content__c
-FROM account
-WHERE sfid IN (SELECT value FROM json_each(:sfids)) OR leadsync_id__c IN (SELECT value FROM json_each(:leadsync_ids))
+SELECT a.id, a.sfid, a.leadsync_id__c, a.ownerid, a._hc_lastop, a._hc_err, a.utm_source__c, a.utm_medium__c, a.utm_campaign__c, a.utm_term__c, a.utm_content__c
+FROM json_each(:sfids) j CROSS JOIN account a ON a.sfid = j.value
+UNION
+SELECT a.id, a.sfid, a.leadsync_id__c, a.ownerid, a._hc_lastop, a._hc_err, a.utm_source__c, a.utm_medium__c, a.utm_campaign__c, a.utm_term__c, a.utm_content__c
+FROM json_each(:leadsync_ids) j CROSS JOIN account a INDEXED BY sqlite_autoindex_account_2 ON a.leadsync_id__c = j.value
 """#,
         "sqlite/queries/call_event_claim.sql": #"""
 -- Claims call events in processing order (CALL_RULES.md §1): see the PostgreSQL query.
@@ -3299,18 +3328,21 @@ WHERE c.isdeleted = 0 AND c.isclosed = 0 AND c.contactid IN (SELECT value FROM j
 """#,
         "sqlite/queries/call_opportunities.sql": #"""
 -- The live opportunities of the contacts call events matched (CALL_RULES.md §7, §9): see the
--- PostgreSQL query. Differs from PostgreSQL: the arrays are read with json_each.
+-- PostgreSQL query. Differs from PostgreSQL: the arrays are read with json_each, each the outer
+-- loop of a CROSS JOIN (which SQLite never reorders), so every value is one probe of an index; left
+-- to choose, with no statistics or stale ones, SQLite read every opportunity without a contact id
+-- for every batch (the run's own new ones included: a 1M-event run's plan step grew to 30 s).
 -- params: :sfids, :leadsync_ids
 -- returns: many
 SELECT o.id, o.sfid, o.contactid, o.contact__leadsync_id__c, o.accountid, o.account__leadsync_id__c, o.isclosed, o.ownerid,
        o.systemmodstamp, o._hc_lastop, o._hc_err, o.utm_source__c, o.utm_medium__c, o.utm_campaign__c, o.utm_term__c, o.utm_content__c
-FROM opportunity o
-WHERE o.isdeleted = 0 AND o.contactid IN (SELECT value FROM json_each(:sfids))
+FROM json_each(:sfids) j CROSS JOIN opportunity o ON o.contactid = j.value
+WHERE o.isdeleted = 0
 UNION ALL
 SELECT o.id, o.sfid, o.contactid, o.contact__leadsync_id__c, o.accountid, o.account__leadsync_id__c, o.isclosed, o.ownerid,
        o.systemmodstamp, o._hc_lastop, o._hc_err, o.utm_source__c, o.utm_medium__c, o.utm_campaign__c, o.utm_term__c, o.utm_content__c
-FROM opportunity o
-WHERE o.isdeleted = 0 AND o.contactid IS NULL AND o.contact__leadsync_id__c IN (SELECT value FROM json_each(:leadsync_ids))
+FROM json_each(:leadsync_ids) j CROSS JOIN opportunity o ON o.contact__leadsync_id__c = j.value
+WHERE o.isdeleted = 0 AND o.contactid IS NULL
 """#,
         "sqlite/queries/call_outcome_clear.sql": #"""
 -- Empties call_outcome before a batch's load (PostgreSQL empties it at every commit as well).
