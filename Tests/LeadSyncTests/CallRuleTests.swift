@@ -170,6 +170,30 @@ import Testing
         }
     }
 
+    // §6 across batches: the second call's batch is claimed and matched ahead while the first
+    // call's batch creates the lead (held until that match is done); the lead's keys change the
+    // key index, so the second batch is matched again under the batch lock and finds it.
+    @Test(arguments: TestEngine.available)
+    func aCallMatchedAheadOfTheBatchThatCreatesItsRecordFindsTheRecord(engine: TestEngine) throws {
+        try withTestDatabase(engine) { t in
+            var s = CallScenario(t)
+            s.calls += "unknown_number = \"lead\"\n"
+            s.call("first", at: "2026-03-16T10:00:00Z", number: "+49 30 7654321")
+            s.call("second", "outbound", "unanswered", at: "2026-03-16T10:30:00Z", duration: 0, number: "030 7654321")
+            let (db, config) = try s.load()
+            let matchedAhead = DispatchSemaphore(value: 0)
+            _ = try CallScenario.run(db, config) { options in
+                options.batchSize = 1
+                options.hooks.claimedAhead = { _, _ in matchedAhead.signal() }
+                options.hooks.beforeCommit = { batch in if batch == 0 { matchedAhead.wait() } }
+            }
+            let e = try CallScenario.events(t)
+            #expect(e["second"]?.recordID != nil)
+            #expect(e["first"]?.recordID == e["second"]?.recordID, "the second call finds the lead the first call created")
+            #expect(try t.scalar("SELECT count(*) FROM lead") == "1")
+        }
+    }
+
     // §6 and §8
     @Test(arguments: TestEngine.available)
     func anUnknownNumberCreatesOneRecordAndItsCallsWaitForItsSfid(engine: TestEngine) throws {

@@ -7,13 +7,16 @@ import Foundation
 /// 2. prepare (`CallPreparer`): validation, call type and logging mode, business hours, the
 ///    client number's phone key, the task's text; with 1 on the claim's thread;
 /// 3. owner (`OwnerResolver.owner(agent:)`) and match (`call_match`): the record each number
-///    belongs to in the CRM key index, under the batch lock;
+///    belongs to in the CRM key index, matched on the claim's thread too, and again under the
+///    batch lock only if the key index changed since (`MatchedAhead`);
 /// 4. plan (`ActivityPlanner`, or `DealsPlanner` for the deals profile): records to create,
 ///    tasks, or why an event waits or fails;
 /// 5. write (`CallWriter`): records and their keys, tasks, updates, outcomes.
 struct CallStream: BatchStream {
     struct Batch: ClaimedBatch {
         let calls: [PreparedCall]
+        /// The batch matched in its claim's transaction, ahead of its turn.
+        var ahead: MatchedAhead?
         var count: Int { calls.count }
         var idRange: (first: Int64, last: Int64)? { calls.first.flatMap { first in calls.last.map { (first.row.id, $0.row.id) } } }
     }
@@ -31,13 +34,20 @@ struct CallStream: BatchStream {
 
     func claim(on db: any Database, limit: Int, after: Batch?) throws -> Batch {
         let rows = try times.measure("calls.claim") { try scope.claim(db, limit: limit, after: after?.calls.last?.row) }
-        return times.measure("calls.prepare") { Batch(calls: rows.map { preparer.prepare($0) }) }
+        let calls = times.measure("calls.prepare") { rows.map { preparer.prepare($0) } }
+        // The count first: the match may see more than it says (matched again then for nothing),
+        // never less.
+        let changes = try CRMKeyIndex.changes(on: db)
+        return Batch(calls: calls, ahead: MatchedAhead(changes: changes, matches: try times.measure("calls.match") { try match(calls, on: db) }))
     }
 
     func write(_ batch: Batch, number: Int, on db: any Database) throws -> CallBatchResult {
         let now = clock()
         let owners = batch.calls.map { call in call.type == nil ? nil : self.owners.owner(agent: call.row["agent_email"], topManager: config.topManager) }
-        let matches = try times.measure("calls.match") { try match(batch.calls, on: db) }
+        let matches = try times.measure("calls.match") {
+            if let ahead = batch.ahead, try CRMKeyIndex.changes(on: db) == ahead.changes { return ahead.matches }
+            return try match(batch.calls, on: db)
+        }
         let nowText = Timestamp.format(now)
         let wait = CallWaitRule(maxWaitMinutes: maxWaitMinutes, now: now)
         let plan = try times.measure("calls.plan") {
@@ -79,4 +89,15 @@ struct CallStream: BatchStream {
         }
         return matches
     }
+}
+
+/// A batch of calls matched on the claim's thread, while the batch before it was written, with
+/// the count of changes to the key index that match saw (`batch_clock.keys_changed`, which
+/// triggers advance on every write into the index). Under the batch lock the match stands if the
+/// count is the same; else (the batch before created records for unknown numbers, a refresh,
+/// another process) the batch is matched again: calls have no catch-up in memory, as most
+/// batches write no key.
+struct MatchedAhead: Sendable {
+    let changes: Int64
+    let matches: [RecordRef?]
 }

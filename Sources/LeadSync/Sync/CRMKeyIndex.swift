@@ -16,6 +16,13 @@ public struct CRMKeyIndex {
     static func priority(of object: TargetObject) -> Int {
         objects.first { $0.name == object.rawValue }?.priority ?? objects.count
     }
+
+    /// The count of changes to the key indexes as `db`'s open transaction or snapshot sees it
+    /// (`batch_clock.keys_changed`, advanced by triggers on every write into them, migration 014):
+    /// a match or filter taken at a lower count may lack keys this read sees.
+    static func changes(on db: any Database) throws -> Int64 {
+        try db.one("batch_clock_read")?["keys_changed"].intValue ?? 0
+    }
     /// Rows read and keyed per page, unless a run says otherwise.
     static let defaultPageSize = 20_000
 

@@ -106,7 +106,7 @@ final class KeyFilter: @unchecked Sendable {
                 try times.measure("keys.filter") {
                     try connection.sync { db in
                         try db.transaction(immediate: false) {
-                            try Self.build(stamp: db.one("batch_clock_read")?["keys_changed"].intValue ?? 0, on: db)
+                            try Self.build(stamp: CRMKeyIndex.changes(on: db), on: db)
                         }
                     }
                 }

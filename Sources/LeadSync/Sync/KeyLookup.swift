@@ -100,14 +100,14 @@ final class PostgresKeyLookup: KeyLookup, @unchecked Sendable {
         }
         // The count first: the match may see more than it says (a catch-up then finds nothing
         // new), never less.
-        let changes = try Self.changes(on: db)
+        let changes = try CRMKeyIndex.changes(on: db)
         keys.ahead = AheadMatch(changes: changes, matches: try matchNow(keys, on: db, runStartedAt: runStartedAt), index: BatchKeyIndex(rows))
         return keys
     }
 
     func match(_ keys: BatchKeys, rows: [PreparedRow], on db: any Database, runStartedAt: String) throws -> [Int64: [CRMMatch]] {
         if let ahead = keys.ahead {
-            let now = try Self.changes(on: db)
+            let now = try CRMKeyIndex.changes(on: db)
             if now == ahead.changes { return ahead.matches }
             if let last, now == last.after, ahead.changes == last.before {
                 var matches = ahead.matches
@@ -125,7 +125,7 @@ final class PostgresKeyLookup: KeyLookup, @unchecked Sendable {
         }
         // Read under the clock's row lock, which the trigger took with the write: nothing else
         // can change the count before this batch commits.
-        let after = try Self.changes(on: db)
+        let after = try CRMKeyIndex.changes(on: db)
         last = (written, after, keys.isEmpty ? after : after - 1)
     }
 
@@ -138,10 +138,6 @@ final class PostgresKeyLookup: KeyLookup, @unchecked Sendable {
         try db.run("batch_key_clear", [:])
         try db.bulkLoad(table: "batch_key", columns: ["row_id", "kind", "key", "lastname_key"], rows: keys.table)
         return try CRMMatch.byRow(db.rows("batch_match", ["run_started_at": .text(runStartedAt)]))
-    }
-
-    private static func changes(on db: any Database) throws -> Int64 {
-        try db.one("batch_clock_read")?["keys_changed"].intValue ?? 0
     }
 }
 

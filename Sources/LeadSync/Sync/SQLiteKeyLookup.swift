@@ -65,7 +65,7 @@ final class SQLiteKeyLookup: KeyLookup, @unchecked Sendable {
         }
         // A filter as new as the indexes this transaction sees sends the match only the keys it
         // may find there; until one is, every key is probed.
-        let changes = try db.one("batch_clock_read")?["keys_changed"].intValue ?? 0
+        let changes = try CRMKeyIndex.changes(on: db)
         var params = filter?.current(changes: changes).map { Self.keyParameters(rows, filter: $0, hashes: keys.hashes) } ?? keys.parameters
         params["run_started_at"] = .text(runStartedAt)
         params["pending_keys"] = try pending?.candidates(for: rows, hashes: keys.hashes, on: db) ?? .text("[]")

@@ -67,12 +67,14 @@ struct CallScenario {
         return (db, try Configuration.parse(config + calls, file: "calls.toml"))
     }
 
-    /// A run `minutesLater` after `now`, calls only.
-    static func run(_ db: any Database, _ config: Configuration, minutesLater: Double = 0, settle: Int = 0) throws -> SyncSummary {
+    /// A run `minutesLater` after `now`, calls only; `configure` changes its options further.
+    static func run(_ db: any Database, _ config: Configuration, minutesLater: Double = 0, settle: Int = 0,
+                    configure: (inout SyncOptions) -> Void = { _ in }) throws -> SyncSummary {
         var options = SyncOptions(mode: .run)
         options.clock = { CallScenario.now.addingTimeInterval(minutesLater * 60) }
         options.settleMinutes = settle
         options.only = .calls
+        configure(&options)
         return try SyncJob(db: db, config: config).run(options)
     }
 
