@@ -170,17 +170,23 @@ import Testing
         }
     }
 
+    /// Two calls from a number no CRM record has, which creates a lead: the second, half an hour
+    /// later and typed another way, must find the lead the first created.
+    static func twoCallsFromOneNewNumber(_ t: TestDatabase) -> CallScenario {
+        var s = CallScenario(t)
+        s.calls += "unknown_number = \"lead\"\n"
+        s.call("first", at: "2026-03-16T10:00:00Z", number: "+49 30 7654321")
+        s.call("second", "outbound", "unanswered", at: "2026-03-16T10:30:00Z", duration: 0, number: "030 7654321")
+        return s
+    }
+
     // §6 across batches: the second call's batch is claimed and matched ahead while the first
     // call's batch creates the lead (held until that match is done); the lead's keys change the
     // key index, so the second batch is matched again under the batch lock and finds it.
     @Test(arguments: TestEngine.available)
     func aCallMatchedAheadOfTheBatchThatCreatesItsRecordFindsTheRecord(engine: TestEngine) throws {
         try withTestDatabase(engine) { t in
-            var s = CallScenario(t)
-            s.calls += "unknown_number = \"lead\"\n"
-            s.call("first", at: "2026-03-16T10:00:00Z", number: "+49 30 7654321")
-            s.call("second", "outbound", "unanswered", at: "2026-03-16T10:30:00Z", duration: 0, number: "030 7654321")
-            let (db, config) = try s.load()
+            let (db, config) = try Self.twoCallsFromOneNewNumber(t).load()
             let matchedAhead = DispatchSemaphore(value: 0)
             _ = try CallScenario.run(db, config) { options in
                 options.batchSize = 1
@@ -198,10 +204,8 @@ import Testing
     @Test(arguments: TestEngine.available)
     func anUnknownNumberCreatesOneRecordAndItsCallsWaitForItsSfid(engine: TestEngine) throws {
         try withTestDatabase(engine) { t in
-            var s = CallScenario(t)
-            s.calls += "unknown_number = \"lead\"\nunknown_company = \"Unbekannt\"\n"
-            s.call("first", at: "2026-03-16T10:00:00Z", number: "+49 30 7654321")
-            s.call("second", "outbound", "unanswered", at: "2026-03-16T10:30:00Z", duration: 0, number: "030 7654321")
+            var s = Self.twoCallsFromOneNewNumber(t)
+            s.calls += "unknown_company = \"Unbekannt\"\n"
             let (db, config) = try s.load()
             _ = try CallScenario.run(db, config)
             var e = try CallScenario.events(t)

@@ -201,7 +201,7 @@ public final class SyncJob {
                                 owners: checked.owners, config: config.calls, maxWaitMinutes: config.maxWaitMinutes, times: times, clock: options.clock)
         let loop = BatchLoop(stream: stream, main: SerializedConnection(db), openSecond: { [self] in
             openAnother(for: "for the claim ahead; the run's call batches go one after another")
-        }, batchSize: options.batchSize ?? config.batchSize, limit: options.limit, dryRun: options.dryRun, logger: logger, hooks: SyncHooks())
+        }, batchSize: options.batchSize ?? config.batchSize, limit: options.limit, dryRun: options.dryRun, logger: logger, hooks: options.hooks)
         var calls = CallSummary()
         try loop.run { calls.add($0) }
         summary.calls = calls
