@@ -624,6 +624,13 @@ ALTER TABLE {{job_schema}}.sync_run
 DELETE FROM {{job_schema}}.crm_match_key WHERE crm_object = 'account';
 DELETE FROM {{job_schema}}.crm_key_watermark WHERE crm_object = 'account';
 """#,
+        "postgres/migrations/017_call_event_run_index.sql": #"""
+-- call_event_run_idx (016) had no reader: no query asks for call events by run_id (a run's counts
+-- are in sync_run, its events in its report). Each call batch's outcome UPDATE sets run_id on every
+-- event it writes, so the index took an entry per event for nothing, as captured_contact_run_idx
+-- did before 010.
+DROP INDEX {{job_schema}}.call_event_run_idx;
+"""#,
         "postgres/queries/account_key_match.sql": #"""
 -- The business account of each company key (SYNC_RULES.md §10): of several, the most recent
 -- systemmodstamp, then the highest mirror id. :keys is a JSON array of the batch's company keys.
@@ -2893,6 +2900,11 @@ ALTER TABLE sync_run ADD COLUMN calls_failed_count integer NOT NULL DEFAULT 0;
 
 DELETE FROM crm_match_key WHERE crm_object = 'account';
 DELETE FROM crm_key_watermark WHERE crm_object = 'account';
+"""#,
+        "sqlite/migrations/017_call_event_run_index.sql": #"""
+-- call_event_run_idx (016) had no reader (see PostgreSQL's 017): each call batch's outcome UPDATE
+-- moved every event's entry in it (the old run_id's deleted, the new one inserted) for nothing.
+DROP INDEX call_event_run_idx;
 """#,
         "sqlite/queries/account_key_match.sql": #"""
 -- The business account of each company key (SYNC_RULES.md §10): of several, the most recent
