@@ -169,6 +169,11 @@ for n in $sizes; do
     # gen$SIDE, warm$SIDE), with N captured contacts (or CAPTURED) and CALLS call events (none).
     if [ "$engine" = postgres ]; then
       for db in gen warm gena warma warmr genc warmc run; do psql "$url" -qc "DROP DATABASE IF EXISTS bench_$db" 2>/dev/null; done
+      # copy_template FROM TO: bench_TO, a copy of bench_FROM kept as a template.
+      copy_template() {
+        psql "$url" -qc "CREATE DATABASE bench_$2 TEMPLATE bench_$1" >/dev/null
+        echo "$base/bench_$2"
+      }
       generate() {
         psql "$url" -qc "CREATE DATABASE bench_gen$1" >/dev/null
         LEADSYNC_DATABASE_URL=$base/bench_gen$1 "$2" migrate --crm-mirror >/dev/null
@@ -179,13 +184,7 @@ for n in $sizes; do
         fi
         # The floor and the job both start from copies of this vacuumed database.
         psql "$base/bench_gen$1" -qc "VACUUM ANALYZE" >/dev/null
-        psql "$url" -qc "CREATE DATABASE bench_warm$1 TEMPLATE bench_gen$1" >/dev/null
-        echo "$base/bench_warm$1"
-      }
-      # copy_template FROM TO: bench_TO, a copy of bench_FROM kept as a template.
-      copy_template() {
-        psql "$url" -qc "CREATE DATABASE bench_$2 TEMPLATE bench_$1" >/dev/null
-        echo "$base/bench_$2"
+        copy_template "gen$1" "warm$1"
       }
       # fresh_copy TEMPLATE: a new copy of bench_TEMPLATE to run on (the copy before it dropped).
       fresh_copy() {
@@ -204,6 +203,10 @@ for n in $sizes; do
       }
     else
       rm -f "$dir"/gen*.sqlite* "$dir"/warm*.sqlite* "$dir"/run.sqlite*
+      copy_template() {
+        cp "$dir/$1.sqlite" "$dir/$2.sqlite"
+        echo "sqlite:$dir/$2.sqlite"
+      }
       generate() {
         "$2" migrate --crm-mirror --database "sqlite:$dir/gen$1.sqlite" >/dev/null
         sqlite3 -cmd ".parameter set :users 5000" -cmd ".parameter set :crm_leads $leads" -cmd ".parameter set :crm_contacts $contacts" \
@@ -213,12 +216,7 @@ for n in $sizes; do
             "$dir/gen$1.sqlite" < bench/generate_calls_sqlite.sql >/dev/null
         fi
         sqlite3 "$dir/gen$1.sqlite" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
-        cp "$dir/gen$1.sqlite" "$dir/warm$1.sqlite"
-        echo "sqlite:$dir/warm$1.sqlite"
-      }
-      copy_template() {
-        cp "$dir/$1.sqlite" "$dir/$2.sqlite"
-        echo "sqlite:$dir/$2.sqlite"
+        copy_template "gen$1" "warm$1"
       }
       fresh_copy() {
         rm -f "$dir"/run.sqlite*; cp "$dir/$1.sqlite" "$dir/run.sqlite"

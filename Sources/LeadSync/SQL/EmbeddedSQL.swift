@@ -2521,12 +2521,8 @@ CREATE TABLE _trigger_log_archive (
 CREATE INDEX _trigger_log_archive_record_idx ON _trigger_log_archive (table_name, record_id);
 """#,
         "sqlite/crm_mirror/003_opportunity_contact_ref_index.sql": #"""
--- The deals profile finds a new contact's open opportunity by the contact's external id until
--- Heroku Connect has synced both (call_opportunities: contactid IS NULL and
--- contact__leadsync_id__c): without an index that read walked every opportunity still without a
--- contact id, the run's own new ones included, once per batch (a 1M-event SQLite run's plan
--- step 32 s, growing with the events done). Production mirrors need the same index
--- (docs/operations.md).
+-- The deals profile's read of a new contact's open opportunity by the contact's external id (see
+-- PostgreSQL's 003): without this index it walked every opportunity still without a contact id.
 CREATE INDEX opportunity_contact_leadsync_idx ON opportunity (contact__leadsync_id__c);
 """#,
         "sqlite/migrations/001_job_tables.sql": #"""
