@@ -24,4 +24,27 @@ import Testing
     func badTimestampsAreRefused(input: String) {
         #expect(Timestamp.parse(input) == nil)
     }
+
+    /// The parse's own Gregorian arithmetic agrees with Foundation's calendar, the oracle, on
+    /// every day from 1583 to 2100 (leap days and refused 29ths of February included) and times
+    /// across each day.
+    @Test func theParsesCalendarArithmeticAgreesWithFoundations() {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        var disagreements: [String] = []
+        for year in [1583, 1600, 1700, 1899, 1900, 1969, 1970, 1999, 2000, 2024, 2026, 2100] + Array(stride(from: 1584, through: 2099, by: 7)) {
+            for month in 1...12 {
+                for day in [1, 15, 28, 29, 30, 31] {
+                    let (hour, minute, second) = ((day * 7) % 24, (day * 13) % 60, (month * 5) % 60)
+                    let text = Timestamp.padded(year, 4) + "-" + Timestamp.padded(month, 2) + "-" + Timestamp.padded(day, 2) + "T"
+                        + Timestamp.padded(hour, 2) + ":" + Timestamp.padded(minute, 2) + ":" + Timestamp.padded(second, 2) + "Z"
+                    let components = DateComponents(calendar: calendar, timeZone: calendar.timeZone, year: year, month: month, day: day,
+                                                    hour: hour, minute: minute, second: second)
+                    let expected = components.isValidDate ? components.date : nil
+                    if Timestamp.parse(text) != expected { disagreements.append(text) }
+                }
+            }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements.prefix(5))")
+    }
 }

@@ -100,12 +100,8 @@ struct ActivityPlanner {
     /// A task's columns (§7): `call:<external id>:<number>`.
     static func task(_ call: PreparedCall, _ text: PreparedCall.TaskText, externalID: String, number: Int, who: String?, what: String?,
                      owner: String, status: String, activityDate: String, subject: String) -> NewTask {
-        NewTask(values: [
-            "whoid": .optional(who), "whatid": .optional(what), "ownerid": .text(owner), "subject": .text(subject), "status": .text(status),
-            "priority": .text("Normal"), "activitydate": .text(activityDate), "description": .text(text.description),
-            "tasksubtype": .text(text.taskSubtype), "calltype": .text(text.callType), "calldurationinseconds": .integer(Int64(text.duration)),
-            "calldisposition": .optional(text.disposition), "leadsync_id__c": .text("call:\(externalID):\(number)"),
-        ])
+        NewTask(who: who, what: what, owner: owner, subject: subject, status: status, activityDate: activityDate, text: text,
+                leadsyncID: "call:\(externalID):\(number)")
     }
 }
 

@@ -51,9 +51,24 @@ struct NewRecord: Sendable {
     let key: (number: String, priority: Int)?
 }
 
-/// A task a logged event writes (§7, §9): the columns beside the bookkeeping.
+/// A task a logged event writes (§7, §9): the columns beside the bookkeeping, in `columns`' order
+/// (every task has the same columns: a batch's tasks load as rows without a lookup per cell).
 struct NewTask: Sendable {
-    let values: [String: SQLValue]
+    static let columns = ["whoid", "whatid", "ownerid", "subject", "status", "priority", "activitydate", "description", "tasksubtype",
+                          "calltype", "calldurationinseconds", "calldisposition", "leadsync_id__c"]
+
+    let values: [SQLValue]
+    let owner: String
+    let completed: Bool
+
+    init(who: String?, what: String?, owner: String, subject: String, status: String, activityDate: String, text: PreparedCall.TaskText,
+         leadsyncID: String) {
+        values = [.optional(who), .optional(what), .text(owner), .text(subject), .text(status), .text("Normal"), .text(activityDate),
+                  .text(text.description), .text(text.taskSubtype), .text(text.callType), .integer(Int64(text.duration)),
+                  .optional(text.disposition), .text(leadsyncID)]
+        self.owner = owner
+        completed = status == "Completed"
+    }
 }
 
 /// What a call batch writes: per event its outcome, and the records, tasks and updates behind them.

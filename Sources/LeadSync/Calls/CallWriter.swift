@@ -16,7 +16,7 @@ struct CallWriter {
     /// Writes `plan` for `calls`; throws `ClaimConflict` when an event changed since its claim.
     func write(_ plan: CallPlan, calls: [PreparedCall]) throws -> CallBatchResult {
         let ids = try insert(plan.records)
-        try insert(plan.tasks.map(\.values), into: "task")
+        try insert(plan.tasks.map(\.values), columns: NewTask.columns, into: "task")
         for update in plan.updates {
             try db.run("call_update_utm_\(update.table)", update.values.merging(["id": .integer(update.id)]) { $1 })
         }
@@ -34,8 +34,7 @@ struct CallWriter {
             }
         }
         for task in plan.tasks {
-            let owner = task.values["ownerid"]?.textValue ?? ""
-            result.tasksPerManager[owner, default: [:]][task.values["status"]?.textValue == "Completed" ? "completed" : "open", default: 0] += 1
+            result.tasksPerManager[task.owner, default: [:]][task.completed ? "completed" : "open", default: 0] += 1
         }
         result.utmFilled = plan.updates.count
         try db.run("call_outcome_stage", [:])
@@ -79,7 +78,9 @@ struct CallWriter {
         var keys: [[SQLValue]] = []
         for table in Set(records.map(\.table)).sorted() {
             let indexes = records.indices.filter { records[$0].table == table }
-            let drawn = try insert(indexes.map { records[$0].values }, into: table)
+            let rows = indexes.map { records[$0].values }
+            let columns = Set(rows.flatMap(\.keys)).sorted()
+            let drawn = try insert(rows.map { row in columns.map { row[$0] ?? .null } }, columns: columns, into: table)
             for (k, i) in indexes.enumerated() {
                 ids[i] = drawn[k]
                 guard let key = records[i].key else { continue }
@@ -96,10 +97,10 @@ struct CallWriter {
         return ids
     }
 
-    /// Inserts rows of `table` (each its columns' values) with new ids and the bookkeeping of the
-    /// job's rows (`_hc_lastop = 'PENDING'`, not deleted, created and modified now); returns the ids.
+    /// Inserts rows of `table` (each the values of `columns`) with new ids and the bookkeeping of
+    /// the job's rows (`_hc_lastop = 'PENDING'`, not deleted, created and modified now); returns the ids.
     @discardableResult
-    private func insert(_ rows: [[String: SQLValue]], into table: String) throws -> [Int64] {
+    private func insert(_ rows: [[SQLValue]], columns: [String], into table: String) throws -> [Int64] {
         guard !rows.isEmpty else { return [] }
         var ids: [Int64] = []
         for run in try db.rows("mirror_allocate_\(table)_ids", ["count": .integer(Int64(rows.count))]) {
@@ -107,10 +108,13 @@ struct CallWriter {
             ids += first..<(first + length)
         }
         guard ids.count >= rows.count else { throw InternalError("the mirror gave fewer \(table) ids than asked for") }
-        let columns = Set(rows.flatMap(\.keys)).sorted()
         let bookkeeping: [SQLValue] = [.text("PENDING"), db.boolean(false), .text(now), .text(now)]
         try db.bulkLoad(table: table, columns: ["id"] + columns + MappingCheck.bookkeeping, rows: rows.indices.map { i in
-            [.integer(ids[i])] + columns.map { rows[i][$0] ?? .null } + bookkeeping
+            var row = [SQLValue.integer(ids[i])]
+            row.reserveCapacity(1 + columns.count + bookkeeping.count)
+            row += rows[i]
+            row += bookkeeping
+            return row
         })
         return Array(ids.prefix(rows.count))
     }

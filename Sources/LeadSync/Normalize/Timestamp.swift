@@ -6,7 +6,10 @@ public enum Timestamp {
     /// Parses `YYYY-MM-DD[T| ]HH:MM[:SS[.fff]][Z|±HH[:]MM]` (no zone means UTC) or a bare date;
     /// `nil` when the text is not such a timestamp.
     public static func parse(_ text: String) -> Date? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        // Stored timestamps need no trimming: Foundation's trim bridges to NSString (a sixth of a
+        // call event's preparation).
+        let visible = text.utf8.first.map { (0x21..<0x7F).contains($0) } == true && text.utf8.last.map { (0x21..<0x7F).contains($0) } == true
+        let trimmed = visible ? text : text.trimmingCharacters(in: .whitespaces)
         return trimmed.utf8.withByteBuffer { bytes -> Date? in
             var s = ASCIIScanner(bytes)
             guard let year = s.number(4), s.expect(0x2D), let month = s.number(2), s.expect(0x2D), let day = s.number(2) else { return nil }
@@ -40,6 +43,14 @@ public enum Timestamp {
                 }
             }
             guard s.atEnd, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
+            // The Gregorian calendar's arithmetic directly (Foundation's Calendar is most of a
+            // parse); Foundation decides the rest: a leap second, and dates before the Gregorian
+            // reform, where its calendar is Julian.
+            if year > 1582 && second < 60 {
+                guard day <= daysIn(month: month, year: year) else { return nil }
+                let seconds = (daysFromEpoch(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second)
+                return Date(timeIntervalSince1970: Double(seconds) + fraction - Double(offset))
+            }
             var components = DateComponents()
             components.calendar = Calendar(identifier: .gregorian)
             components.timeZone = TimeZone(identifier: "UTC")
@@ -56,8 +67,39 @@ public enum Timestamp {
         let millis = Int((date.timeIntervalSince1970 - floor(date.timeIntervalSince1970)) * 1000)
         var parts = tm()
         gmtime_r(&t, &parts)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
-                      Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), millis)
+        return dateText(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday)) + "T" + padded(Int(parts.tm_hour), 2)
+            + ":" + padded(Int(parts.tm_min), 2) + ":" + padded(Int(parts.tm_sec), 2) + "." + padded(millis, 3) + "Z"
+    }
+
+    /// `yyyy-MM-dd`.
+    static func dateText(year: Int, month: Int, day: Int) -> String {
+        padded(year, 4) + "-" + padded(month, 2) + "-" + padded(day, 2)
+    }
+
+    /// `n` (not negative) in decimal, zero-padded to `width` digits: `String(format:)` costs a
+    /// Foundation formatter per call, a tenth of a call event's preparation.
+    static func padded(_ n: Int, _ width: Int) -> String {
+        let digits = String(n)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    }
+
+    /// Days in `month` of `year` (Gregorian).
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Days from 1970-01-01 to a Gregorian date (Howard Hinnant's `days_from_civil`).
+    static func daysFromEpoch(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
     }
 
     /// How PostgreSQL shows a `format`ted value read back from a `timestamp` column (DateStyle
