@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import LeadSync
 
@@ -181,8 +182,8 @@ import Testing
     }
 
     // §6 across batches: the second call's batch is claimed and matched ahead while the first
-    // call's batch creates the lead (held until that match is done); the lead's keys change the
-    // key index, so the second batch is matched again under the batch lock and finds it.
+    // call's batch creates the lead (held until that match is done); the lead's keys are the only
+    // change to the key index since, so the second batch catches up on them in memory and finds it.
     @Test(arguments: TestEngine.available)
     func aCallMatchedAheadOfTheBatchThatCreatesItsRecordFindsTheRecord(engine: TestEngine) throws {
         try withTestDatabase(engine) { t in
@@ -197,6 +198,51 @@ import Testing
             #expect(e["second"]?.recordID != nil)
             #expect(e["first"]?.recordID == e["second"]?.recordID, "the second call finds the lead the first call created")
             #expect(try t.scalar("SELECT count(*) FROM lead") == "1")
+        }
+    }
+
+    // §4 and §6 across batches: while the first call's batch creates its lead, the second call's
+    // batch is matched ahead, and another writer keys a lead with the second call's number once
+    // the first batch has committed. The first batch's lead is then not the only change to the key
+    // index: the second batch is matched again under the batch lock and finds the other lead.
+    @Test(arguments: TestEngine.available)
+    func aRecordKeyedByAnotherWriterWhileTheBatchBeforeIsWrittenIsFound(engine: TestEngine) throws {
+        try withTestDatabase(engine) { t in
+            var s = CallScenario(t)
+            s.calls += "unknown_number = \"lead\"\n"
+            s.call("first", at: "2026-03-16T10:00:00Z", number: "+49 30 7654321")
+            s.call("second", "outbound", "unanswered", at: "2026-03-16T10:30:00Z", duration: 0, number: "+49 40 5551234")
+            let (db, config) = try s.load()
+            let f = engine == .postgres ? "false" : "0"
+            let matchedAhead = DispatchSemaphore(value: 0)
+            let otherWriter = Mutex<[String]>([])
+            _ = try CallScenario.run(db, config) { options in
+                options.batchSize = 1
+                options.hooks.claimedAhead = { _, _ in
+                    guard otherWriter.withLock({ $0.isEmpty }) else { return }
+                    matchedAhead.signal()
+                    // Waits for the first batch's locks, so it commits after that batch.
+                    do {
+                        let other = try t.open()
+                        try other.transaction {
+                            try other.executeScript("""
+                                INSERT INTO lead (sfid, lastname, company, phone, isconverted, isdeleted, systemmodstamp)
+                                VALUES ('00Q0000000000OTHER', 'Other', 'Firm', '040 5551234', \(f), \(f), '2026-03-01T00:00:00')
+                                """, name: "test")
+                            _ = try CRMKeyIndex(db: other, phones: try PhoneNormalizer(defaultRegion: "DE")).refresh()
+                        }
+                        otherWriter.withLock { $0.append("keyed") }
+                    } catch {
+                        otherWriter.withLock { $0.append("\(error)") }
+                    }
+                }
+                options.hooks.beforeCommit = { batch in if batch == 0 { matchedAhead.wait() } }
+            }
+            #expect(otherWriter.withLock { $0 } == ["keyed"])
+            let e = try CallScenario.events(t)
+            let otherLead = try t.scalar("SELECT id FROM lead WHERE sfid = '00Q0000000000OTHER'")
+            #expect(e["second"]?.recordID.map(String.init) == otherLead, "the second call finds the lead the other writer keyed")
+            #expect(try t.scalar("SELECT count(*) FROM lead") == "2", "the first call's lead and the other writer's")
         }
     }
 

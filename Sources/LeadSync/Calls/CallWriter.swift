@@ -13,9 +13,17 @@ struct CallWriter {
     static let outcomeColumns = ["id", "status", "error_code", "error_message", "crm_object", "crm_id", "task_count", "owner_sfid", "owner_source",
                                  "waiting_since", "claimed_status", "claimed_version"]
 
+    /// A created record's phone key: its number, table and id, in the order of their ids.
+    struct Keyed {
+        let number: String
+        let table: String
+        let id: Int64
+    }
+
     /// Writes `plan` for `calls`; throws `ClaimConflict` when an event changed since its claim.
-    func write(_ plan: CallPlan, calls: [PreparedCall]) throws -> CallBatchResult {
-        let ids = try insert(plan.records)
+    /// Returns what the batch did and the phone keys of the records it created.
+    func write(_ plan: CallPlan, calls: [PreparedCall]) throws -> (result: CallBatchResult, keyed: [Keyed]) {
+        let (ids, keyed) = try insert(plan.records)
         try insert(plan.tasks.map(\.values), columns: NewTask.columns, into: "task")
         for update in plan.updates {
             try db.run("call_update_utm_\(update.table)", update.values.merging(["id": .integer(update.id)]) { $1 })
@@ -42,7 +50,7 @@ struct CallWriter {
         try db.bulkLoad(table: "call_outcome", columns: Self.outcomeColumns, rows: outcomes)
         let written = try db.run("call_event_write_outcome", ["now": .text(now), "run_id": .integer(runID)]).affected
         if written != calls.count { throw ClaimConflict(changed: calls.count - written) }
-        return result
+        return (result, keyed)
     }
 
     /// An outcome's columns after `id` and before the claim guard, with what the result counts.
@@ -72,10 +80,10 @@ struct CallWriter {
     }
 
     /// Inserts the new records, each table's in one load, and their phone keys; returns each
-    /// record's new id, in `records`' order.
-    private func insert(_ records: [NewRecord]) throws -> [Int64] {
+    /// record's new id, in `records`' order, and the keys written.
+    private func insert(_ records: [NewRecord]) throws -> (ids: [Int64], keyed: [Keyed]) {
         var ids = [Int64](repeating: 0, count: records.count)
-        var keys: [[SQLValue]] = []
+        var keys: [[SQLValue]] = [], keyed: [Keyed] = []
         for table in Set(records.map(\.table)).sorted() {
             let indexes = records.indices.filter { records[$0].table == table }
             let rows = indexes.map { records[$0].values }
@@ -90,11 +98,12 @@ struct CallWriter {
                                                 lastNameKey: MatchKeys.lastName(values["lastname"]?.textValue ?? values["name"]?.textValue),
                                                 priority: key.priority, systemmodstamp: .text(now)) {
                     keys.append(row)
+                    keyed.append(Keyed(number: key.number, table: table, id: drawn[k]))
                 }
             }
         }
         if !keys.isEmpty { try db.bulkLoad(table: "crm_match_key", columns: CRMKeyIndex.keyColumns, rows: keys) }
-        return ids
+        return (ids, keyed)
     }
 
     /// Inserts rows of `table` (each the values of `columns`) with new ids and the bookkeeping of

@@ -655,6 +655,15 @@ SELECT pg_advisory_xact_lock(CAST(:lock_id AS bigint)) IS NULL AS locked
 -- returns: one
 SELECT CAST(NULL AS bigint) AS seq
 """#,
+        "postgres/queries/batch_clock_lock.sql": #"""
+-- The count of changes to the key index (batch_clock.keys_changed), read by a call batch under
+-- the batch lock with the clock's row locked until the batch commits: no other writer can change
+-- the index between this read and the batch's own key write, so the count after that write, less
+-- this one, is the batch's writes alone (a catch-up in memory for the batch after it relies on it).
+-- params: none
+-- returns: one
+SELECT keys_changed FROM batch_clock WHERE id = 1 FOR UPDATE
+"""#,
         "postgres/queries/batch_clock_read.sql": #"""
 -- How many writes into crm_match_key have been committed (migration 014's trigger counts them):
 -- read with a batch's match ahead of its turn, and again once the batch holds the batch lock.
@@ -2931,6 +2940,14 @@ SELECT :lock_id AS locked
 -- params: none
 -- returns: one
 UPDATE batch_clock SET seq = seq + 1 WHERE id = 1 RETURNING seq
+"""#,
+        "sqlite/queries/batch_clock_lock.sql": #"""
+-- The count of changes to the key index, read by a call batch: see the PostgreSQL query.
+-- Differs from PostgreSQL: the batch's transaction holds SQLite's write lock already, which keeps
+-- every other writer out until it commits.
+-- params: none
+-- returns: one
+SELECT keys_changed FROM batch_clock WHERE id = 1
 """#,
         "sqlite/queries/batch_clock_read.sql": #"""
 -- The count of changes to the key indexes (migrations 013 and 014), read in a match's transaction:

@@ -23,6 +23,13 @@ public struct CRMKeyIndex {
     static func changes(on db: any Database) throws -> Int64 {
         try db.one("batch_clock_read")?["keys_changed"].intValue ?? 0
     }
+
+    /// The same count, read with every other writer of the key index kept out until the
+    /// transaction ends (the clock's row locked; SQLite's write lock is held already): the count
+    /// after this transaction's own key writes, less this one, is those writes alone.
+    static func lockedChanges(on db: any Database) throws -> Int64 {
+        try db.one("batch_clock_lock")?["keys_changed"].intValue ?? 0
+    }
     /// Rows read and keyed per page, unless a run says otherwise.
     static let defaultPageSize = 20_000
 
