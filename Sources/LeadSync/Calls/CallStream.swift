@@ -64,7 +64,7 @@ struct CallStream: BatchStream {
             }
         }
         let written = try times.measure("calls.write") { try CallWriter(db: db, runID: runID, now: nowText).write(plan, calls: batch.calls) }
-        created.record(batch: batch.calls.last?.row.id, keys: written.keyed.filter { config.profile == .activity || $0.table == "contact" },
+        created.record(batch: batch.calls.last?.row.id, keys: written.keyed.filter { !matchesContactsOnly || $0.table == "contact" },
                        before: before, after: try CRMKeyIndex.changes(on: db))
         return written.result
     }
@@ -90,13 +90,17 @@ struct CallStream: BatchStream {
         }
         var matches = [RecordRef?](repeating: nil, count: calls.count)
         guard !keys.isEmpty else { return matches }
-        for row in try db.rows("call_match", ["keys": BatchJSON.encode(keys), "contacts_only": db.boolean(config.profile == .deals)]) {
+        for row in try db.rows("call_match", ["keys": BatchJSON.encode(keys), "contacts_only": db.boolean(matchesContactsOnly)]) {
             guard let i = row["row_id"].intValue, let object = row.string("crm_object"), let id = row["crm_id"].intValue,
                   matches.indices.contains(Int(i)) else { continue }
             matches[Int(i)] = .existing(table: object, id: id)
         }
         return matches
     }
+
+    /// Whether numbers match contacts only (the deals profile, §9), in the CRM and among the
+    /// records the batch before created.
+    private var matchesContactsOnly: Bool { config.profile == .deals }
 
     /// The number an event is matched by: none for an invalid or skipped one.
     private func matchedNumber(_ call: PreparedCall) -> String? {
