@@ -47,11 +47,11 @@ struct ActivityPlanner {
             if case .existing("contact", _) = record, config.attachTo != .none {
                 what = attachments.latest(for: record, states: states) ?? casesByContact[record]
                 if what == nil, config.attachTo == .case, config.createCase, let contact = states[record], let sfid = contact.sfid, !contact.rejected {
-                    let ref = plan.create(NewRecord(table: "case", values: [
+                    let ref = plan.create(NewRecord(Self.caseLayout, [
                         "contactid": .text(sfid), "accountid": .optional(contact.row?.string("accountid")), "subject": .text(task.subject),
                         "status": .text("New"), "origin": .text("Phone"), "ownerid": .text(owner.sfid), "isclosed": db.boolean(false),
                         "leadsync_id__c": .text("call:" + call.row.externalID),
-                    ], key: nil))
+                    ]))
                     casesByContact[record] = ref
                     what = ref
                 }
@@ -77,22 +77,26 @@ struct ActivityPlanner {
         return false
     }
 
+    static let caseLayout = RecordLayout("case", ["contactid", "accountid", "subject", "status", "origin", "ownerid", "isclosed", "leadsync_id__c"])
+    static let leadLayout = RecordLayout("lead", ["lastname", "phone", "company", "leadsource", "ownerid", "leadsync_id__c"])
+    static let contactLayout = RecordLayout("contact", ["lastname", "phone", "leadsource", "ownerid", "leadsync_id__c"])
+    static let accountLayout = RecordLayout("account", ["name", "phone", "ownerid", "leadsync_id__c"])
+
     /// The record an unknown number creates (§6), nil when it creates none.
     private func newRecord(_ call: PreparedCall, number: String, owner: String) -> NewRecord? {
         let external = SQLValue.text("call:" + call.row.externalID)
         switch config.unknownNumber {
         case .nothing: return nil
         case .lead:
-            return NewRecord(table: "lead", values: ["lastname": .text(number), "phone": .text(number), "company": .text(config.unknownCompany),
-                                                     "leadsource": .text("Phone"), "ownerid": .text(owner), "leadsync_id__c": external],
+            return NewRecord(Self.leadLayout, ["lastname": .text(number), "phone": .text(number), "company": .text(config.unknownCompany),
+                                               "leadsource": .text("Phone"), "ownerid": .text(owner), "leadsync_id__c": external],
                              key: (number, CRMKeyIndex.priority(of: .lead)))
         case .contact:
-            return NewRecord(table: "contact", values: ["lastname": .text(number), "phone": .text(number), "leadsource": .text("Phone"),
-                                                        "ownerid": .text(owner), "leadsync_id__c": external],
+            return NewRecord(Self.contactLayout, ["lastname": .text(number), "phone": .text(number), "leadsource": .text("Phone"),
+                                                  "ownerid": .text(owner), "leadsync_id__c": external],
                              key: (number, CRMKeyIndex.priority(of: .contact)))
         case .account:
-            return NewRecord(table: "account", values: ["name": .text(number), "phone": .text(number), "ownerid": .text(owner),
-                                                        "leadsync_id__c": external],
+            return NewRecord(Self.accountLayout, ["name": .text(number), "phone": .text(number), "ownerid": .text(owner), "leadsync_id__c": external],
                              key: (number, CRMKeyIndex.businessAccountPriority))
         }
     }

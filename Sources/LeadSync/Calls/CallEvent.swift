@@ -143,14 +143,23 @@ struct CallPreparer: Sendable {
 
     /// Whether `date` is a business day's business hour in the configured time zone.
     func isBusinessTime(_ date: Date) -> Bool {
-        let parts = calendar.dateComponents([.weekday, .hour, .minute], from: date)
-        guard let weekday = parts.weekday, config.businessDays.contains(weekday), !config.holidays.contains(localDate(date)) else { return false }
-        return config.businessHours.contains((parts.hour ?? 0) * 60 + (parts.minute ?? 0))
+        guard let (day, second) = local(date) else {
+            let parts = calendar.dateComponents([.weekday, .hour, .minute], from: date)
+            guard let weekday = parts.weekday, config.businessDays.contains(weekday), !config.holidays.contains(localDate(date)) else { return false }
+            return config.businessHours.contains((parts.hour ?? 0) * 60 + (parts.minute ?? 0))
+        }
+        let weekday = ((day + 4) % 7 + 7) % 7 + 1  // 1970-01-01 was a Thursday; 1 is Sunday, as Calendar counts
+        guard config.businessDays.contains(weekday), !config.holidays.contains(localDate(date)) else { return false }
+        return config.businessHours.contains(second / 60)
     }
 
     /// `date`'s local date in the configured time zone, `yyyy-MM-dd`; `days` calendar days later
     /// when given (a day across a change of daylight saving time is still one day).
     func localDate(_ date: Date, plusDays days: Int = 0) -> String {
+        if let (day, _) = local(date) {
+            let (year, month, dayOfMonth) = Timestamp.civil(daysFromEpoch: day + days)
+            return Timestamp.dateText(year: year, month: month, day: dayOfMonth)
+        }
         var d = calendar.dateComponents([.year, .month, .day], from: date)
         if days != 0, let noon = calendar.date(from: DateComponents(year: d.year, month: d.month, day: d.day, hour: 12)),
            let later = calendar.date(byAdding: .day, value: days, to: noon) {
@@ -158,6 +167,20 @@ struct CallPreparer: Sendable {
         }
         return Timestamp.dateText(year: d.year ?? 0, month: d.month ?? 0, day: d.day ?? 0)
     }
+
+    /// `date` in the configured zone as days since 1970-01-01 and seconds into that day: the
+    /// zone's offset at that instant and Gregorian arithmetic (Foundation's calendar was a tenth
+    /// of a deals batch's planning). Nil before 1583, where Foundation's calendar is Julian and
+    /// decides.
+    private func local(_ date: Date) -> (day: Int, second: Int)? {
+        let seconds = Int(floor(date.timeIntervalSince1970)) + config.timeZone.secondsFromGMT(for: date)
+        let day = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        guard day >= Self.firstGregorianDay else { return nil }
+        return (day, seconds - day * 86_400)
+    }
+
+    /// 1583-01-01, the first whole Gregorian year, as days since 1970-01-01.
+    private static let firstGregorianDay = Timestamp.daysFromEpoch(year: 1583, month: 1, day: 1)
 
     /// The task's text (§7).
     private func text(_ row: ClaimedCall, type: CallType, direction: String, outcome: String, duration: Int, wait: Int, number: String?,

@@ -41,14 +41,47 @@ struct MirrorState: Sendable {
     }
 }
 
-/// A record a batch creates: its mirror table, its values (without id and bookkeeping), and the
-/// phone key later events find it by (crm_match_key's priority for it).
-struct NewRecord: Sendable {
+/// The columns a planner fills in the records of one table it creates, in order: a batch's
+/// records of a table load as rows without a lookup per cell.
+struct RecordLayout: Sendable {
     let table: String
-    var values: [String: SQLValue]
+    let columns: [String]
+
+    init(_ table: String, _ columns: [String]) {
+        self.table = table
+        self.columns = columns
+    }
+}
+
+/// A record a batch creates: its mirror table and values (without id and bookkeeping) in its
+/// layout's order, and the phone key later events find it by (crm_match_key's priority for it).
+struct NewRecord: Sendable {
+    let layout: RecordLayout
+    private(set) var values: [SQLValue]
     /// The E.164 number it is keyed by, and its key priority; nil for records calls do not match
     /// (cases, opportunities).
     let key: (number: String, priority: Int)?
+
+    /// A record of `layout` with `values` (named in the layout's order), then `rest` for the
+    /// layout's remaining columns.
+    init(_ layout: RecordLayout, _ values: KeyValuePairs<String, SQLValue>, _ rest: [SQLValue] = [], key: (number: String, priority: Int)? = nil) {
+        assert(values.map(\.key) + layout.columns.dropFirst(values.count) == layout.columns && values.count + rest.count == layout.columns.count,
+               "\(layout.table)'s values are not in its layout's order")
+        self.layout = layout
+        self.values = values.map(\.value) + rest
+        self.key = key
+    }
+
+    var table: String { layout.table }
+
+    /// A column's value; NULL for a column the layout does not have.
+    subscript(column: String) -> SQLValue {
+        get { layout.columns.firstIndex(of: column).map { values[$0] } ?? .null }
+        set {
+            guard let i = layout.columns.firstIndex(of: column) else { preconditionFailure("\(table) has no column \(column) in its layout") }
+            values[i] = newValue
+        }
+    }
 }
 
 /// A task a logged event writes (§7, §9): the columns beside the bookkeeping, in `columns`' order

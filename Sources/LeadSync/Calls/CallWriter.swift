@@ -37,7 +37,7 @@ struct CallWriter {
         }
         for record in plan.records {
             result.created[record.table, default: 0] += 1
-            if record.table == "opportunity", let owner = record.values["ownerid"]?.textValue {
+            if record.table == "opportunity", let owner = record["ownerid"].textValue {
                 result.tasksPerManager[owner, default: [:]]["opportunities_created", default: 0] += 1
             }
         }
@@ -84,18 +84,19 @@ struct CallWriter {
     private func insert(_ records: [NewRecord]) throws -> (ids: [Int64], keyed: [Keyed]) {
         var ids = [Int64](repeating: 0, count: records.count)
         var keys: [[SQLValue]] = [], keyed: [Keyed] = []
-        for table in Set(records.map(\.table)).sorted() {
-            let indexes = records.indices.filter { records[$0].table == table }
-            let rows = indexes.map { records[$0].values }
-            let columns = Set(rows.flatMap(\.keys)).sorted()
-            let drawn = try insert(rows.map { row in columns.map { row[$0] ?? .null } }, columns: columns, into: table)
+        var indexesByTable: [String: [Int]] = [:]
+        for (i, record) in records.enumerated() { indexesByTable[record.table, default: []].append(i) }
+        for (table, indexes) in indexesByTable.sorted(by: { $0.key < $1.key }) {
+            let columns = records[indexes[0]].layout.columns
+            guard indexes.allSatisfy({ records[$0].layout.columns == columns }) else { throw InternalError("a call batch's \(table) records differ in columns") }
+            let drawn = try insert(indexes.map { records[$0].values }, columns: columns, into: table)
             for (k, i) in indexes.enumerated() {
                 ids[i] = drawn[k]
                 guard let key = records[i].key else { continue }
-                let values = records[i].values
-                if let row = CRMKeyIndex.keyRow(object: table, id: .integer(drawn[k]), sfid: .null, leadsyncID: values["leadsync_id__c"] ?? .null,
+                let record = records[i]
+                if let row = CRMKeyIndex.keyRow(object: table, id: .integer(drawn[k]), sfid: .null, leadsyncID: record["leadsync_id__c"],
                                                 emailKey: nil, phone: key.number, phone2: nil,
-                                                lastNameKey: MatchKeys.lastName(values["lastname"]?.textValue ?? values["name"]?.textValue),
+                                                lastNameKey: MatchKeys.lastName(record["lastname"].textValue ?? record["name"].textValue),
                                                 priority: key.priority, systemmodstamp: .text(now)) {
                     keys.append(row)
                     keyed.append(Keyed(number: key.number, table: table, id: drawn[k]))

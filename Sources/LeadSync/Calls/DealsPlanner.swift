@@ -13,6 +13,14 @@ struct DealsPlanner {
     let owners: OwnerResolver
 
     static let utmColumns = ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"]
+    /// The mirror's UTM columns, in `utmColumns`' order, last in each layout.
+    static let utmMirrorColumns = utmColumns.map { $0 + "__c" }
+    static let accountLayout = RecordLayout("account", ["name", "ownerid", "leadsync_id__c"] + utmMirrorColumns)
+    static let contactLayout = RecordLayout("contact", ["lastname", "phone", "leadsource", "ownerid", "leadsync_id__c", "account__leadsync_id__c"]
+                                                       + utmMirrorColumns)
+    static let opportunityLayout = RecordLayout("opportunity", ["name", "stagename", "ownerid", "leadsource", "closedate", "isclosed", "iswon",
+                                                               "leadsync_id__c", "contactid", "contact__leadsync_id__c", "accountid",
+                                                               "account__leadsync_id__c"] + utmMirrorColumns)
 
     /// A task of the table: its owner, whether open, its subject (nil: §7's).
     private struct PlannedTask {
@@ -51,6 +59,7 @@ struct DealsPlanner {
                 continue
             }
             let agent = owners.activeUser(call.row["agent_email"])
+            let utm = utmValues(call)
             let inbound = [.inboundAnswered, .missed, .voicemail].contains(type)
             var tasks: [PlannedTask]
             var client: Client
@@ -62,15 +71,15 @@ struct DealsPlanner {
                         client.reused = true
                     } else {
                         let owner = client.owner ?? self.owners.fallbackSfid
-                        client.opportunity = plan.create(opportunity(call, number: number, owner: owner, contact: contact, contactState: states[contact],
-                                                                     account: client.account, accountState: client.account.flatMap { states[$0] }))
+                        client.opportunity = plan.create(opportunity(call, number: number, owner: owner, utm: utm, contact: states[contact],
+                                                                     account: client.account.flatMap { states[$0] }))
                         client.opportunityOwner = owner
                     }
                 }
                 tasks = existingClientTasks(type, agent: agent, responsible: responsible(client), agentText: text.agent)
             } else if inbound {
                 let owner = type == .inboundAnswered ? (agent ?? topManager) : topManager
-                client = createClient(call, number: number, owner: owner, plan: &plan)
+                client = createClient(call, number: number, owner: owner, utm: utm, plan: &plan)
                 createdByNumber[number] = client.contact
                 tasks = type == .inboundAnswered && agent != nil ? [PlannedTask(owner: owner, open: false)]
                     : [PlannedTask(owner: topManager, open: true, subject: type == .inboundAnswered ? "Call answered by an unknown employee: \(text.agent)" : nil)]
@@ -91,7 +100,7 @@ struct DealsPlanner {
                                                            status: task.open ? "Not Started" : "Completed", activityDate: due,
                                                            subject: task.subject ?? text.subject))
                 }
-                fillUTM(call, client: client, states: states, filled: &filled, plan: &plan)
+                fillUTM(utm, client: client, states: states, filled: &filled, plan: &plan)
                 plan.outcomes.append(.logged(record: client.contact, tasks: tasks.count))
             }
         }
@@ -123,63 +132,58 @@ struct DealsPlanner {
     }
 
     /// A new client's Contact, Account and Opportunity (§9), referring to each other by external id.
-    private func createClient(_ call: PreparedCall, number: String, owner: String, plan: inout CallPlan) -> Client {
+    private func createClient(_ call: PreparedCall, number: String, owner: String, utm: [SQLValue], plan: inout CallPlan) -> Client {
         let external = SQLValue.text("call:" + call.row.externalID)
-        let utm = utmValues(call)
-        let account = plan.create(NewRecord(table: "account", values: utm.merging(["name": .text(number), "ownerid": .text(owner),
-                                                                                  "leadsync_id__c": external]) { $1 }, key: nil))
-        let contact = plan.create(NewRecord(table: "contact", values: utm.merging([
+        let account = plan.create(NewRecord(Self.accountLayout, ["name": .text(number), "ownerid": .text(owner), "leadsync_id__c": external], utm))
+        let contact = plan.create(NewRecord(Self.contactLayout, [
             "lastname": .text(number), "phone": .text(number), "leadsource": .text("Phone"), "ownerid": .text(owner),
-            "leadsync_id__c": external, "account__leadsync_id__c": external]) { $1 }, key: (number, CRMKeyIndex.priority(of: .contact))))
-        let opportunity = plan.create(opportunity(call, number: number, owner: owner, contact: nil, contactState: nil, account: nil, accountState: nil,
-                                                  newClient: external))
+            "leadsync_id__c": external, "account__leadsync_id__c": external], utm, key: (number, CRMKeyIndex.priority(of: .contact))))
+        let opportunity = plan.create(opportunity(call, number: number, owner: owner, utm: utm, newClient: external))
         return Client(contact: contact, owner: owner, account: account, opportunity: opportunity, opportunityOwner: owner)
     }
 
-    /// An opportunity for `contact` (or a new client's, by `newClient`'s external id), with the
-    /// call's UTM tags.
-    private func opportunity(_ call: PreparedCall, number: String, owner: String, contact: RecordRef?, contactState: MirrorState?,
-                             account: RecordRef?, accountState: MirrorState?, newClient: SQLValue? = nil) -> NewRecord {
-        var values = utmValues(call).merging([
-            "name": .text("Call " + number), "stagename": .text(config.opportunityStage), "ownerid": .text(owner), "leadsource": .text("Phone"),
-            "closedate": .text(preparer.localDate(call.task?.startedAt ?? Date(), plusDays: 30)),
-            "isclosed": .integer(0), "iswon": .integer(0), "leadsync_id__c": .text("call:" + call.row.externalID),
-        ]) { $1 }
-        if let newClient {
-            values["contact__leadsync_id__c"] = newClient
-            values["account__leadsync_id__c"] = newClient
-        } else {
-            if let sfid = contactState?.sfid { values["contactid"] = .text(sfid) } else { values["contact__leadsync_id__c"] = .optional(contactState?.leadsyncID) }
-            if let sfid = accountState?.sfid { values["accountid"] = .text(sfid) } else if account != nil { values["account__leadsync_id__c"] = .optional(accountState?.leadsyncID) }
+    /// An opportunity with the call's UTM tags for an existing contact (its mirror row's state,
+    /// and its account's when it has one), or for a new client (`newClient`, the external id its
+    /// contact and account are created with).
+    private func opportunity(_ call: PreparedCall, number: String, owner: String, utm: [SQLValue], contact: MirrorState? = nil,
+                             account: MirrorState? = nil, newClient: SQLValue? = nil) -> NewRecord {
+        /// A record's sfid, else its external id (until Heroku Connect has synced it).
+        func keys(_ state: MirrorState?) -> (sfid: SQLValue, external: SQLValue) {
+            if let newClient { return (.null, newClient) }
+            return state?.sfid.map { (.text($0), .null) } ?? (.null, .optional(state?.leadsyncID))
         }
-        return NewRecord(table: "opportunity", values: values, key: nil)
+        let contactKeys = keys(contact), accountKeys = keys(account)
+        return NewRecord(Self.opportunityLayout, [
+            "name": .text("Call " + number), "stagename": .text(config.opportunityStage), "ownerid": .text(owner), "leadsource": .text("Phone"),
+            "closedate": .text(preparer.localDate(call.task?.startedAt ?? Date(), plusDays: 30)), "isclosed": .integer(0), "iswon": .integer(0),
+            "leadsync_id__c": .text("call:" + call.row.externalID), "contactid": contactKeys.sfid, "contact__leadsync_id__c": contactKeys.external,
+            "accountid": accountKeys.sfid, "account__leadsync_id__c": accountKeys.external,
+        ], utm)
     }
 
-    /// The call's UTM tags as mirror columns (`utm_source__c`, …), empty ones NULL.
-    private func utmValues(_ call: PreparedCall) -> [String: SQLValue] {
-        Dictionary(uniqueKeysWithValues: Self.utmColumns.map { column in
+    /// The call's UTM tags in `utmColumns`' order, empty ones NULL.
+    private func utmValues(_ call: PreparedCall) -> [SQLValue] {
+        Self.utmColumns.map { column in
             let value = MatchKeys.trim(call.row[column] ?? "")
-            return (column + "__c", value.isEmpty ? SQLValue.null : .text(value))
-        })
+            return value.isEmpty ? SQLValue.null : .text(value)
+        }
     }
 
     /// Fills the empty UTM tags of the client's contact, open opportunity (not a reused closed
     /// one) and account from a logged call that has any (§9); records of this batch are filled
     /// in place.
-    private func fillUTM(_ call: PreparedCall, client: Client, states: MirrorStates, filled: inout Set<RecordRef>, plan: inout CallPlan) {
-        let values = utmValues(call)
-        guard values.values.contains(where: { $0 != .null }) else { return }
+    private func fillUTM(_ utm: [SQLValue], client: Client, states: MirrorStates, filled: inout Set<RecordRef>, plan: inout CallPlan) {
+        guard utm.contains(where: { $0 != .null }) else { return }
         for ref in [client.contact, client.reused ? nil : client.opportunity, client.account].compactMap({ $0 }) {
             switch ref {
             case .created(let k):
-                let current = plan.records[k].values
-                guard Self.utmColumns.allSatisfy({ (current[$0 + "__c"]?.textValue ?? "").isEmpty }) else { continue }
-                plan.records[k].values.merge(values) { $1 }
+                guard Self.utmMirrorColumns.allSatisfy({ (plan.records[k][$0].textValue ?? "").isEmpty }) else { continue }
+                for (column, value) in zip(Self.utmMirrorColumns, utm) { plan.records[k][column] = value }
             case .existing(let table, let id):
                 guard !filled.contains(ref), let row = states[ref]?.row,
-                      Self.utmColumns.allSatisfy({ (row.string($0 + "__c") ?? "").isEmpty }) else { continue }
+                      Self.utmMirrorColumns.allSatisfy({ (row.string($0) ?? "").isEmpty }) else { continue }
                 filled.insert(ref)
-                plan.updates.append((table, id, values))
+                plan.updates.append((table, id, Dictionary(uniqueKeysWithValues: zip(Self.utmMirrorColumns, utm))))
             }
         }
     }

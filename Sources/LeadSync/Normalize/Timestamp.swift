@@ -102,6 +102,18 @@ public enum Timestamp {
         return era * 146_097 + doe - 719_468
     }
 
+    /// The Gregorian date `days` after 1970-01-01 (Howard Hinnant's `civil_from_days`).
+    static func civil(daysFromEpoch days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, doy - (153 * mp + 2) / 5 + 1)
+    }
+
     /// How PostgreSQL shows a `format`ted value read back from a `timestamp` column (DateStyle
     /// ISO, which every connection sets): a space for the T, no zone, no trailing zeros in the
     /// fraction ("2026-11-30T19:51:18.120Z" is "2026-11-30 19:51:18.12").
