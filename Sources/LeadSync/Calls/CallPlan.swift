@@ -65,7 +65,7 @@ struct NewRecord: Sendable {
     /// A record of `layout` with `values` (named in the layout's order), then `rest` for the
     /// layout's remaining columns.
     init(_ layout: RecordLayout, _ values: KeyValuePairs<String, SQLValue>, _ rest: [SQLValue] = [], key: (number: String, priority: Int)? = nil) {
-        assert(values.map(\.key) + layout.columns.dropFirst(values.count) == layout.columns && values.count + rest.count == layout.columns.count,
+        assert(values.map(\.key) == Array(layout.columns.prefix(values.count)) && values.count + rest.count == layout.columns.count,
                "\(layout.table)'s values are not in its layout's order")
         self.layout = layout
         self.values = values.map(\.value) + rest
