@@ -6,24 +6,55 @@ import Testing
 @Suite(.serialized) struct MailDeliveryTests {
     /// A local SMTP server writing every message it receives into a Maildir.
     final class SMTPServer {
-        let process = Process()
+        let process: Process
         let port: Int
         let maildir: URL
 
+        /// Starts the server on a port the system reports free. A busy machine can take seconds to
+        /// start Python, so it waits up to 30 s; a server that exits (its port taken in between)
+        /// is started again on another port, up to three times.
         init(directory: URL) throws {
             maildir = directory.appendingPathComponent("maildir")
-            port = Int.random(in: 20_000...60_000)
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)", "-c", "aiosmtpd.handlers.Mailbox", maildir.path]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            // Wait until it accepts connections.
-            for _ in 0..<100 {
-                if Self.canConnect(port) { return }
-                usleep(100_000)
+            var started: (Process, Int)?
+            for _ in 0..<3 where started == nil {
+                let port = try Self.freePort()
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                process.arguments = ["python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)", "-c", "aiosmtpd.handlers.Mailbox", maildir.path]
+                process.standardOutput = FileHandle.nullDevice
+                process.standardError = FileHandle.nullDevice
+                try process.run()
+                let deadline = Date().addingTimeInterval(30)
+                while process.isRunning && Date() < deadline && started == nil {
+                    if Self.canConnect(port) { started = (process, port) } else { usleep(100_000) }
+                }
+                if started == nil {
+                    kill(process.processIdentifier, SIGKILL)
+                    process.waitUntilExit()
+                }
             }
-            throw UsageError("the SMTP test server did not start (is aiosmtpd installed? make test installs it)")
+            guard let (process, port) = started else {
+                throw UsageError("the SMTP test server did not start (is aiosmtpd installed? make test installs it)")
+            }
+            self.process = process
+            self.port = port
+        }
+
+        /// A TCP port on 127.0.0.1 that nothing listens on now: the one the system gives a socket
+        /// bound to port 0.
+        static func freePort() throws -> Int {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(fd) }
+            var addr = sockaddr_in()
+            addr.sin_family = sa_family_t(AF_INET)
+            addr.sin_port = 0
+            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let bound = withUnsafeMutablePointer(to: &addr) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+            }
+            guard bound else { throw UsageError("no free port for the SMTP test server: \(String(cString: strerror(errno)))") }
+            return Int(UInt16(bigEndian: addr.sin_port))
         }
 
         deinit {
