@@ -143,14 +143,15 @@ struct CallPreparer: Sendable {
 
     /// Whether `date` is a business day's business hour in the configured time zone.
     func isBusinessTime(_ date: Date) -> Bool {
-        guard let (day, second) = local(date) else {
+        let weekday: Int, minute: Int
+        if let (day, second) = local(date) {
+            weekday = ((day + 4) % 7 + 7) % 7 + 1  // 1970-01-01 was a Thursday; 1 is Sunday, as Calendar counts
+            minute = second / 60
+        } else {
             let parts = calendar.dateComponents([.weekday, .hour, .minute], from: date)
-            guard let weekday = parts.weekday, config.businessDays.contains(weekday), !config.holidays.contains(localDate(date)) else { return false }
-            return config.businessHours.contains((parts.hour ?? 0) * 60 + (parts.minute ?? 0))
+            (weekday, minute) = (parts.weekday ?? 0, (parts.hour ?? 0) * 60 + (parts.minute ?? 0))
         }
-        let weekday = ((day + 4) % 7 + 7) % 7 + 1  // 1970-01-01 was a Thursday; 1 is Sunday, as Calendar counts
-        guard config.businessDays.contains(weekday), !config.holidays.contains(localDate(date)) else { return false }
-        return config.businessHours.contains(second / 60)
+        return config.businessDays.contains(weekday) && config.businessHours.contains(minute) && !config.holidays.contains(localDate(date))
     }
 
     /// `date`'s local date in the configured time zone, `yyyy-MM-dd`; `days` calendar days later
