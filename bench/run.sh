@@ -27,7 +27,7 @@
 # BENCH_PARTS="contacts calls" (the default) chooses the parts: the calls part times N call events
 # (bench/generate_calls_*.sql) against the same CRM, warm, in the activity and the deals profile,
 # each against its floor (bench/floor_calls_PROFILE_*.sql: the tasks and records its run writes,
-# and the status update), rounds of one of each.
+# and the status update), rounds of one of each; BENCH_PROFILES="deals" takes one profile alone.
 # After the rounds, the confirmation step (SYNC_RULES.md §9) is timed at N exported rows: in the
 # next run (none answered yet), and in the run after scripts/heroku-connect-sim.sh synced them all
 # but 1% it failed.
@@ -327,7 +327,7 @@ PY
     if [[ " $parts " == *" calls "* ]]; then
       calls_tpl=$(generate c "$bin" 0 "$n")
       LEADSYNC_DATABASE_URL=$calls_tpl "$bin" run --only contacts --config "$dir/bench.toml" --report-dir "$dir/reports" >/dev/null
-      for profile in activity deals; do
+      for profile in ${BENCH_PROFILES:-activity deals}; do
         printf 'fallback_owner = "admin@vertrieb.example"\n[calls]\nprofile = "%s"\n%s' "$profile" \
           "$([ $profile = deals ] && echo 'top_manager = "user1@vertrieb.example"')" > "$dir/calls-$profile.toml"
         floors="" calls=""

@@ -204,6 +204,47 @@ import Testing
         }
     }
 
+    /// A call batch writes its new records' keys into the recent level at once (the calls'
+    /// match reads the key index alone, in SQL): the next run's call from the same number, typed
+    /// another way, finds the record there.
+    @Test func aCallBatchsNewRecordsKeysGoIntoTheRecentLevelAndAreFound() throws {
+        try withTestDatabase(.sqlite) { t in
+            let (db, config) = try CallRuleTests.twoCallsFromOneNewNumber(t).load()
+            _ = try CallScenario.run(db, config) { $0.limit = 1 }
+            #expect(try t.scalar("SELECT group_concat(crm_object || ':' || coalesce(pending, 'main')) FROM crm_match_key WHERE leadsync_id = 'call:first'") == "lead:2")
+            #expect(try CallScenario.events(t)["second"]?.status == "pending", "the first run took the first call alone")
+            _ = try CallScenario.run(db, config)
+            let e = try CallScenario.events(t)
+            #expect(e["second"]?.recordID != nil)
+            #expect(e["first"]?.recordID == e["second"]?.recordID, "the second call finds the lead in the recent level")
+            #expect(try t.scalar("SELECT count(*) FROM lead") == "1")
+        }
+    }
+
+    /// A recent level that call batches grew, with nothing pending, is folded into the main
+    /// indexes by a run's start (`PendingKeys.merge`) once it holds half the records, and left
+    /// as it is before.
+    @Test func aRecentLevelGrownByCallsIsFoldedOnceItIsHalfTheRecords() throws {
+        try withTestDatabase(.sqlite) { t in
+            let db = try t.migrated()
+            func add(_ from: Int, _ to: Int, pending: String) throws {
+                try t.exec("""
+                    WITH RECURSIVE n(i) AS (SELECT \(from) UNION ALL SELECT i + 1 FROM n WHERE i < \(to))
+                    INSERT INTO crm_match_key (crm_object, crm_id, phone_key, lastname_key, priority, pending)
+                    SELECT 'contact', i, '+4930' || (1000000 + i), 'l', 1, \(pending) FROM n
+                    """)
+            }
+            try add(1, 200, pending: "NULL")
+            try add(201, 380, pending: "2")
+            #expect(try db.transaction { try PendingKeys.merge(on: db, rebuildAt: 30) } == nil, "180 of 380 records: not yet half")
+            #expect(try t.scalar("SELECT count(*) FROM crm_match_key WHERE pending = 2") == "180")
+            try add(381, 420, pending: "2")
+            #expect(try db.transaction { try PendingKeys.merge(on: db, rebuildAt: 30) } != nil, "220 of 420 records: folded")
+            #expect(try t.scalar("SELECT count(*) FROM crm_match_key WHERE pending IS NOT NULL") == "0")
+            #expect(try t.scalar("SELECT crm_id FROM crm_match_key INDEXED BY crm_match_key_phone_idx WHERE phone_key = '+49301000400' AND pending IS NULL") == "400")
+        }
+    }
+
     /// A run's keys merged into the recent level are found by a later run, with its key filter
     /// and without: the duplicate row is the last of that run's batches, and with a filter it is
     /// matched once the filter is built.

@@ -26,6 +26,8 @@ struct CallStream: BatchStream {
     let runID: Int64
     let preparer: CallPreparer
     let owners: OwnerResolver
+    /// Where the records a batch creates get their keys.
+    let lookup: any KeyLookup
     let config: CallsConfig
     let maxWaitMinutes: Int
     let times: PhaseTimes
@@ -63,7 +65,7 @@ struct CallStream: BatchStream {
                     .plan(batch.calls, matches: matches, owners: owners, on: db)
             }
         }
-        let written = try times.measure("calls.write") { try CallWriter(db: db, runID: runID, now: nowText).write(plan, calls: batch.calls) }
+        let written = try times.measure("calls.write") { try CallWriter(db: db, lookup: lookup, runID: runID, now: nowText).write(plan, calls: batch.calls) }
         created.record(batch: batch.calls.last?.row.id, keys: written.keyed.filter { !matchesContactsOnly || $0.table == "contact" },
                        before: before, after: try CRMKeyIndex.changes(on: db))
         return written.result
@@ -79,7 +81,7 @@ struct CallStream: BatchStream {
         var plan = CallPlan()
         plan.outcomes = calls.map { _ in .failed(failure, record: nil) }
         plan.owners = calls.map { _ in nil }
-        return try CallWriter(db: db, runID: runID, now: Timestamp.format(clock())).write(plan, calls: calls).result
+        return try CallWriter(db: db, lookup: lookup, runID: runID, now: Timestamp.format(clock())).write(plan, calls: calls).result
     }
 
     /// The record each event's number belongs to (§4), nil when none; one statement per batch.

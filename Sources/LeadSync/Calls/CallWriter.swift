@@ -6,6 +6,8 @@ import Foundation
 /// one guarded UPDATE).
 struct CallWriter {
     let db: any Database
+    /// Where the new records' keys go (`KeyLookup.addFoundAtOnce`).
+    let lookup: any KeyLookup
     let runID: Int64
     let now: String
 
@@ -103,7 +105,7 @@ struct CallWriter {
                 }
             }
         }
-        if !keys.isEmpty { try db.bulkLoad(table: "crm_match_key", columns: CRMKeyIndex.keyColumns, rows: keys) }
+        try lookup.addFoundAtOnce(keys, on: db)
         return (ids, keyed)
     }
 

@@ -27,6 +27,11 @@ protocol KeyLookup: AnyObject, Sendable {
     /// written, in its transaction.
     func add(_ written: WrittenKeys, batch: Int, on db: any Database) throws
 
+    /// Writes key rows (`CRMKeyIndex.keyColumns`) of records a call batch has just created, in
+    /// its transaction, where every match finds them at once: the calls' match reads the key
+    /// index in SQL alone (`call_match`), with no index of pending keys beside it.
+    func addFoundAtOnce(_ keys: [[SQLValue]], on db: any Database) throws
+
     /// After the run's last batch: whatever the run left to do with its keys (SQLite merges its
     /// pending keys), in a transaction of its own.
     func finishRun(on db: any Database) throws
@@ -127,6 +132,10 @@ final class PostgresKeyLookup: KeyLookup, @unchecked Sendable {
         // can change the count before this batch commits.
         let after = try CRMKeyIndex.changes(on: db)
         last = (written, after, keys.isEmpty ? after : after - 1)
+    }
+
+    func addFoundAtOnce(_ keys: [[SQLValue]], on db: any Database) throws {
+        if !keys.isEmpty { try db.bulkLoad(table: "crm_match_key", columns: CRMKeyIndex.keyColumns, rows: keys) }
     }
 
     func finishRun(on db: any Database) throws {

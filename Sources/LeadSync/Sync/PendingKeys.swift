@@ -47,26 +47,29 @@ final class PendingKeys {
 
     /// Merges every pending key into the key indexes, in the caller's transaction (which holds
     /// SQLite's write lock); returns the batch clock stamp it took, at or above every key merged,
-    /// or nil when nothing was pending. The keys go into the recent level (migration 013), whose
+    /// or nil when it changed nothing. The keys go into the recent level (migration 013), whose
     /// indexes are small beside the main ones: added one by one when they are few, else by
     /// dropping the recent indexes and building them again, a sort of the recent keys only. Once
-    /// the recent level would hold half of all records, both levels are folded into the main
-    /// indexes, all six built again, so that a record's keys are sorted anew about once each time
-    /// the records double. `rebuildAt`: tests lower it to take the rebuilding paths with few keys.
+    /// the recent level would hold half of all records (call batches write their new records'
+    /// keys straight into it, `SQLiteKeyLookup.addFoundAtOnce`), both levels are folded into the
+    /// main indexes, all six built again, so that a record's keys are sorted anew about once each
+    /// time the records double. `rebuildAt`: tests lower it to take the rebuilding paths with few keys.
     @discardableResult
     static func merge(on db: any Database, rebuildAt: Int = rebuildAt) throws -> Int64? {
+        // The counts read indexes only (the pending keys', the recent level's, the record index).
         let pending = try db.one("crm_match_key_pending_count")?.int("pending") ?? 0
-        guard pending > 0 else { return nil }
-        let seq = try db.one("batch_clock_advance")?["seq"].intValue ?? 0
-        // Both counts read indexes only (the recent level's, the record index).
         let recent = try db.one("crm_match_key_recent_count")?.int("recent") ?? 0
+        guard pending > 0 || recent >= rebuildAt else { return nil }
         let records = try db.one("crm_match_key_count")?.int("records") ?? 0
+        let folds = recent + pending >= rebuildAt && (recent + pending) * 2 > records
+        guard pending > 0 || folds else { return nil }
+        let seq = try db.one("batch_clock_advance")?["seq"].intValue ?? 0
         func rebuilding(_ indexes: [String], _ move: String) throws {
             for index in indexes { try db.run("crm_match_key_drop_\(index)_index", [:]) }
             try db.run(move, [:])
             try db.buildingIndexes { for index in indexes { try db.run("crm_match_key_create_\(index)_index", [:]) } }
         }
-        if recent + pending >= rebuildAt && (recent + pending) * 2 > records {
+        if folds {
             try rebuilding(mainIndexes + recentIndexes, "crm_match_key_fold")
         } else if pending >= rebuildAt {
             try rebuilding(recentIndexes, "crm_match_key_pending_merge")

@@ -69,7 +69,7 @@ public final class SyncJob {
             }
             if !options.dryRun { try times.measure("keys.merge") { try lookup.finishRun(on: db) } }
             if options.mode != .push && options.only != .contacts {
-                try processCalls(options, start: start, checked: checked, times: times, summary: &summary)
+                try processCalls(options, start: start, checked: checked, lookup: lookup, times: times, summary: &summary)
             }
             summary.finishedAt = options.clock()
             if let report { summary.report = try times.measure("report") { try report.finish(summary) } }
@@ -191,14 +191,15 @@ public final class SyncJob {
     }
 
     /// Runs the call events' batches (CALL_RULES.md), adding each committed one to the summary.
-    private func processCalls(_ options: SyncOptions, start: Date, checked: Checked, times: PhaseTimes, summary: inout SyncSummary) throws {
+    private func processCalls(_ options: SyncOptions, start: Date, checked: Checked, lookup: any KeyLookup, times: PhaseTimes,
+                              summary: inout SyncSummary) throws {
         let settle = options.mode == .backfill ? nil : (options.settleMinutes ?? config.settleMinutes)
         let scope = CallScope(cutoff: settle.map { Timestamp.format(start.addingTimeInterval(-Double($0) * 60)) } ?? "9999-12-31T23:59:59.999Z",
                               runStartedAt: Timestamp.format(start),
                               since: options.mode == .backfill ? options.since.map(Timestamp.format) : nil,
                               until: options.mode == .backfill ? options.until.map(Timestamp.format) : nil)
         let stream = CallStream(scope: scope, runID: summary.runID, preparer: CallPreparer(config: config.calls, phones: checked.phones),
-                                owners: checked.owners, config: config.calls, maxWaitMinutes: config.maxWaitMinutes, times: times, clock: options.clock)
+                                owners: checked.owners, lookup: lookup, config: config.calls, maxWaitMinutes: config.maxWaitMinutes, times: times, clock: options.clock)
         let loop = BatchLoop(stream: stream, main: SerializedConnection(db), openSecond: { [self] in
             openAnother(for: "for the claim ahead; the run's call batches go one after another")
         }, batchSize: options.batchSize ?? config.batchSize, limit: options.limit, dryRun: options.dryRun, logger: logger, hooks: options.hooks)
