@@ -56,7 +56,8 @@ final class PendingKeys {
     /// time the records double. `rebuildAt`: tests lower it to take the rebuilding paths with few keys.
     @discardableResult
     static func merge(on db: any Database, rebuildAt: Int = rebuildAt) throws -> Int64? {
-        // The counts read indexes only (the pending keys', the recent level's, the record index).
+        // The counts read indexes only (the pending keys', the recent level's, the record index);
+        // the records are counted only when a fold may be due.
         let pending = try db.one("crm_match_key_pending_count")?.int("pending") ?? 0
         let recent = try db.one("crm_match_key_recent_count")?.int("recent") ?? 0
         guard pending > 0 || recent >= rebuildAt else { return nil }
