@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Synchronization
 import Testing
 @testable import LeadSync
@@ -86,6 +87,18 @@ import Testing
             let expected = try Corpus.records("expected.csv")
             #expect(summary.exported == expected.filter { $0["status"] == "exported" }.count)
             #expect(try t.scalar("SELECT count(*) FROM captured_contact WHERE status <> 'pending'") == "0", "nothing written")
+        }
+    }
+
+    /// The filter's build counts in the run's phase times (`keys.filter`), which the run logs.
+    @Test func theFiltersBuildIsInTheRunsPhaseTimes() throws {
+        try withTestDatabase(.sqlite) { t in
+            let db = try t.migrated()
+            let times = PhaseTimes()
+            let lookup = SQLiteKeyLookup(filter: true, times: times, logger: Logger(label: "test")) { try? t.open() }
+            try lookup.manyBatches(rows: { 1000 }, on: db)
+            try lookup.finishRun(on: db)
+            #expect(times.seconds["keys.filter"] != nil)
         }
     }
 

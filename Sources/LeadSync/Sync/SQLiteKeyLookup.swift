@@ -21,17 +21,20 @@ final class SQLiteKeyLookup: KeyLookup, @unchecked Sendable {
     private let wantsFilter: Bool?
     /// A test's hook, called when a filter is built.
     private let filterBuilt: (@Sendable () -> Void)?
+    /// Where the filter's builds' time goes (`keys.filter`).
+    private let times: PhaseTimes
     private let logger: Logger
     /// The run's pending keys, once it has any or another process's are there.
     private var pending: PendingKeys?
     /// The run's filter of indexed keys, in a run of many rows.
     private var filter: KeyFilter?
 
-    init(pendingLimit: Int = PendingKeyIndex.defaultLimit, filter: Bool? = nil, filterBuilt: (@Sendable () -> Void)? = nil, logger: Logger,
-         openConnection: @escaping () -> (any Database)?) {
+    init(pendingLimit: Int = PendingKeyIndex.defaultLimit, filter: Bool? = nil, filterBuilt: (@Sendable () -> Void)? = nil,
+         times: PhaseTimes = PhaseTimes(), logger: Logger, openConnection: @escaping () -> (any Database)?) {
         self.pendingLimit = pendingLimit
         wantsFilter = filter
         self.filterBuilt = filterBuilt
+        self.times = times
         self.logger = logger
         self.openConnection = openConnection
     }
@@ -49,7 +52,7 @@ final class SQLiteKeyLookup: KeyLookup, @unchecked Sendable {
         if filter == nil,
            try wantsFilter ?? KeyFilter.worthBuilding(rows: rows(), records: db.one("crm_match_key_count")?.int("records") ?? 0),
            let connection = openConnection() {
-            filter = KeyFilter(connection: SerializedConnection(connection), built: filterBuilt)
+            filter = KeyFilter(connection: SerializedConnection(connection), times: times, built: filterBuilt)
         }
     }
 

@@ -57,7 +57,7 @@ public final class SyncJob {
             report = try options.report.map {
                 try ReportWriter(db: db, config: config, options: $0, runID: summary.runID, startedAt: start, dryRun: options.dryRun, times: times)
             }
-            let lookup = keyLookup(options)
+            let lookup = keyLookup(options, times: times)
             try refreshKeys(lookup, phones: checked.phones, options: options, times: times, summary: &summary)
             if options.only != .calls {
                 try confirm(options, report: report, times: times, summary: &summary)
@@ -124,13 +124,13 @@ public final class SyncJob {
 
     /// The engine's key lookup: the one place the batches' stages tell the engines apart. A dry
     /// run keeps no key filter: its refresh is never committed, so the filter's connection would
-    /// not see it.
-    private func keyLookup(_ options: SyncOptions) -> any KeyLookup {
+    /// not see it. `times` gets the filter's builds (`keys.filter`).
+    private func keyLookup(_ options: SyncOptions, times: PhaseTimes) -> any KeyLookup {
         switch db.engine {
         case .postgres: return PostgresKeyLookup()
         case .sqlite:
             return SQLiteKeyLookup(pendingLimit: options.pendingKeyLimit, filter: options.dryRun ? false : options.keyFilter,
-                                   filterBuilt: options.hooks.keyFilterBuilt, logger: logger) { [self] in
+                                   filterBuilt: options.hooks.keyFilterBuilt, times: times, logger: logger) { [self] in
                 openAnother(for: "the filter of CRM keys; every key is looked up")
             }
         }
