@@ -221,6 +221,49 @@ import Testing
         }
     }
 
+    /// A call finds a record whose keys another process's contacts batch left pending (that run
+    /// merges them only at its end): the call's batch, matched ahead before that batch committed,
+    /// reads the pending keys under the write lock, as a contacts batch does, and is matched
+    /// again with them, rather than creating a second lead for the number.
+    @Test func aCallFindsARecordWhoseKeysAnotherRunLeftPending() throws {
+        try withTestDatabase(.sqlite) { t in
+            var s = CallScenario(t)
+            s.calls += "unknown_number = \"lead\"\n"
+            s.call("first", at: "2026-03-16T10:00:00Z", number: "+49 30 7654321")
+            s.call("second", "outbound", "unanswered", at: "2026-03-16T10:30:00Z", duration: 0, number: "+49 40 5551234")
+            let (db, config) = try s.load()
+            let matchedAhead = DispatchSemaphore(value: 0)
+            let otherWriter = Mutex<[String]>([])
+            _ = try CallScenario.run(db, config) { options in
+                options.batchSize = 1
+                options.hooks.claimedAhead = { _, _ in
+                    guard otherWriter.withLock({ $0.isEmpty }) else { return }
+                    matchedAhead.signal()
+                    // Waits for the first batch's write lock, so it commits after that batch.
+                    do {
+                        try t.exec("""
+                            BEGIN IMMEDIATE;
+                            UPDATE batch_clock SET seq = seq + 1 WHERE id = 1;
+                            INSERT INTO lead (id, sfid, lastname, company, phone, leadsync_id__c, isconverted, isdeleted)
+                                VALUES (900001, NULL, 'Other', 'Firm', '040 5551234', 'other-process-1', 0, 0);
+                            INSERT INTO crm_match_key (crm_object, crm_id, leadsync_id, phone_key, lastname_key, priority, batch_seq, pending)
+                                VALUES ('lead', 900001, 'other-process-1', '+49405551234', 'other', 2, (SELECT seq FROM batch_clock WHERE id = 1), 1);
+                            COMMIT;
+                            """)
+                        otherWriter.withLock { $0.append("pending") }
+                    } catch {
+                        otherWriter.withLock { $0.append("\(error)") }
+                    }
+                }
+                options.hooks.beforeCommit = { batch in if batch == 0 { matchedAhead.wait() } }
+            }
+            #expect(otherWriter.withLock { $0 } == ["pending"])
+            let e = try CallScenario.events(t)
+            #expect(e["second"]?.recordID == 900001, "the second call finds the other process's lead by its pending key")
+            #expect(try t.scalar("SELECT count(*) FROM lead") == "2", "the first call's lead and the other process's")
+        }
+    }
+
     /// A recent level that call batches grew, with nothing pending, is folded into the main
     /// indexes by a run's start (`PendingKeys.merge`) once it holds half the records, and left
     /// as it is before.

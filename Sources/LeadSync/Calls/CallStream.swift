@@ -52,8 +52,13 @@ struct CallStream: BatchStream {
         let owners = batch.calls.map { call in call.type == nil ? nil : self.owners.owner(agent: call.row["agent_email"], topManager: config.topManager) }
         let before = try CRMKeyIndex.lockedChanges(on: db)
         let matches = try times.measure("calls.match") {
-            if let ahead = batch.ahead, let matches = created.matches(ahead, changes: before, numbers: batch.calls.map(matchedNumber)) { return matches }
-            return try match(batch.calls, on: db)
+            // Keys another run left pending (SQLite) are read under the lock alone: a batch whose
+            // numbers may be among them is matched again with them.
+            let pending = try lookup.pendingCandidates(phones: numbers(batch.calls), on: db)
+            if pending == nil, let ahead = batch.ahead, let matches = created.matches(ahead, changes: before, numbers: batch.calls.map(matchedNumber)) {
+                return matches
+            }
+            return try match(batch.calls, pending: pending, on: db)
         }
         let nowText = Timestamp.format(now)
         let wait = CallWaitRule(maxWaitMinutes: maxWaitMinutes, now: now)
@@ -85,14 +90,13 @@ struct CallStream: BatchStream {
     }
 
     /// The record each event's number belongs to (§4), nil when none; one statement per batch.
-    private func match(_ calls: [PreparedCall], on db: any Database) throws -> [RecordRef?] {
-        var keys: [[SQLValue]] = []
-        for (i, call) in calls.enumerated() {
-            if let number = matchedNumber(call) { keys.append([.integer(Int64(i)), .text(number)]) }
-        }
+    /// `pending`: the pending records that may hold a number (`KeyLookup.pendingCandidates`).
+    private func match(_ calls: [PreparedCall], pending: SQLValue? = nil, on db: any Database) throws -> [RecordRef?] {
+        let keys = numbers(calls).map { [SQLValue.integer(Int64($0.row)), .text($0.key)] }
         var matches = [RecordRef?](repeating: nil, count: calls.count)
         guard !keys.isEmpty else { return matches }
-        for row in try db.rows("call_match", ["keys": BatchJSON.encode(keys), "contacts_only": db.boolean(matchesContactsOnly)]) {
+        let params = ["keys": BatchJSON.encode(keys), "contacts_only": db.boolean(matchesContactsOnly), "pending_keys": pending ?? .text("[]")]
+        for row in try db.rows("call_match", params) {
             guard let i = row["row_id"].intValue, let object = row.string("crm_object"), let id = row["crm_id"].intValue,
                   matches.indices.contains(Int(i)) else { continue }
             matches[Int(i)] = .existing(table: object, id: id)
@@ -103,6 +107,11 @@ struct CallStream: BatchStream {
     /// Whether numbers match contacts only (the deals profile, §9), in the CRM and among the
     /// records the batch before created.
     private var matchesContactsOnly: Bool { config.profile == .deals }
+
+    /// The events matched by a number: each one's index in the batch, and its number's key.
+    private func numbers(_ calls: [PreparedCall]) -> [(row: Int, key: String)] {
+        calls.indices.compactMap { i in matchedNumber(calls[i]).map { (i, $0) } }
+    }
 
     /// The number an event is matched by: none for an invalid or skipped one.
     private func matchedNumber(_ call: PreparedCall) -> String? {

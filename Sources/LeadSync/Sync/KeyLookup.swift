@@ -35,6 +35,12 @@ protocol KeyLookup: AnyObject, Sendable {
     /// After the run's last batch: whatever the run left to do with its keys (SQLite merges its
     /// pending keys), in a transaction of its own.
     func finishRun(on db: any Database) throws
+
+    /// call_match's `pending_keys` for a call batch's phone keys (`phones`: each event's index in
+    /// the batch and its key), read in `db`'s transaction, which holds the batch lock:
+    /// `[[row_id, rid, key], …]`, the records another run's batches keyed but left pending
+    /// (SQLite) whose key may be one of them; nil when none may be (always on PostgreSQL).
+    func pendingCandidates(phones: [(row: Int, key: String)], on db: any Database) throws -> SQLValue?
 }
 
 /// A batch's match keys as one engine's match takes them.
@@ -96,6 +102,8 @@ final class PostgresKeyLookup: KeyLookup, @unchecked Sendable {
     func startRun(on db: any Database) throws {}
 
     func manyBatches(rows: () throws -> Int, on db: any Database) throws {}
+
+    func pendingCandidates(phones: [(row: Int, key: String)], on db: any Database) throws -> SQLValue? { nil }
 
     func prepare(_ rows: [PreparedRow], on db: any Database, runStartedAt: String) throws -> BatchKeys {
         var keys = BatchKeys()

@@ -26,6 +26,15 @@ final class PendingKeys {
         return index.parameter(for: rows, hashes: hashes)
     }
 
+    /// call_match's `pending_keys` for a call batch's phone keys: `[[row_id, rid, key], …]`, each
+    /// key with the rowid of every pending record whose key hash is the same, read after bringing
+    /// the index up to date in `db`'s transaction; nil when there is none.
+    func candidates(phones: [(row: Int, key: String)], on db: any Database) throws -> SQLValue? {
+        try index.refresh(on: db)
+        let found = phones.flatMap { phone in index.records(for: phone.key).map { [SQLValue.integer(Int64(phone.row)), .integer($0), .text(phone.key)] } }
+        return found.isEmpty ? nil : BatchJSON.encode(found)
+    }
+
     /// Writes key rows (`CRMKeyIndex.keyColumns`) as pending, in the batch's transaction, which
     /// holds SQLite's write lock; merges first when the index is full, so its memory stays bounded.
     func write(_ keys: [[SQLValue]], on db: any Database) throws {

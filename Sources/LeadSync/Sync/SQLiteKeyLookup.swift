@@ -93,6 +93,15 @@ final class SQLiteKeyLookup: KeyLookup, @unchecked Sendable {
         try db.bulkLoad(table: "crm_match_key", columns: CRMKeyIndex.keyColumns + ["pending"], rows: keys.map { $0 + [.integer(2)] })
     }
 
+    /// Another process's contacts run keeps its new keys pending until its end; a call batch
+    /// finds them through the same index of pending keys as a contacts batch.
+    func pendingCandidates(phones: [(row: Int, key: String)], on db: any Database) throws -> SQLValue? {
+        if pending == nil, try db.one("crm_match_key_pending_count")?.int("pending") ?? 0 > 0 {
+            pending = PendingKeys(limit: pendingLimit)
+        }
+        return try pending?.candidates(phones: phones, on: db)
+    }
+
     func finishRun(on db: any Database) throws {
         if let failure = filter?.finish() {
             logger.warning("the filter of CRM keys could not be built; every key was looked up", metadata: ["error": "\(failure)"])
