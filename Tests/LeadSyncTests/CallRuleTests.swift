@@ -214,31 +214,17 @@ import Testing
             s.call("second", "outbound", "unanswered", at: "2026-03-16T10:30:00Z", duration: 0, number: "+49 40 5551234")
             let (db, config) = try s.load()
             let f = engine == .postgres ? "false" : "0"
-            let matchedAhead = DispatchSemaphore(value: 0)
-            let otherWriter = Mutex<[String]>([])
-            _ = try CallScenario.run(db, config) { options in
-                options.batchSize = 1
-                options.hooks.claimedAhead = { _, _ in
-                    guard otherWriter.withLock({ $0.isEmpty }) else { return }
-                    matchedAhead.signal()
-                    // Waits for the first batch's locks, so it commits after that batch.
-                    do {
-                        let other = try t.open()
-                        try other.transaction {
-                            try other.executeScript("""
-                                INSERT INTO lead (sfid, lastname, company, phone, isconverted, isdeleted, systemmodstamp)
-                                VALUES ('00Q0000000000OTHER', 'Other', 'Firm', '040 5551234', \(f), \(f), '2026-03-01T00:00:00')
-                                """, name: "test")
-                            _ = try CRMKeyIndex(db: other, phones: try PhoneNormalizer(defaultRegion: "DE")).refresh()
-                        }
-                        otherWriter.withLock { $0.append("keyed") }
-                    } catch {
-                        otherWriter.withLock { $0.append("\(error)") }
-                    }
+            let otherWriter = try CallScenario.runWithAnotherWriter(db, config) {
+                let other = try t.open()
+                try other.transaction {
+                    try other.executeScript("""
+                        INSERT INTO lead (sfid, lastname, company, phone, isconverted, isdeleted, systemmodstamp)
+                        VALUES ('00Q0000000000OTHER', 'Other', 'Firm', '040 5551234', \(f), \(f), '2026-03-01T00:00:00')
+                        """, name: "test")
+                    _ = try CRMKeyIndex(db: other, phones: try PhoneNormalizer(defaultRegion: "DE")).refresh()
                 }
-                options.hooks.beforeCommit = { batch in if batch == 0 { matchedAhead.wait() } }
             }
-            #expect(otherWriter.withLock { $0 } == ["keyed"])
+            #expect(otherWriter == ["done"], "the other writer keyed its lead")
             let e = try CallScenario.events(t)
             let otherLead = try t.scalar("SELECT id FROM lead WHERE sfid = '00Q0000000000OTHER'")
             #expect(e["second"]?.recordID.map(String.init) == otherLead, "the second call finds the lead the other writer keyed")

@@ -232,32 +232,18 @@ import Testing
             s.call("first", at: "2026-03-16T10:00:00Z", number: "+49 30 7654321")
             s.call("second", "outbound", "unanswered", at: "2026-03-16T10:30:00Z", duration: 0, number: "+49 40 5551234")
             let (db, config) = try s.load()
-            let matchedAhead = DispatchSemaphore(value: 0)
-            let otherWriter = Mutex<[String]>([])
-            _ = try CallScenario.run(db, config) { options in
-                options.batchSize = 1
-                options.hooks.claimedAhead = { _, _ in
-                    guard otherWriter.withLock({ $0.isEmpty }) else { return }
-                    matchedAhead.signal()
-                    // Waits for the first batch's write lock, so it commits after that batch.
-                    do {
-                        try t.exec("""
-                            BEGIN IMMEDIATE;
-                            UPDATE batch_clock SET seq = seq + 1 WHERE id = 1;
-                            INSERT INTO lead (id, sfid, lastname, company, phone, leadsync_id__c, isconverted, isdeleted)
-                                VALUES (900001, NULL, 'Other', 'Firm', '040 5551234', 'other-process-1', 0, 0);
-                            INSERT INTO crm_match_key (crm_object, crm_id, leadsync_id, phone_key, lastname_key, priority, batch_seq, pending)
-                                VALUES ('lead', 900001, 'other-process-1', '+49405551234', 'other', 2, (SELECT seq FROM batch_clock WHERE id = 1), 1);
-                            COMMIT;
-                            """)
-                        otherWriter.withLock { $0.append("pending") }
-                    } catch {
-                        otherWriter.withLock { $0.append("\(error)") }
-                    }
-                }
-                options.hooks.beforeCommit = { batch in if batch == 0 { matchedAhead.wait() } }
+            let otherWriter = try CallScenario.runWithAnotherWriter(db, config) {
+                try t.exec("""
+                    BEGIN IMMEDIATE;
+                    UPDATE batch_clock SET seq = seq + 1 WHERE id = 1;
+                    INSERT INTO lead (id, sfid, lastname, company, phone, leadsync_id__c, isconverted, isdeleted)
+                        VALUES (900001, NULL, 'Other', 'Firm', '040 5551234', 'other-process-1', 0, 0);
+                    INSERT INTO crm_match_key (crm_object, crm_id, leadsync_id, phone_key, lastname_key, priority, batch_seq, pending)
+                        VALUES ('lead', 900001, 'other-process-1', '+49405551234', 'other', 2, (SELECT seq FROM batch_clock WHERE id = 1), 1);
+                    COMMIT;
+                    """)
             }
-            #expect(otherWriter.withLock { $0 } == ["pending"])
+            #expect(otherWriter == ["done"], "the other process committed its batch's pending key")
             let e = try CallScenario.events(t)
             #expect(e["second"]?.recordID == 900001, "the second call finds the other process's lead by its pending key")
             #expect(try t.scalar("SELECT count(*) FROM lead") == "2", "the first call's lead and the other process's")

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 @testable import LeadSync
 
 /// A small CRM and a few call events for one call rule's test, loaded through the CLI's loaders
@@ -76,6 +77,30 @@ struct CallScenario {
         options.only = .calls
         configure(&options)
         return try SyncJob(db: db, config: config).run(options)
+    }
+
+    /// Runs in batches of one event while another writer (`write`) commits between the first
+    /// batch and the second's turn: the second batch is claimed and matched ahead first, and the
+    /// writer waits for the first batch's locks, so it commits after that batch. Returns what the
+    /// writer did: ["done"], or its error.
+    static func runWithAnotherWriter(_ db: any Database, _ config: Configuration, write: @escaping @Sendable () throws -> Void) throws -> [String] {
+        let matchedAhead = DispatchSemaphore(value: 0)
+        let otherWriter = Mutex<[String]>([])
+        _ = try run(db, config) { options in
+            options.batchSize = 1
+            options.hooks.claimedAhead = { _, _ in
+                guard otherWriter.withLock({ $0.isEmpty }) else { return }
+                matchedAhead.signal()
+                do {
+                    try write()
+                    otherWriter.withLock { $0.append("done") }
+                } catch {
+                    otherWriter.withLock { $0.append("\(error)") }
+                }
+            }
+            options.hooks.beforeCommit = { batch in if batch == 0 { matchedAhead.wait() } }
+        }
+        return otherWriter.withLock { $0 }
     }
 
     /// Loads and runs once; returns each event's outcome.
