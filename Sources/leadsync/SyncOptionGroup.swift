@@ -8,7 +8,7 @@ struct SyncOptionGroup: ParsableArguments {
     @Option(help: "Rows per batch (one transaction each). Default: batch_size from the config, else 5000.")
     var batchSize: Int?
 
-    @Option(help: "Stop after this many rows.")
+    @Option(help: "Stop after this many rows of each stream (captured contacts, call events).")
     var limit: Int?
 
     @Flag(help: "Compute every outcome and print what would happen; write nothing to the database (the report is still written).")

@@ -181,6 +181,34 @@ import Testing
         return s
     }
 
+    // `--limit N` counts each stream's rows: a run with both streams and a limit of one takes one
+    // captured contact and one call event, and leaves the second of each pending.
+    @Test(arguments: TestEngine.available)
+    func theLimitCountsTheRowsOfEachStream(engine: TestEngine) throws {
+        try withTestDatabase(engine) { t in
+            let (db, config) = try Self.twoCallsFromOneNewNumber(t).load()
+            let file = t.directory.appendingPathComponent("captured.csv")
+            try Data("""
+                external_id,source,captured_at,captured_by,last_name,company,email
+                c1,webform,2026-03-16T09:00:00Z,agent@example.com,Eins,ACME,eins@example.org
+                c2,webform,2026-03-16T09:05:00Z,agent@example.com,Zwei,ACME,zwei@example.org
+
+                """.utf8).write(to: file)
+            _ = try CSVImporter(db: db).importFile(path: file.path, now: CallScenario.now)
+            var options = SyncOptions(mode: .run)
+            options.clock = { CallScenario.now }
+            options.settleMinutes = 0
+            options.limit = 1
+            let summary = try SyncJob(db: db, config: config).run(options)
+            #expect(summary.read == 1)
+            #expect(try t.scalar("SELECT status FROM captured_contact WHERE external_id = 'c1'") == "exported")
+            #expect(try t.scalar("SELECT status FROM captured_contact WHERE external_id = 'c2'") == "pending")
+            let e = try CallScenario.events(t)
+            #expect(e["first"]?.status != "pending", "the first call was processed")
+            #expect(e["second"]?.status == "pending")
+        }
+    }
+
     // §6 across batches: the second call's batch is claimed and matched ahead while the first
     // call's batch creates the lead (held until that match is done); the lead's keys are the only
     // change to the key index since, so the second batch catches up on them in memory and finds it.
