@@ -63,9 +63,7 @@ final class SQLiteKeyLookup: KeyLookup, @unchecked Sendable {
     }
 
     func match(_ keys: BatchKeys, rows: [PreparedRow], on db: any Database, runStartedAt: String) throws -> [Int64: [CRMMatch]] {
-        if pending == nil, try db.one("crm_match_key_pending_count")?.int("pending") ?? 0 > 0 {
-            pending = PendingKeys(limit: pendingLimit)
-        }
+        let pending = try pendingKeys(on: db)
         // A filter as new as the indexes this transaction sees sends the match only the keys it
         // may find there; until one is, every key is probed.
         let changes = try CRMKeyIndex.changes(on: db)
@@ -96,10 +94,15 @@ final class SQLiteKeyLookup: KeyLookup, @unchecked Sendable {
     /// Another process's contacts run keeps its new keys pending until its end; a call batch
     /// finds them through the same index of pending keys as a contacts batch.
     func pendingCandidates(phones: [(row: Int, key: String)], on db: any Database) throws -> SQLValue? {
+        try pendingKeys(on: db)?.candidates(phones: phones, on: db)
+    }
+
+    /// The run's pending keys: its own, or, once `db` shows any, other processes'.
+    private func pendingKeys(on db: any Database) throws -> PendingKeys? {
         if pending == nil, try db.one("crm_match_key_pending_count")?.int("pending") ?? 0 > 0 {
             pending = PendingKeys(limit: pendingLimit)
         }
-        return try pending?.candidates(phones: phones, on: db)
+        return pending
     }
 
     func finishRun(on db: any Database) throws {
