@@ -254,9 +254,11 @@ public struct CRMKeyIndex {
                       systemmodstamp: row.value(at: c.systemmodstamp))
     }
 
-    /// The indexes a full load drops and builds again (crm_match_key_drop_* / _create_*): one
-    /// per key column, and the record index.
-    static let indexes = ["email", "phone", "phone2", "record"]
+    /// The indexes a full load drops and builds again (crm_match_key_drop_* / _create_*): the
+    /// record index, then one per key column. The record index comes first: on PostgreSQL its
+    /// build records the table's row count, by which a hash index's build sizes its buckets;
+    /// built first with no count yet, the email index took 3.8 s instead of 2.7 s (2.5M keys).
+    static let indexes = ["record", "email", "phone", "phone2"]
 
     /// A page of changed accounts' company key rows (`companyKeyColumns`): a live business account
     /// with a name gets one; every other row none (its keys were dropped with the page's).
