@@ -30,7 +30,10 @@ import Testing
     @Test func sqliteSortsWithHelpersOnlyWhileBuildingIndexes() throws {
         try withTestDatabase(.sqlite) { t in
             let db = try t.migrated()
-            func threads() throws -> String? { try db.runAdHoc("PRAGMA threads", name: "threads").first?.values.first?.textValue }
+            func threads() throws -> String? {
+                let rows = try db.runAdHoc("PRAGMA threads", name: "threads")
+                return rows.first?.values.first?.textValue
+            }
             #expect(try threads() == "0")
             let during = try db.buildingIndexes { try threads() }
             #expect(during != "0" && during != nil)
